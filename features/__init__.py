@@ -1,0 +1,1 @@
+"""Creator, brand and pair features; text normalisation; disclosure and mention detection."""

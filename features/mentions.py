@@ -1,0 +1,73 @@
+"""An inverted index of organic brand mentions: token → (row, number of unpaid posts)."""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable
+
+import numpy as np
+
+from features.creator_table import PostColumns
+
+
+class MentionIndex:
+    """Counts, per row, the unpaid posts that mention any of a brand's compact keys."""
+
+    def __init__(self, postings: dict[str, tuple[np.ndarray, np.ndarray]], n_rows: int) -> None:
+        self.postings = postings
+        self.n_rows = n_rows
+
+    @classmethod
+    def from_posts(
+        cls, posts: PostColumns, out_row: np.ndarray, post_index: np.ndarray, n_rows: int
+    ) -> MentionIndex:
+        per_token: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        for row, post in zip(out_row.tolist(), post_index.tolist(), strict=True):
+            if posts.sponsored[post]:
+                continue  # paid mentions say nothing about advocacy
+            for token in posts.mentions[post]:
+                per_token[token][row] += 1
+        postings = {
+            token: (
+                np.fromiter(rows.keys(), dtype=np.int64, count=len(rows)),
+                np.fromiter(rows.values(), dtype=np.float64, count=len(rows)),
+            )
+            for token, rows in per_token.items()
+        }
+        return cls(postings, n_rows)
+
+    def counts(self, keys: Iterable[str]) -> np.ndarray:
+        """Organic posts per row that mention one of `keys` (a post counts once per key)."""
+        total = np.zeros(self.n_rows, dtype=np.float64)
+        for key in set(keys):
+            hit = self.postings.get(key)
+            if hit is not None:
+                np.add.at(total, hit[0], hit[1])
+        return total
+
+    def to_table(self) -> dict[str, np.ndarray]:
+        tokens = sorted(self.postings)
+        sizes = [len(self.postings[t][0]) for t in tokens]
+        return {
+            "token": np.repeat(np.array(tokens, dtype=object), sizes),
+            "row": np.concatenate([self.postings[t][0] for t in tokens] or [np.zeros(0, np.int64)]),
+            "count": np.concatenate(
+                [self.postings[t][1] for t in tokens] or [np.zeros(0, np.float64)]
+            ),
+        }
+
+    @classmethod
+    def from_table(
+        cls, token: np.ndarray, row: np.ndarray, count: np.ndarray, n_rows: int
+    ) -> MentionIndex:
+        if len(token) == 0:
+            return cls({}, n_rows)
+        order = np.argsort(token, kind="stable")
+        token, row, count = token[order], row[order], count[order]
+        bounds = np.flatnonzero(np.r_[True, token[1:] != token[:-1], True])
+        postings = {
+            str(token[a]): (row[a:b].astype(np.int64), count[a:b].astype(np.float64))
+            for a, b in itertools.pairwise(bounds)
+        }
+        return cls(postings, n_rows)

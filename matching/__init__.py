@@ -1,0 +1,1 @@
+"""Matching: catalog store and versions, FAISS retrieval, filters, the match pipeline."""

@@ -1,0 +1,80 @@
+"""`microtribe build`: the store's creators → features, embeddings, FAISS index, new version."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from features.creator_features import RECENT_POSTS
+from features.creator_table import creator_columns, post_columns
+from matching.catalog import write_version
+from matching.creator_snapshot import known_brand_keys, snapshot
+from matching.index import EXACT_FACTORY, build_index
+from matching.store import CatalogStore
+from models.embedding_cache import CachedEmbedder
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    version: str
+    creators: int
+    texts_embedded: int
+    texts_cached: int
+    seconds: float
+
+
+def build_catalog(
+    store: CatalogStore,
+    embedder: CachedEmbedder,
+    catalog_dir: Path,
+    keep_versions: int = 3,
+    progress: bool = True,
+) -> BuildReport:
+    """Build a new catalog version from every stored creator; unchanged text is not re-embedded."""
+    started = time.perf_counter()
+    docs = store.creators()
+    if not docs:
+        raise ValueError("the store holds no creators; run `microtribe ingest --creators F` first")
+    creators = creator_columns(docs)
+    posts = post_columns(docs, known_brand_keys(store.brands()))
+    rows = np.arange(len(creators))
+    as_of = np.full(len(creators), np.inf)
+    hits, misses = embedder.hits, embedder.misses
+    total_texts = len(creators) + min(len(posts), RECENT_POSTS * len(creators))
+    with tqdm(
+        total=total_texts, desc="embed", unit="text", disable=not progress, leave=False
+    ) as bar:
+        snap = snapshot(creators, posts, rows, as_of, embedder, on_embedded=bar.update)
+    index = build_index(snap.vectors, EXACT_FACTORY)
+    seconds = time.perf_counter() - started
+    manifest = {
+        "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "creators": len(creators),
+        "posts": len(posts),
+        "embedder": embedder.model_id,
+        "dimension": embedder.dimension,
+        "index_factory": EXACT_FACTORY,
+        "feature_names": sorted(snap.features),
+        "build_seconds": round(seconds, 3),
+    }
+    version = write_version(
+        catalog_dir,
+        creators,
+        snap.features,
+        snap.vectors,
+        index,
+        snap.mentions,
+        manifest,
+        keep=keep_versions,
+    )
+    return BuildReport(
+        version=version,
+        creators=len(creators),
+        texts_embedded=embedder.misses - misses,
+        texts_cached=embedder.hits - hits,
+        seconds=round(time.perf_counter() - started, 3),
+    )

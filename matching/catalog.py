@@ -1,0 +1,174 @@
+"""Immutable catalog versions: features, vectors, FAISS index and manifest, switched atomically.
+
+Layout under `MICROTRIBE_HOME/catalog/`: one directory per version and a `CURRENT` file naming
+the one in service. A build writes into a hidden temporary directory, renames it into place,
+then replaces `CURRENT` (os.replace is atomic): a crash at any point leaves the previous
+version serving.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from features.creator_table import AGE_BRACKETS, CreatorColumns
+from features.mentions import MentionIndex
+from features.tiers import PLATFORMS, estimated_post_cost, tier_names
+from matching.index import load_index, save_index
+
+FORMAT_VERSION = 1
+
+
+class CatalogNotFound(RuntimeError):
+    """No catalog version has been built yet."""
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    version: str
+    manifest: dict[str, Any]
+    creators: CreatorColumns
+    features: dict[str, np.ndarray]
+    vectors: np.ndarray
+    index: Any
+    mentions: MentionIndex
+    tier: np.ndarray  # object, tier name per creator
+    estimated_cost: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.creators)
+
+    @property
+    def dimension(self) -> int:
+        return int(self.vectors.shape[1])
+
+
+def current_version(catalog_dir: Path) -> str | None:
+    pointer = catalog_dir / "CURRENT"
+    return pointer.read_text().strip() if pointer.exists() else None
+
+
+def _creator_table(creators: CreatorColumns, features: dict[str, np.ndarray]) -> pa.Table:
+    columns: dict[str, Any] = {
+        "creator_id": creators.creator_id.tolist(),
+        "handle": creators.handle.tolist(),
+        "platform": np.asarray(PLATFORMS, dtype=object)[creators.platform].tolist(),
+        "followers": creators.followers,
+        "following": creators.following,
+        "country": creators.country.tolist(),
+        "language": creators.language.tolist(),
+        "categories": [sorted(c) for c in creators.categories],
+        "audience_countries": [json.dumps(dict(c)) for c in creators.audience_countries],
+        "female_share": creators.female_share,
+        "authentic_share": creators.authentic_share,
+        "rate_post": creators.rate_post,
+    }
+    for i, bracket in enumerate(AGE_BRACKETS):
+        columns[f"age_{bracket}"] = creators.audience_ages[:, i]
+    columns.update({f"f_{name}": values for name, values in features.items()})
+    return pa.table(columns)
+
+
+def write_version(
+    catalog_dir: Path,
+    creators: CreatorColumns,
+    features: dict[str, np.ndarray],
+    vectors: np.ndarray,
+    index: Any,
+    mentions: MentionIndex,
+    manifest: dict[str, Any],
+    keep: int = 3,
+) -> str:
+    """Write a new version beside the old ones, then point `CURRENT` at it."""
+    catalog_dir.mkdir(parents=True, exist_ok=True)
+    now = time.time_ns()  # names sort in build order, to the nanosecond
+    version = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now / 1e9)) + f".{now % 10**9:09d}"
+    staging = catalog_dir / f".building-{version}"
+    staging.mkdir()
+    pq.write_table(_creator_table(creators, features), staging / "creators.parquet")
+    np.save(staging / "vectors.npy", vectors.astype(np.float32))
+    save_index(index, staging / "index.faiss")
+    pq.write_table(pa.table(mentions.to_table()), staging / "mentions.parquet")
+    manifest = {**manifest, "version": version, "format_version": FORMAT_VERSION}
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    staging.rename(catalog_dir / version)
+    pointer = catalog_dir / ".CURRENT.tmp"
+    pointer.write_text(version)
+    os.replace(pointer, catalog_dir / "CURRENT")
+    _prune(catalog_dir, keep, version)
+    return version
+
+
+def _prune(catalog_dir: Path, keep: int, current: str) -> None:
+    versions = sorted(p for p in catalog_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+    for old in versions[: max(len(versions) - keep, 0)]:
+        if old.name != current:
+            shutil.rmtree(old, ignore_errors=True)
+    for stale in catalog_dir.glob(".building-*"):  # left by a crashed build
+        if stale.name != f".building-{current}":
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def load_catalog(catalog_dir: Path, version: str | None = None) -> Catalog:
+    """Load a catalog version (default: the one `CURRENT` names)."""
+    version = version or current_version(catalog_dir)
+    if version is None:
+        raise CatalogNotFound(f"no catalog in {catalog_dir}; run `microtribe build` first")
+    path = catalog_dir / version
+    manifest = json.loads((path / "manifest.json").read_text())
+    table = pq.read_table(path / "creators.parquet")
+    col = table.column
+
+    def array(name: str) -> np.ndarray:
+        return col(name).to_numpy(zero_copy_only=False)
+
+    creators = CreatorColumns(
+        creator_id=np.asarray(col("creator_id").to_pylist(), dtype=object),
+        handle=np.asarray(col("handle").to_pylist(), dtype=object),
+        platform=np.array([PLATFORMS.index(p) for p in col("platform").to_pylist()]),
+        followers=array("followers").astype(np.float64),
+        following=array("following").astype(np.float64),
+        country=np.asarray(col("country").to_pylist(), dtype=object),
+        language=np.asarray(col("language").to_pylist(), dtype=object),
+        categories=[frozenset(c) for c in col("categories").to_pylist()],
+        bio=[""] * table.num_rows,  # not needed once the vectors exist
+        audience_countries=[json.loads(c) for c in col("audience_countries").to_pylist()],
+        audience_ages=np.column_stack([array(f"age_{b}") for b in AGE_BRACKETS]).astype(float),
+        female_share=array("female_share").astype(np.float64),
+        authentic_share=array("authentic_share").astype(np.float64),
+        rate_post=array("rate_post").astype(np.float64),
+    )
+    features = {
+        name[2:]: array(name).astype(np.float64) for name in table.column_names if name[:2] == "f_"
+    }
+    mention_table = pq.read_table(path / "mentions.parquet")
+    mentions = MentionIndex.from_table(
+        np.asarray(mention_table.column("token").to_pylist(), dtype=object),
+        mention_table.column("row").to_numpy(),
+        mention_table.column("count").to_numpy(),
+        len(creators),
+    )
+    rate = creators.rate_post
+    cost = np.where(
+        np.isnan(rate), estimated_post_cost(creators.followers, creators.platform), rate
+    )
+    return Catalog(
+        version=version,
+        manifest=manifest,
+        creators=creators,
+        features=features,
+        vectors=np.load(path / "vectors.npy"),
+        index=load_index(path / "index.faiss"),
+        mentions=mentions,
+        tier=tier_names(creators.followers),
+        estimated_cost=cost,
+    )

@@ -1,0 +1,62 @@
+"""Hard eligibility filters, applied as one boolean mask over the catalog before retrieval.
+
+Filters fail closed: an exclusion is never skipped. The cheap scalar comparisons run first;
+the set-membership tests (countries, languages, exclusions) after them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from features.tiers import PLATFORMS, TIERS
+from matching.catalog import Catalog
+
+
+@dataclass(frozen=True, slots=True)
+class MatchFilters:
+    platforms: tuple[str, ...] = ()
+    tiers: tuple[str, ...] = ()
+    min_followers: int = 0
+    max_followers: int | None = None
+    countries: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    exclude_creator_ids: tuple[str, ...] = ()
+    min_authenticity: float | None = None
+    max_cost: float | None = None
+
+    def __post_init__(self) -> None:
+        unknown = set(self.platforms) - set(PLATFORMS)
+        if unknown:
+            raise ValueError(f"unknown platforms {sorted(unknown)}; expected {list(PLATFORMS)}")
+        unknown = set(self.tiers) - set(TIERS)
+        if unknown:
+            raise ValueError(f"unknown tiers {sorted(unknown)}; expected {list(TIERS)}")
+
+
+def eligible_mask(catalog: Catalog, filters: MatchFilters) -> np.ndarray:
+    """True for each catalog row that passes every filter."""
+    creators = catalog.creators
+    mask = creators.followers >= filters.min_followers
+    if filters.max_followers is not None:
+        mask &= creators.followers <= filters.max_followers
+    if filters.min_authenticity is not None:
+        # unknown authenticity never passes a minimum: fail closed
+        mask &= np.nan_to_num(catalog.features["authenticity"], nan=-1.0) >= (
+            filters.min_authenticity
+        )
+    if filters.max_cost is not None:
+        mask &= catalog.estimated_cost <= filters.max_cost
+    if filters.platforms:
+        wanted = [PLATFORMS.index(p) for p in filters.platforms]
+        mask &= np.isin(creators.platform, wanted)
+    if filters.tiers:
+        mask &= np.isin(catalog.tier, list(filters.tiers))
+    if filters.countries:
+        mask &= np.isin(creators.country, [c.upper() for c in filters.countries])
+    if filters.languages:
+        mask &= np.isin(creators.language, [lang.lower() for lang in filters.languages])
+    if filters.exclude_creator_ids:
+        mask &= ~np.isin(creators.creator_id, list(filters.exclude_creator_ids))
+    return np.asarray(mask, dtype=bool)

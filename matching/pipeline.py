@@ -1,0 +1,134 @@
+"""The match pipeline: embed brief → retrieve → filter → assemble features → rank → explain.
+
+Each stage is a small step over numpy columns; candidates never become per-row dicts until
+the response is written.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from features.brand_profile import BrandProfile, brand_profile
+from features.pair_features import pair_features
+from features.schema import FEATURE_NAMES, feature_matrix
+from matching.catalog import Catalog
+from matching.explain import Reason, explain
+from matching.filters import MatchFilters, eligible_mask
+from matching.index import search
+from models.bundle import Bundle
+from models.embedder import Embedder
+from models.ranker import RankerOutput
+
+RETRIEVAL_DEPTH = 500  # candidates ranked per request: recall for the ranker, bounded latency
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    brand_id: str
+    rows: np.ndarray  # catalog rows, best first
+    similarity: np.ndarray
+    ranked: RankerOutput
+    reasons: list[list[Reason]]
+    timings_ms: dict[str, float]
+
+
+class BriefCache:
+    """Brief embeddings by brief text: agencies re-run the same brief many times."""
+
+    def __init__(self, embedder: Embedder, size: int = 1024) -> None:
+        self.embedder = embedder
+        self.size = size
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def vector(self, text: str) -> np.ndarray:
+        hit = self._vectors.get(text)
+        if hit is not None:
+            self._vectors.move_to_end(text)
+            return hit
+        from models.embedding_cache import canonical
+
+        vector = canonical(self.embedder.encode([text]))[0]
+        self._vectors[text] = vector
+        if len(self._vectors) > self.size:
+            self._vectors.popitem(last=False)
+        return vector
+
+
+def assemble_features(
+    catalog: Catalog, profile: BrandProfile, rows: np.ndarray, similarity: np.ndarray
+) -> np.ndarray:
+    """The (candidates × FEATURE_NAMES) matrix for one brand."""
+    columns = {name: values[rows] for name, values in catalog.features.items()}
+    columns.update(
+        pair_features(
+            profile,
+            catalog.creators,
+            rows,
+            similarity,
+            brand_mentions=catalog.mentions.counts(profile.keys)[rows],
+            competitor_mentions=catalog.mentions.counts(profile.competitor_keys)[rows],
+            log_cost_per_post=catalog.features["log_cost_per_post"][rows],
+        )
+    )
+    return feature_matrix(columns)
+
+
+@dataclass
+class MatchPipeline:
+    catalog: Catalog
+    bundle: Bundle
+    briefs: BriefCache
+    depth: int = RETRIEVAL_DEPTH
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def run(
+        self,
+        brand: Mapping[str, Any],
+        k: int,
+        filters: MatchFilters | None = None,
+        with_reasons: bool = True,
+    ) -> MatchResult:
+        timings: dict[str, float] = {}
+        clock = time.perf_counter()
+
+        def lap(stage: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            timings[stage] = round((now - clock) * 1000, 3)
+            clock = now
+
+        profile = brand_profile(brand)
+        query = self.briefs.vector(profile.text)
+        lap("embed")
+        mask = eligible_mask(self.catalog, filters or MatchFilters())
+        lap("filter")
+        rows, similarity = search(self.catalog.index, query, max(self.depth, k), mask)
+        lap("retrieve")
+        features = assemble_features(self.catalog, profile, rows, similarity)
+        lap("features")
+        ranked = self.bundle.ranker.predict(features)
+        order = np.argsort(-ranked.score, kind="stable")[:k]
+        lap("rank")
+        reasons = explain(self.bundle.ranker, features[order]) if with_reasons else []
+        lap("explain")
+        return MatchResult(
+            brand_id=profile.brand_id,
+            rows=rows[order],
+            similarity=similarity[order],
+            ranked=RankerOutput(
+                ranked.advocacy_fit[order],
+                ranked.expected_engagement_rate[order],
+                ranked.score[order],
+            ),
+            reasons=reasons,
+            timings_ms=timings,
+        )
+
+
+__all__ = ["FEATURE_NAMES", "BriefCache", "MatchPipeline", "MatchResult", "assemble_features"]

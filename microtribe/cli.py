@@ -1,0 +1,303 @@
+"""The `microtribe` command line. Heavy libraries are imported inside the commands that use them."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from microtribe.settings import Settings
+
+app = typer.Typer(
+    help="Find the micro- and nano-creators who will genuinely champion a brand.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+Home = Annotated[
+    Path | None,
+    typer.Option("--home", help="Data directory (default: $MICROTRIBE_HOME or ./.microtribe)."),
+]
+
+
+def _settings(home: Path | None) -> Settings:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+    settings = Settings.from_env(home)
+    settings.ensure_home()
+    return settings
+
+
+def _fail(message: str) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(2)
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Option(help="Directory for creators/brands/outcomes.jsonl.")],
+    creators: Annotated[int, typer.Option(min=1, help="Number of creators.")] = 5000,
+    brands: Annotated[int, typer.Option(min=1, help="Number of brands.")] = 60,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same world.")] = 7,
+) -> None:
+    """Write a realistic synthetic world: creators.jsonl, brands.jsonl, outcomes.jsonl."""
+    from training.world import generate_world, write_world
+
+    started = time.perf_counter()
+    world = generate_world(creators, brands, seed, progress=True)
+    counts = write_world(world, out)
+    seconds = time.perf_counter() - started
+    typer.echo(json.dumps({"out": str(out), **counts, "seconds": round(seconds, 2)}))
+
+
+@app.command()
+def ingest(
+    creators: Annotated[Path | None, typer.Option(help="Creators, JSON Lines or Parquet.")] = None,
+    brands: Annotated[Path | None, typer.Option(help="Brands, JSON Lines or Parquet.")] = None,
+    outcomes: Annotated[Path | None, typer.Option(help="Outcomes, JSON Lines or Parquet.")] = None,
+    home: Home = None,
+) -> None:
+    """Validate and store input files; each file is stored whole or not at all."""
+    from matching.store import CatalogStore
+    from microtribe.contract import Brand, Creator, Outcome
+    from microtribe.records import RecordError, read_records
+
+    if not (creators or brands or outcomes):
+        _fail("give at least one of --creators, --brands, --outcomes")
+    settings = _settings(home)
+    store = CatalogStore(settings.store_path)
+    stored: dict[str, int] = {}
+    try:
+        for path, model, write in (
+            (brands, Brand, store.upsert_brands),
+            (creators, Creator, store.upsert_creators),
+            (outcomes, Outcome, store.add_outcomes),
+        ):
+            if path is None:
+                continue
+            try:
+                records = read_records(path, model)
+            except (RecordError, FileNotFoundError) as exc:
+                _fail(f"{path} was not stored:\n{exc}")
+            docs = [r.model_dump(mode="json", exclude_none=True) for r in records]
+            stored[path.name] = write(docs)
+    finally:
+        store.close()
+    typer.echo(json.dumps({"stored": stored, "store": str(settings.store_path)}))
+
+
+@app.command()
+def build(home: Home = None) -> None:
+    """Features, embeddings (only new text is embedded), FAISS index: a new catalog version."""
+    from matching.build import build_catalog
+    from matching.store import CatalogStore
+    from training.run import open_embedder
+
+    settings = _settings(home)
+    store = CatalogStore(settings.store_path)
+    try:
+        report = build_catalog(
+            store, open_embedder(settings), settings.catalog_dir, settings.keep_catalog_versions
+        )
+    except ValueError as exc:
+        _fail(str(exc))
+    finally:
+        store.close()
+    typer.echo(json.dumps(_plain(report)))
+
+
+@app.command()
+def train(
+    register: Annotated[bool, typer.Option(help="Register the model in MLflow.")] = False,
+    promote: Annotated[bool, typer.Option(help="Move alias champion if the gate passes.")] = False,
+    margin: Annotated[float, typer.Option(help="Required gain in NDCG@20 over champion.")] = 0.0,
+    seed: Annotated[int, typer.Option(help="Seed for the split and LightGBM.")] = 42,
+    home: Home = None,
+) -> None:
+    """Train on stored outcomes, evaluate on held-out brands vs baselines, log to MLflow."""
+    from training.fit import FitConfig
+    from training.run import train as run_training
+
+    settings = _settings(home)
+    try:
+        report = run_training(settings, FitConfig(seed=seed), register, promote, margin)
+    except ValueError as exc:
+        _fail(str(exc))
+    _print_metrics(report.evaluation.metrics)
+    summary: dict[str, Any] = {
+        "rows": report.rows,
+        "run_id": report.run_id,
+        "version": report.version,
+        "seconds": round(report.seconds, 2),
+    }
+    if report.decision is not None:
+        summary["promoted"] = report.decision.promote
+        summary["gate"] = report.decision.reason
+    typer.echo(json.dumps(summary))
+
+
+@app.command()
+def evaluate(
+    version: Annotated[str | None, typer.Option(help="Model version (default: champion).")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the brand split.")] = 42,
+    home: Home = None,
+) -> None:
+    """Metrics of a model version on held-out brands, next to the baselines."""
+    from training.fit import FitConfig
+    from training.run import evaluate_version
+
+    try:
+        evaluation = evaluate_version(_settings(home), version, FitConfig(seed=seed))
+    except ValueError as exc:
+        _fail(str(exc))
+    _print_metrics(evaluation.metrics)
+
+
+@app.command()
+def promote(
+    version: Annotated[str, typer.Option(help="Registered model version to promote.")],
+    margin: Annotated[float, typer.Option(help="Required gain in NDCG@20 over champion.")] = 0.0,
+    seed: Annotated[int, typer.Option(help="Seed of the brand split.")] = 42,
+    home: Home = None,
+) -> None:
+    """Move alias `champion` to VERSION when it beats the champion; say why when not."""
+    from training.fit import FitConfig
+    from training.run import promote_version
+
+    decision = promote_version(_settings(home), version, FitConfig(seed=seed), margin)
+    typer.echo(json.dumps(_plain(decision)))
+    if not decision.promote:
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    insecure_no_auth: Annotated[
+        bool, typer.Option("--insecure-no-auth", help="Serve without API keys (local only).")
+    ] = False,
+    home: Home = None,
+) -> None:
+    """Serve the API (keys from MICROTRIBE_API_KEYS, e.g. admin:k1,read:k2)."""
+    settings = _settings(home)
+    if not os.environ.get("MICROTRIBE_API_KEYS") and not insecure_no_auth:
+        _fail("no API keys: set MICROTRIBE_API_KEYS=role:key,… or pass --insecure-no-auth")
+    _run_server(settings, host, port)
+
+
+def _run_server(settings: Settings, host: str, port: int) -> None:
+    import uvicorn
+
+    from serve import create_app, parse_api_keys
+
+    spec = os.environ.get("MICROTRIBE_API_KEYS", "")
+    uvicorn.run(create_app(settings, parse_api_keys(spec) if spec else None), host=host, port=port)
+
+
+@app.command()
+def demo(
+    creators: Annotated[int, typer.Option(min=50, help="Creators in the world.")] = 5000,
+    brands: Annotated[int, typer.Option(min=10, help="Brands in the world.")] = 60,
+    seed: Annotated[int, typer.Option(help="World seed.")] = 7,
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    home: Home = None,
+) -> None:
+    """Generate a world, ingest, build, train, register, promote, and serve it."""
+    settings = _settings(home)
+    world_dir = settings.home / f"world-{creators}-{brands}-{seed}"
+    started = time.perf_counter()
+    typer.secho("== generate", bold=True)
+    generate(out=world_dir, creators=creators, brands=brands, seed=seed)
+    typer.secho("== ingest", bold=True)
+    ingest(
+        creators=world_dir / "creators.jsonl",
+        brands=world_dir / "brands.jsonl",
+        outcomes=world_dir / "outcomes.jsonl",
+        home=settings.home,
+    )
+    typer.secho("== build", bold=True)
+    build(home=settings.home)
+    typer.secho("== train, register, promote", bold=True)
+    train(register=True, promote=True, margin=0.0, seed=42, home=settings.home)
+    key = _demo_key(settings)
+    typer.secho(
+        f"== ready in {time.perf_counter() - started:.0f} s; serving on "
+        f"http://{host}:{port} (docs at /docs)",
+        bold=True,
+    )
+    typer.echo(_curl(host, port, key))
+    _run_server(settings, host, port)
+
+
+def _demo_key(settings: Settings) -> str:
+    """The admin key of the demo: from MICROTRIBE_API_KEYS, else made once and kept in HOME."""
+    if os.environ.get("MICROTRIBE_API_KEYS"):
+        return "<your key>"
+    path = settings.home / "demo-admin-key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(24))
+        path.chmod(0o600)
+    key = path.read_text().strip()
+    os.environ["MICROTRIBE_API_KEYS"] = f"admin:{key}"
+    typer.echo(f"demo admin key (kept in {path}): {key}")
+    return key
+
+
+def _curl(host: str, port: int, key: str) -> str:
+    body = {
+        "brand": {
+            "name": "EcoVeste",
+            "category": "fashion",
+            "values": "moda sostenibile, materiali riciclati, second hand, produzione etica",
+            "markets": ["IT"],
+            "languages": ["it"],
+        },
+        "k": 10,
+        "explain": True,
+    }
+    return (
+        f"curl -s http://{host}:{port}/v1/match -H 'Authorization: Bearer {key}' "
+        f"-H 'Content-Type: application/json' -d '{json.dumps(body, ensure_ascii=False)}'"
+    )
+
+
+def _plain(obj: Any) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in obj.__slots__}
+
+
+def _print_metrics(metrics: dict[str, float]) -> None:
+    model = {k[6:]: v for k, v in metrics.items() if k.startswith("model_")}
+    rows = [("model", model)]
+    for name in ("similarity", "engagement_sort", "follower_sort", "random"):
+        prefix = f"baseline_{name}_"
+        rows.append(
+            (name, {k[len(prefix) :]: v for k, v in metrics.items() if k.startswith(prefix)})
+        )
+    columns = ("ndcg_at_10", "ndcg_at_20", "recall_at_50", "mrr")
+    typer.echo(f"{'ranker':<16}" + "".join(f"{c:>14}" for c in columns))
+    for name, values in rows:
+        typer.echo(
+            f"{name:<16}" + "".join(f"{values.get(c, float('nan')):>14.4f}" for c in columns)
+        )
+    for key in (
+        "advocacy_auc",
+        "advocacy_log_loss",
+        "advocacy_ece",
+        "engagement_spearman",
+        "engagement_mae",
+        "ndcg_at_20_vs_best_baseline",
+    ):
+        if key in metrics:
+            typer.echo(f"{key:<30}{metrics[key]:.4f}")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app(sys.argv[1:])

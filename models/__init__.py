@@ -1,0 +1,1 @@
+"""Models: the text embedder, the LightGBM ranker and the versioned model bundle."""

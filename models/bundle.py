@@ -1,0 +1,78 @@
+"""The self-describing model bundle: LightGBM text models, calibration knots, manifest.json.
+
+The serving path loads these files directly (no MLflow import); MLflow stores the same
+directory as the artifact of a pyfunc model (see models/pyfunc.py).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from models.ranker import Ranker
+
+BUNDLE_FORMAT = 1
+
+
+class BundleError(ValueError):
+    """A bundle that cannot be used with this code or this catalog."""
+
+
+@dataclass(frozen=True, slots=True)
+class Bundle:
+    ranker: Ranker
+    manifest: dict[str, Any]
+
+    @property
+    def version(self) -> str:
+        return str(self.manifest.get("model_version", "unregistered"))
+
+    def check_compatible(self, embedder: str, dimension: int, feature_names: list[str]) -> None:
+        """Refuse a catalog built with another embedder or feature list: mismatches are silent
+        garbage otherwise."""
+        problems = []
+        if self.manifest["embedder"] != embedder:
+            problems.append(f"embedder {self.manifest['embedder']!r} vs catalog {embedder!r}")
+        if int(self.manifest["dimension"]) != dimension:
+            problems.append(f"dimension {self.manifest['dimension']} vs catalog {dimension}")
+        if self.manifest["feature_names"] != feature_names:
+            problems.append("feature names differ")
+        if problems:
+            raise BundleError("model bundle does not fit the catalog: " + "; ".join(problems))
+
+
+def save_bundle(ranker: Ranker, path: Path, manifest: dict[str, Any]) -> None:
+    path.mkdir(parents=True, exist_ok=True)
+    ranker.advocacy_booster_.save_model(str(path / "advocacy.txt"))
+    ranker.engagement_booster_.save_model(str(path / "engagement.txt"))
+    calibration = {"x": ranker.calibration_x_.tolist(), "y": ranker.calibration_y_.tolist()}
+    (path / "calibration.json").write_text(json.dumps(calibration))
+    full = {**manifest, "format_version": BUNDLE_FORMAT, "feature_names": ranker.feature_names_in_}
+    (path / "manifest.json").write_text(json.dumps(full, indent=2, sort_keys=True))
+
+
+def load_bundle(path: Path) -> Bundle:
+    import lightgbm
+
+    manifest_path = path / "manifest.json"
+    if not manifest_path.exists():
+        raise BundleError(f"{path} is not a model bundle (no manifest.json)")
+    manifest = json.loads(manifest_path.read_text())
+    if manifest.get("format_version") != BUNDLE_FORMAT:
+        raise BundleError(
+            f"bundle format {manifest.get('format_version')!r} is not supported "
+            f"(this code reads format {BUNDLE_FORMAT})"
+        )
+    calibration = json.loads((path / "calibration.json").read_text())
+    ranker = Ranker(
+        advocacy=lightgbm.Booster(model_file=str(path / "advocacy.txt")),
+        engagement=lightgbm.Booster(model_file=str(path / "engagement.txt")),
+        calibration_x=np.asarray(calibration["x"]),
+        calibration_y=np.asarray(calibration["y"]),
+        feature_names=manifest["feature_names"],
+    )
+    return Bundle(ranker=ranker, manifest=manifest)

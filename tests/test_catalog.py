@@ -1,0 +1,111 @@
+"""Catalog build, versions, crash safety, incremental embedding and filtered retrieval."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from matching import catalog as catalog_module
+from matching.build import build_catalog
+from matching.catalog import current_version, load_catalog
+from matching.filters import MatchFilters, eligible_mask
+from matching.index import search
+from matching.store import CatalogStore
+from models.embedder import HashingEmbedder
+from models.embedding_cache import CachedEmbedder
+from tests.factories import make_creator, make_post
+
+TOPICS = ["moda vintage second hand", "ricette vegane facili", "trekking in montagna",
+          "videogiochi retro", "skincare naturale"]
+
+
+def _creators(n: int) -> list[dict]:
+    docs = []
+    for i in range(n):
+        topic = TOPICS[i % len(TOPICS)]
+        docs.append(make_creator(
+            f"ig:c{i:03d}",
+            followers=1_000 + 997 * i,
+            platform=("instagram", "tiktok", "youtube")[i % 3],
+            country=("IT", "GB", "ES")[i % 3 if i % 4 else 0],
+            language=("it", "en", "es")[i % 3 if i % 4 else 0],
+            bio=f"Parlo di {topic}",
+            audience={"authentic_share": 0.5 + (i % 5) / 10},
+            posts=[make_post(f"p{j}", f"2026-10-{j + 1:02d}T10:00:00Z", f"{topic} giorno {j}",
+                             50 + i, 3) for j in range(4)],
+        ))
+    return docs
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> tuple[CatalogStore, CachedEmbedder, Path]:
+    store = CatalogStore(tmp_path / "catalog.db")
+    store.upsert_creators(_creators(60))
+    embedder = CachedEmbedder(HashingEmbedder(), tmp_path / "embeddings.db")
+    build_catalog(store, embedder, tmp_path / "catalog", progress=False)
+    return store, embedder, tmp_path / "catalog"
+
+
+def test_filters_return_exactly_the_eligible_set(built: tuple) -> None:
+    _, _, catalog_dir = built
+    catalog = load_catalog(catalog_dir)
+    filters = MatchFilters(platforms=("tiktok",), countries=("GB",), min_authenticity=0.7,
+                           exclude_creator_ids=("ig:c001",), tiers=("nano", "micro"))
+    mask = eligible_mask(catalog, filters)
+    expected = {
+        i for i in range(60)
+        if i % 3 == 1 and i % 4 and 0.5 + (i % 5) / 10 >= 0.7 and i != 1
+        and 1_000 <= 1_000 + 997 * i < 100_000
+    }
+    assert set(np.flatnonzero(mask)) == expected
+    query = catalog.vectors[0]
+    rows, _ = search(catalog.index, query, 500, mask)
+    assert set(rows.tolist()) == expected
+    rows, _ = search(catalog.index, query, 3, mask)
+    assert len(rows) == 3 and set(rows.tolist()) <= expected
+
+
+def test_unknown_filter_values_name_the_choices() -> None:
+    with pytest.raises(ValueError, match="expected \\['instagram', 'tiktok', 'youtube'\\]"):
+        MatchFilters(platforms=("myspace",))
+
+
+def test_rebuild_embeds_only_changed_text(built: tuple) -> None:
+    store, embedder, catalog_dir = built
+    first = current_version(catalog_dir)
+    docs = _creators(60)
+    docs[5]["posts"][0]["caption"] = "un tema del tutto nuovo"
+    store.upsert_creators(docs[5:6])
+    report = build_catalog(store, embedder, catalog_dir, progress=False)
+    assert report.texts_embedded == 1
+    assert current_version(catalog_dir) == report.version != first
+
+
+def test_crashed_build_keeps_the_previous_version(
+    built: tuple, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, embedder, catalog_dir = built
+    before = current_version(catalog_dir)
+
+    def crash(*_: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(catalog_module, "save_index", crash)
+    with pytest.raises(OSError):
+        build_catalog(store, embedder, catalog_dir, progress=False)
+    assert current_version(catalog_dir) == before
+    assert len(load_catalog(catalog_dir)) == 60
+    monkeypatch.undo()
+    build_catalog(store, embedder, catalog_dir, progress=False)
+    assert not list(catalog_dir.glob(".building-*"))  # the crash's leftovers are cleaned
+
+
+def test_old_versions_are_pruned(built: tuple) -> None:
+    store, embedder, catalog_dir = built
+    for _ in range(4):
+        build_catalog(store, embedder, catalog_dir, keep_versions=2, progress=False)
+    versions = [p for p in catalog_dir.iterdir() if p.is_dir()]
+    assert len(versions) == 2
+    assert current_version(catalog_dir) in {p.name for p in versions}

@@ -1,0 +1,1 @@
+"""Offline side of microtribe: synthetic world, training sets, training, evaluation, promotion."""

@@ -1,0 +1,128 @@
+"""The training set: one row per labelled outcome, features as they were at `observed_at`.
+
+Point in time: creator features, content vectors and mention counts use only posts published
+at or before the outcome was observed, so a later post can never leak into a label's features.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from features.brand_profile import brand_profile
+from features.creator_table import creator_columns, post_columns
+from features.pair_features import pair_features
+from features.schema import FEATURE_NAMES, feature_matrix
+from matching.creator_snapshot import known_brand_keys, snapshot
+from models.embedding_cache import CachedEmbedder
+
+LABELLED_STAGES = ("posted", "completed")
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingSet:
+    features: np.ndarray  # (rows, len(FEATURE_NAMES)) float32
+    advocate: np.ndarray  # float: 1/0, NaN when unknown
+    engagement_rate: np.ndarray  # NaN when unknown
+    brand_id: np.ndarray  # object
+    creator_id: np.ndarray  # object
+    observed_at: np.ndarray  # float epoch seconds
+    language: np.ndarray  # object: the creator's language
+    tier: np.ndarray  # object
+    feature_names: tuple[str, ...] = FEATURE_NAMES
+
+    def __len__(self) -> int:
+        return len(self.brand_id)
+
+    def column(self, name: str) -> np.ndarray:
+        return self.features[:, self.feature_names.index(name)]
+
+
+def labelled_outcomes(outcomes: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Outcomes that carry a label; the latest observation wins per brand×creator×campaign."""
+    latest: dict[tuple[str, str, str], Mapping[str, Any]] = {}
+    for outcome in sorted(outcomes, key=lambda o: o["observed_at"]):
+        has_label = (
+            outcome.get("advocate") is not None or outcome.get("engagement_rate") is not None
+        )
+        if outcome["stage"] in LABELLED_STAGES and has_label:
+            key = (outcome["brand_id"], outcome["creator_id"], outcome.get("campaign_id") or "")
+            latest[key] = outcome
+    return list(latest.values())
+
+
+def build_training_set(
+    creator_docs: Sequence[Mapping[str, Any]],
+    brand_docs: Sequence[Mapping[str, Any]],
+    outcomes: Sequence[Mapping[str, Any]],
+    embedder: CachedEmbedder,
+) -> TrainingSet:
+    """Join labelled outcomes to point-in-time creator and brand×creator features."""
+    from features.tiers import tier_names
+
+    labelled = [
+        o
+        for o in labelled_outcomes(outcomes)
+        if o["creator_id"] in {d["creator_id"] for d in creator_docs}
+        and o["brand_id"] in {d["brand_id"] for d in brand_docs}
+    ]
+    if not labelled:
+        raise ValueError("no labelled outcomes (stage posted/completed with a label) to train on")
+    creators = creator_columns(creator_docs)
+    posts = post_columns(creator_docs, known_brand_keys(brand_docs))
+    row_of = {cid: i for i, cid in enumerate(creators.creator_id.tolist())}
+    rows = np.array([row_of[o["creator_id"]] for o in labelled], dtype=np.int64)
+    observed = pd.to_datetime(
+        pd.Series([o["observed_at"] for o in labelled]), utc=True, format="ISO8601"
+    )
+    as_of = observed.astype("int64").to_numpy() / 1e9
+    snap = snapshot(creators, posts, rows, as_of, embedder)
+    profiles = {d["brand_id"]: brand_profile(d) for d in brand_docs}
+    brand_ids = np.array([o["brand_id"] for o in labelled], dtype=object)
+    brand_vectors = dict(
+        zip(
+            profiles,
+            embedder.encode([p.text for p in profiles.values()]),
+            strict=True,
+        )
+    )
+    columns: dict[str, np.ndarray] = {
+        name: np.full(len(labelled), np.nan) for name in FEATURE_NAMES
+    }
+    for name, values in snap.features.items():
+        columns[name] = values
+    positions = np.arange(len(labelled))
+    for brand_id in np.unique(brand_ids):
+        at = positions[brand_ids == brand_id]
+        profile = profiles[brand_id]
+        block = pair_features(
+            profile,
+            creators,
+            rows[at],
+            snap.vectors[at] @ brand_vectors[brand_id],
+            brand_mentions=snap.mentions.counts(profile.keys)[at],
+            competitor_mentions=snap.mentions.counts(profile.competitor_keys)[at],
+            log_cost_per_post=snap.features["log_cost_per_post"][at],
+        )
+        for name, values in block.items():
+            columns[name][at] = values
+
+    def label(name: str) -> np.ndarray:
+        return np.array(
+            [np.nan if o.get(name) is None else float(o[name]) for o in labelled], dtype=np.float64
+        )
+
+    return TrainingSet(
+        features=feature_matrix(columns),
+        advocate=label("advocate"),
+        engagement_rate=label("engagement_rate"),
+        brand_id=brand_ids,
+        creator_id=np.array([o["creator_id"] for o in labelled], dtype=object),
+        observed_at=as_of,
+        language=creators.language[rows],
+        tier=tier_names(creators.followers[rows]),
+    )

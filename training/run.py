@@ -1,0 +1,183 @@
+"""`microtribe train`, `evaluate` and `promote`: the ML lifecycle over the stored outcomes."""
+
+from __future__ import annotations
+
+import platform
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from matching.catalog import current_version, load_catalog
+from matching.store import CatalogStore
+from microtribe.settings import Settings
+from models.bundle import Bundle, load_bundle, save_bundle
+from models.embedder import load_embedder
+from models.embedding_cache import CachedEmbedder
+from training.dataset import TrainingSet, build_training_set
+from training.evaluate import Evaluation, evaluate
+from training.fit import BrandSplit, FitConfig, fit_ranker, split_by_brand
+from training.registry import (
+    PRIMARY_METRIC,
+    GateDecision,
+    champion_version,
+    gate,
+    install_bundle,
+    log_run,
+    set_champion,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TrainReport:
+    rows: int
+    evaluation: Evaluation
+    run_id: str
+    version: str | None
+    decision: GateDecision | None
+    seconds: float
+
+
+def open_embedder(settings: Settings) -> CachedEmbedder:
+    embedder = load_embedder(settings.embedder, threads=settings.embed_threads)
+    return CachedEmbedder(embedder, settings.embedding_cache_path)
+
+
+def training_data(settings: Settings, embedder: CachedEmbedder) -> TrainingSet:
+    store = CatalogStore(settings.store_path)
+    try:
+        return build_training_set(store.creators(), store.brands(), store.outcomes(), embedder)
+    finally:
+        store.close()
+
+
+def evaluate_bundle(bundle: Bundle, data: TrainingSet, rows: np.ndarray) -> Evaluation:
+    held_out = _subset(data, rows)
+    out = bundle.ranker.predict(held_out.features)
+    return evaluate(held_out, out.advocacy_fit, out.score, out.expected_engagement_rate)
+
+
+def _subset(data: TrainingSet, rows: np.ndarray) -> TrainingSet:
+    return TrainingSet(
+        features=data.features[rows],
+        advocate=data.advocate[rows],
+        engagement_rate=data.engagement_rate[rows],
+        brand_id=data.brand_id[rows],
+        creator_id=data.creator_id[rows],
+        observed_at=data.observed_at[rows],
+        language=data.language[rows],
+        tier=data.tier[rows],
+        feature_names=data.feature_names,
+    )
+
+
+def _manifest(data: TrainingSet, embedder: CachedEmbedder, split: BrandSplit) -> dict[str, Any]:
+    import lightgbm
+
+    return {
+        "embedder": embedder.model_id,
+        "dimension": embedder.dimension,
+        "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "training_window": [
+            time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(float(data.observed_at.min()))),
+            time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(float(data.observed_at.max()))),
+        ],
+        "rows": len(data),
+        "test_brands": split.test_brands,
+        "libraries": {
+            "lightgbm": lightgbm.__version__,
+            "numpy": np.__version__,
+            "python": platform.python_version(),
+        },
+    }
+
+
+def train(
+    settings: Settings,
+    config: FitConfig,
+    register: bool,
+    promote: bool,
+    margin: float = 0.0,
+) -> TrainReport:
+    started = time.perf_counter()
+    embedder = open_embedder(settings)
+    data = training_data(settings, embedder)
+    split = split_by_brand(data, config)
+    ranker = fit_ranker(data, split, config)
+    with tempfile.TemporaryDirectory() as tmp:
+        bundle_dir = Path(tmp) / "bundle"
+        save_bundle(ranker, bundle_dir, _manifest(data, embedder, split))
+        candidate = load_bundle(bundle_dir)
+        evaluation = evaluate_bundle(candidate, data, split.test)
+        manifest = {**candidate.manifest, "metrics": evaluation.metrics}
+        save_bundle(ranker, bundle_dir, manifest)
+        import pandas as pd
+
+        example = pd.DataFrame(data.features[split.test[:5]], columns=list(data.feature_names))
+        params = {
+            **config.lightgbm_params("binary"),
+            "rows": len(data),
+            "embedder": embedder.model_id,
+        }
+        params["best_iteration_advocacy"] = ranker.advocacy_booster_.best_iteration
+        run_id, version = log_run(settings, bundle_dir, params, evaluation, example, register)
+        if version is not None:
+            install_bundle(settings, bundle_dir, version, run_id)
+    decision = None
+    if promote:
+        if version is None:
+            raise ValueError(
+                "--promote needs --register: only a registered version can be promoted"
+            )
+        decision = _gate(settings, version, data, split, margin)
+        if decision.promote:
+            set_champion(settings, version)
+    return TrainReport(
+        len(data), evaluation, run_id, version, decision, time.perf_counter() - started
+    )
+
+
+def _gate(
+    settings: Settings, version: str, data: TrainingSet, split: BrandSplit, margin: float
+) -> GateDecision:
+    """Score candidate and champion on the same held-out brands, then apply the margin."""
+    candidate = evaluate_bundle(load_bundle(settings.models_dir / version), data, split.test)
+    champion = champion_version(settings)
+    champion_score = None
+    if champion is not None and champion != version:
+        bundle = load_bundle(settings.models_dir / champion)
+        if list(bundle.ranker.feature_names_in_) == list(data.feature_names):
+            champion_score = evaluate_bundle(bundle, data, split.test).metrics[PRIMARY_METRIC]
+    return gate(candidate.metrics[PRIMARY_METRIC], champion_score, margin)
+
+
+def promote_version(
+    settings: Settings, version: str, config: FitConfig, margin: float = 0.0
+) -> GateDecision:
+    embedder = open_embedder(settings)
+    data = training_data(settings, embedder)
+    decision = _gate(settings, version, data, split_by_brand(data, config), margin)
+    if decision.promote:
+        set_champion(settings, version)
+    return decision
+
+
+def evaluate_version(settings: Settings, version: str | None, config: FitConfig) -> Evaluation:
+    chosen = version or champion_version(settings)
+    if chosen is None:
+        raise ValueError("no model version given and no champion yet; run `microtribe train`")
+    embedder = open_embedder(settings)
+    data = training_data(settings, embedder)
+    return evaluate_bundle(
+        load_bundle(settings.models_dir / chosen), data, split_by_brand(data, config).test
+    )
+
+
+def catalog_summary(settings: Settings) -> dict[str, Any]:
+    version = current_version(settings.catalog_dir)
+    if version is None:
+        return {"catalog_version": None}
+    return {"catalog_version": version, **load_catalog(settings.catalog_dir).manifest}
