@@ -22,6 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from features.schema import FEATURE_NAMES
 from matching.catalog import load_catalog
 from matching.filters import MatchFilters
 from matching.pipeline import BriefCache, MatchPipeline
@@ -53,7 +54,7 @@ class FiltersIn(BaseModel):
 
 
 class BriefIn(Brand):
-    """A brand brief given inline: like a stored Brand, but `brand_id` and `name` may be left out."""
+    """A brand brief given inline: a Brand whose `brand_id` and `name` may be left out."""
 
     brand_id: Identifier | None = None  # type: ignore[assignment]
     name: str | None = None  # type: ignore[assignment]
@@ -312,9 +313,7 @@ def load_state(state: AppState) -> None:
         return
     catalog = load_catalog(settings.catalog_dir)
     bundle = load_bundle(settings.models_dir / champion.read_text().strip())
-    bundle.check_compatible(
-        catalog.manifest["embedder"], catalog.dimension, list(bundle.ranker.feature_names_in_)
-    )
+    bundle.check_compatible(catalog.manifest["embedder"], catalog.dimension, list(FEATURE_NAMES))
     # One BLAS thread per server worker: two would fight over the 2 cores under load.
     embedder = load_embedder(catalog.manifest["embedder"], threads=1)
     state.pipeline = MatchPipeline(catalog=catalog, bundle=bundle, briefs=BriefCache(embedder))
@@ -324,4 +323,6 @@ def app_from_env() -> FastAPI:
     """Factory for `uvicorn --factory serve:app_from_env`."""
     settings = Settings.from_env()
     spec = os.environ.get("MICROTRIBE_API_KEYS", "")
+    if not spec and os.environ.get("MICROTRIBE_INSECURE_NO_AUTH") != "1":
+        raise RuntimeError("no API keys: set MICROTRIBE_API_KEYS or MICROTRIBE_INSECURE_NO_AUTH=1")
     return create_app(settings, parse_api_keys(spec) if spec else None)

@@ -44,9 +44,11 @@ def build_catalog(
     rows = np.arange(len(creators))
     as_of = np.full(len(creators), np.inf)
     hits, misses = embedder.hits, embedder.misses
-    total_texts = len(creators) + min(len(posts), RECENT_POSTS * len(creators))
+    per_creator = np.bincount(posts.creator_row, minlength=len(creators))
+    total_texts = len(creators) + int(np.minimum(per_creator, RECENT_POSTS).sum())
+    # disable=None: a bar on a terminal, silence in logs and CI
     with tqdm(
-        total=total_texts, desc="embed", unit="text", disable=not progress, leave=False
+        total=total_texts, desc="embed", unit="text", disable=None if progress else True
     ) as bar:
         snap = snapshot(creators, posts, rows, as_of, embedder, on_embedded=bar.update)
     index = build_index(snap.vectors, EXACT_FACTORY)

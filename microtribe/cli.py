@@ -29,6 +29,7 @@ Home = Annotated[
 def _settings(home: Path | None) -> Settings:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     settings = Settings.from_env(home)
     settings.ensure_home()
     return settings

@@ -35,9 +35,7 @@ class Settings:
             home=root,
             embedder=os.environ.get("MICROTRIBE_EMBEDDER", DEFAULT_EMBEDDER),
             embed_threads=int(os.environ.get("MICROTRIBE_EMBED_THREADS", "2")),
-            keep_catalog_versions=int(
-                os.environ.get("MICROTRIBE_KEEP_CATALOG_VERSIONS", "3")
-            ),
+            keep_catalog_versions=int(os.environ.get("MICROTRIBE_KEEP_CATALOG_VERSIONS", "3")),
             tracking_uri=tracking,
         )
 

@@ -62,12 +62,12 @@ class SentenceTransformerEmbedder:
     """Any sentence-transformers model from a local directory (never from a hub)."""
 
     def __init__(self, name_or_path: str, threads: int = 1) -> None:
+        path = _resolve_sentence_transformer(name_or_path)  # fail fast, before torch loads
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         import torch
         from sentence_transformers import SentenceTransformer
 
         torch.set_num_threads(threads)
-        path = _resolve_sentence_transformer(name_or_path)
         self._model: Any = SentenceTransformer(str(path), device="cpu")
         self.model_id = name_or_path
         self.dimension = int(self._model.get_embedding_dimension() or 0)

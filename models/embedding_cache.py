@@ -64,6 +64,8 @@ class CachedEmbedder:
         missing = [key for key in unique if key not in known]
         self.hits += len(known)
         self.misses += len(missing)
+        if on_batch is not None and known:
+            on_batch(sum(len(unique[key]) for key in known))
         fresh_rows: list[tuple[bytes, bytes]] = []
         for start in range(0, len(missing), batch_size):
             keys = missing[start : start + batch_size]
@@ -72,7 +74,7 @@ class CachedEmbedder:
                 out[unique[key]] = vector
                 fresh_rows.append((key, vector.astype(np.float16).tobytes()))
             if on_batch is not None:
-                on_batch(len(keys))
+                on_batch(sum(len(unique[key]) for key in keys))
         self._store(fresh_rows)
         return out
 

@@ -17,25 +17,36 @@ from models.embedder import HashingEmbedder
 from models.embedding_cache import CachedEmbedder
 from tests.factories import make_creator, make_post
 
-TOPICS = ["moda vintage second hand", "ricette vegane facili", "trekking in montagna",
-          "videogiochi retro", "skincare naturale"]
+TOPICS = [
+    "moda vintage second hand",
+    "ricette vegane facili",
+    "trekking in montagna",
+    "videogiochi retro",
+    "skincare naturale",
+]
 
 
 def _creators(n: int) -> list[dict]:
     docs = []
     for i in range(n):
         topic = TOPICS[i % len(TOPICS)]
-        docs.append(make_creator(
-            f"ig:c{i:03d}",
-            followers=1_000 + 997 * i,
-            platform=("instagram", "tiktok", "youtube")[i % 3],
-            country=("IT", "GB", "ES")[i % 3 if i % 4 else 0],
-            language=("it", "en", "es")[i % 3 if i % 4 else 0],
-            bio=f"Parlo di {topic}",
-            audience={"authentic_share": 0.5 + (i % 5) / 10},
-            posts=[make_post(f"p{j}", f"2026-10-{j + 1:02d}T10:00:00Z", f"{topic} giorno {j}",
-                             50 + i, 3) for j in range(4)],
-        ))
+        docs.append(
+            make_creator(
+                f"ig:c{i:03d}",
+                followers=1_000 + 997 * i,
+                platform=("instagram", "tiktok", "youtube")[i % 3],
+                country=("IT", "GB", "ES")[i % 3 if i % 4 else 0],
+                language=("it", "en", "es")[i % 3 if i % 4 else 0],
+                bio=f"Parlo di {topic}",
+                audience={"authentic_share": 0.5 + (i % 5) / 10},
+                posts=[
+                    make_post(
+                        f"p{j}", f"2026-10-{j + 1:02d}T10:00:00Z", f"{topic} giorno {j}", 50 + i, 3
+                    )
+                    for j in range(4)
+                ],
+            )
+        )
     return docs
 
 
@@ -51,12 +62,21 @@ def built(tmp_path: Path) -> tuple[CatalogStore, CachedEmbedder, Path]:
 def test_filters_return_exactly_the_eligible_set(built: tuple) -> None:
     _, _, catalog_dir = built
     catalog = load_catalog(catalog_dir)
-    filters = MatchFilters(platforms=("tiktok",), countries=("GB",), min_authenticity=0.7,
-                           exclude_creator_ids=("ig:c001",), tiers=("nano", "micro"))
+    filters = MatchFilters(
+        platforms=("tiktok",),
+        countries=("GB",),
+        min_authenticity=0.7,
+        exclude_creator_ids=("ig:c001",),
+        tiers=("nano", "micro"),
+    )
     mask = eligible_mask(catalog, filters)
     expected = {
-        i for i in range(60)
-        if i % 3 == 1 and i % 4 and 0.5 + (i % 5) / 10 >= 0.7 and i != 1
+        i
+        for i in range(60)
+        if i % 3 == 1
+        and i % 4
+        and 0.5 + (i % 5) / 10 >= 0.7
+        and i != 1
         and 1_000 <= 1_000 + 997 * i < 100_000
     }
     assert set(np.flatnonzero(mask)) == expected

@@ -20,16 +20,37 @@ def _features(docs: list[dict], as_of: float = math.inf) -> dict[str, np.ndarray
 
 def _giulia() -> dict:
     posts = [
-        make_post("p1", "2026-10-01T10:00:00Z", "Cappotto vintage #secondhand", 300, 20,
-                  creator_replies=10, sponsored=False),
-        make_post("p2", "2026-10-08T10:00:00Z", "Nuova borsa #adv @ecoveste", 100, 0,
-                  creator_replies=0),
-        make_post("p3", "2026-10-15T10:00:00Z", "Mercatino dell'usato a Torino", 200, 20,
-                  creator_replies=5, sponsored=False, mentions=["@ecoveste"]),
+        make_post(
+            "p1",
+            "2026-10-01T10:00:00Z",
+            "Cappotto vintage #secondhand",
+            300,
+            20,
+            creator_replies=10,
+            sponsored=False,
+        ),
+        make_post(
+            "p2", "2026-10-08T10:00:00Z", "Nuova borsa #adv @ecoveste", 100, 0, creator_replies=0
+        ),
+        make_post(
+            "p3",
+            "2026-10-15T10:00:00Z",
+            "Mercatino dell'usato a Torino",
+            200,
+            20,
+            creator_replies=5,
+            sponsored=False,
+            mentions=["@ecoveste"],
+        ),
     ]
-    return make_creator("ig:giulia", followers=10_000, following=500, posts=posts,
-                        audience={"authentic_share": 0.9, "female_share": 0.7},
-                        rate_card={"post": 350.0})
+    return make_creator(
+        "ig:giulia",
+        followers=10_000,
+        following=500,
+        posts=posts,
+        audience={"authentic_share": 0.9, "female_share": 0.7},
+        rate_card={"post": 350.0},
+    )
 
 
 def test_engagement_reply_and_sponsorship_features() -> None:
@@ -53,12 +74,20 @@ def test_engagement_reply_and_sponsorship_features() -> None:
 
 
 def test_missing_authenticity_is_estimated_from_engagement_anomaly() -> None:
-    healthy = make_creator("ig:a", followers=3_000, posts=[
-        make_post(f"p{i}", f"2026-10-{i + 1:02d}T10:00:00Z", "ciao", 120, 6) for i in range(5)
-    ])
-    inflated = make_creator("ig:b", followers=3_000, posts=[
-        make_post(f"p{i}", f"2026-10-{i + 1:02d}T10:00:00Z", "ciao", 20, 1) for i in range(5)
-    ])
+    healthy = make_creator(
+        "ig:a",
+        followers=3_000,
+        posts=[
+            make_post(f"p{i}", f"2026-10-{i + 1:02d}T10:00:00Z", "ciao", 120, 6) for i in range(5)
+        ],
+    )
+    inflated = make_creator(
+        "ig:b",
+        followers=3_000,
+        posts=[
+            make_post(f"p{i}", f"2026-10-{i + 1:02d}T10:00:00Z", "ciao", 20, 1) for i in range(5)
+        ],
+    )
     f = _features([healthy, inflated])
     assert (f["authenticity_estimated"] == 1).all()
     assert f["authenticity"][0] > 0.8
@@ -68,12 +97,20 @@ def test_missing_authenticity_is_estimated_from_engagement_anomaly() -> None:
 
 def test_no_leakage_a_post_after_as_of_changes_nothing() -> None:
     as_of = 1_760_000_000.0  # 2025-10-09
-    before = make_creator("ig:c", posts=[
-        make_post("p1", "2025-10-01T00:00:00Z", "old post", 100, 5),
-        make_post("p2", "2025-10-05T00:00:00Z", "older post", 300, 9),
-    ])
-    after = {**before, "posts": [*before["posts"],
-                                make_post("p3", "2025-12-01T00:00:00Z", "#ad future", 9999, 999)]}
+    before = make_creator(
+        "ig:c",
+        posts=[
+            make_post("p1", "2025-10-01T00:00:00Z", "old post", 100, 5),
+            make_post("p2", "2025-10-05T00:00:00Z", "older post", 300, 9),
+        ],
+    )
+    after = {
+        **before,
+        "posts": [
+            *before["posts"],
+            make_post("p3", "2025-12-01T00:00:00Z", "#ad future", 9999, 999),
+        ],
+    }
     a, b = _features([before], as_of), _features([after], as_of)
     for name in a:
         np.testing.assert_array_equal(a[name], b[name], err_msg=name)

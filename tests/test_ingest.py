@@ -7,7 +7,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
 from typer.testing import CliRunner
 
 from matching.store import CatalogStore
@@ -53,12 +52,27 @@ def test_bad_lines_are_named_and_nothing_is_stored(tmp_path: Path) -> None:
 
 def test_reingest_is_idempotent(tmp_path: Path) -> None:
     path = _write(tmp_path / "creators.jsonl", _good(2))
-    outcome = {"brand_id": "b", "creator_id": "ig:c0", "stage": "completed",
-               "observed_at": "2026-11-01T00:00:00Z", "advocate": True}
+    outcome = {
+        "brand_id": "b",
+        "creator_id": "ig:c0",
+        "stage": "completed",
+        "observed_at": "2026-11-01T00:00:00Z",
+        "advocate": True,
+    }
     outcomes = _write(tmp_path / "outcomes.jsonl", [outcome])
     for _ in range(2):
-        result = runner.invoke(app, ["ingest", "--creators", str(path), "--outcomes",
-                                     str(outcomes), "--home", str(tmp_path)])
+        result = runner.invoke(
+            app,
+            [
+                "ingest",
+                "--creators",
+                str(path),
+                "--outcomes",
+                str(outcomes),
+                "--home",
+                str(tmp_path),
+            ],
+        )
         assert result.exit_code == 0, result.output
     counts = CatalogStore(tmp_path / "catalog.db").counts()
     assert counts["creators"] == 2 and counts["outcomes"] == 1
