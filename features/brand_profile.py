@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from features.categories import canonical_category
 from features.creator_table import AGE_BRACKETS
 from features.text import brand_keys, compact
 
@@ -36,7 +37,7 @@ def brand_profile(doc: Mapping[str, Any]) -> BrandProfile:
         brand_id=str(doc.get("brand_id") or compact(name) or "brief"),
         name=name,
         text=". ".join(part.strip() for part in parts if part and part.strip()),
-        category=(doc.get("category") or "").lower(),
+        category=canonical_category(doc.get("category") or ""),
         languages=frozenset(lang.lower() for lang in doc.get("languages") or ()),
         markets=frozenset(market.upper() for market in doc.get("markets") or ()),
         target_ages=tuple(AGE_BRACKETS.index(a) for a in ages if a in AGE_BRACKETS),

@@ -61,9 +61,18 @@ def recent_post_index(
 
 
 def creator_features(
-    creators: CreatorColumns, posts: PostColumns, rows: np.ndarray, as_of: np.ndarray
+    creators: CreatorColumns,
+    posts: PostColumns,
+    rows: np.ndarray,
+    as_of: np.ndarray,
+    reference_time: float | None = None,
 ) -> dict[str, np.ndarray]:
-    """Feature columns (see `CREATOR_FEATURES`) for creator `rows[i]` as of `as_of[i]`."""
+    """Feature columns (see `CREATOR_FEATURES`) for creator `rows[i]` as of `as_of[i]`.
+
+    Freshness is judged at the decision time: `as_of` when finite (a training label's
+    `observed_at`), else `reference_time` (a catalog's newest post, not the wall clock, which
+    would make a replayed or synthetic catalog look stale), else the newest post given.
+    """
     out_row, post = recent_post_index(posts, rows, as_of)
     followers = np.maximum(creators.followers[rows], 1.0)
     rate = (posts.likes[post] + posts.comments[post]) / followers[out_row]
@@ -101,15 +110,14 @@ def creator_features(
         first=("posted_at", "min"),
         last=("posted_at", "max"),
     ).reindex(np.arange(len(rows)))
-    return _assemble(creators, rows, as_of, agg, posts)
+    if reference_time is None:
+        reference_time = float(posts.posted_at.max(initial=0.0))
+    reference = np.where(np.isfinite(as_of), as_of, reference_time)
+    return _assemble(creators, rows, reference, agg)
 
 
 def _assemble(
-    creators: CreatorColumns,
-    rows: np.ndarray,
-    as_of: np.ndarray,
-    agg: pd.DataFrame,
-    posts: PostColumns,
+    creators: CreatorColumns, rows: np.ndarray, reference: np.ndarray, agg: pd.DataFrame
 ) -> dict[str, np.ndarray]:
     def col(name: str) -> np.ndarray:
         return agg[name].to_numpy(dtype=np.float64)
@@ -126,10 +134,6 @@ def _assemble(
         given = creators.authentic_share[rows]
         rate_card = creators.rate_post[rows]
         cost = np.where(np.isnan(rate_card), estimated_post_cost(followers, platform), rate_card)
-        # Freshness is judged at the decision time: the outcome's `observed_at` in training, and
-        # for the catalog the newest post held (not the wall clock, which a replayed or
-        # synthetic catalog would make look stale).
-        reference = np.where(np.isfinite(as_of), as_of, posts.posted_at.max(initial=0.0))
         span_weeks = np.maximum((col("last") - col("first")) / (7 * 86400), 1.0)
         return {
             "platform": platform.astype(np.float64),
@@ -146,7 +150,7 @@ def _assemble(
                 col("reply_comments") > 0, col("replies") / col("reply_comments"), np.nan
             ),
             "posts_per_week": np.where(n_posts > 1, (n_posts - 1) / span_weeks, np.nan),
-            "days_since_last_post": (reference - col("last")) / 86400,
+            "days_since_last_post": np.maximum(reference - col("last"), 0.0) / 86400,
             "sponsored_share": col("sponsored"),
             "paid_vs_organic_engagement": col("paid_rate") / col("organic_rate"),
             "organic_mention_share": col("organic_mention") / np.maximum(n_posts, 1.0),

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from features.categories import canonical_category
 from features.text import extract_handles, is_disclosed, mention_tokens
 from features.tiers import platform_index
 
@@ -77,7 +78,9 @@ def creator_columns(docs: Sequence[Mapping[str, Any]]) -> CreatorColumns:
         following=np.array([_num(doc.get("following")) for doc in docs]),
         country=np.array([doc.get("country") or "" for doc in docs], dtype=object),
         language=np.array([doc.get("language") or "" for doc in docs], dtype=object),
-        categories=[frozenset(doc.get("categories") or ()) for doc in docs],
+        categories=[
+            frozenset(canonical_category(c) for c in doc.get("categories") or ()) for doc in docs
+        ],
         bio=[doc.get("bio") or "" for doc in docs],
         audience_countries=[a.get("countries") or {} for a in audiences],
         audience_ages=ages,
@@ -129,4 +132,15 @@ def post_columns(
         caption=captions,
         mentions=mentions,
         tags_someone=np.array(tags_someone, dtype=bool),
+    )
+
+
+def concat_creator_columns(first: CreatorColumns, second: CreatorColumns) -> CreatorColumns:
+    """Rows of `first`, then rows of `second`."""
+
+    def join(a: Any, b: Any) -> Any:
+        return a + b if isinstance(a, list) else np.concatenate([a, b])
+
+    return CreatorColumns(
+        **{name: join(getattr(first, name), getattr(second, name)) for name in first.__slots__}
     )

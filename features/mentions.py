@@ -46,6 +46,21 @@ class MentionIndex:
                 np.add.at(total, hit[0], hit[1])
         return total
 
+    def concat(self, other: MentionIndex) -> MentionIndex:
+        """This index's rows, then `other`'s rows (offset by this index's row count)."""
+        postings = dict(self.postings)
+        for token, (rows, counts) in other.postings.items():
+            shifted = rows + self.n_rows
+            if token in postings:
+                old_rows, old_counts = postings[token]
+                postings[token] = (
+                    np.concatenate([old_rows, shifted]),
+                    np.concatenate([old_counts, counts]),
+                )
+            else:
+                postings[token] = (shifted, counts)
+        return MentionIndex(postings, self.n_rows + other.n_rows)
+
     def to_table(self) -> dict[str, np.ndarray]:
         tokens = sorted(self.postings)
         sizes = [len(self.postings[t][0]) for t in tokens]

@@ -13,7 +13,7 @@ from features.creator_features import RECENT_POSTS
 from features.creator_table import creator_columns, post_columns
 from matching.catalog import write_version
 from matching.creator_snapshot import known_brand_keys, snapshot
-from matching.index import EXACT_FACTORY, build_index
+from matching.index import IndexConfig, build_index
 from matching.store import CatalogStore
 from models.embedding_cache import CachedEmbedder
 
@@ -33,10 +33,12 @@ def build_catalog(
     catalog_dir: Path,
     keep_versions: int = 3,
     progress: bool = True,
+    index_config: IndexConfig | None = None,
 ) -> BuildReport:
     """Build a new catalog version from every stored creator; unchanged text is not re-embedded."""
     started = time.perf_counter()
-    docs = store.creators()
+    index_config = index_config or IndexConfig()
+    docs, hashes = store.creators_with_hashes()
     if not docs:
         raise ValueError("the store holds no creators; run `microtribe ingest --creators F` first")
     creators = creator_columns(docs)
@@ -51,7 +53,8 @@ def build_catalog(
         total=total_texts, desc="embed", unit="text", disable=None if progress else True
     ) as bar:
         snap = snapshot(creators, posts, rows, as_of, embedder, on_embedded=bar.update)
-    index = build_index(snap.vectors, EXACT_FACTORY)
+    factory = index_config.factory_for(len(creators))
+    index = build_index(snap.vectors, factory, index_config)
     seconds = time.perf_counter() - started
     manifest = {
         "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -59,13 +62,15 @@ def build_catalog(
         "posts": len(posts),
         "embedder": embedder.model_id,
         "dimension": embedder.dimension,
-        "index_factory": EXACT_FACTORY,
+        "index_factory": factory,
         "feature_names": sorted(snap.features),
+        "reference_time": float(posts.posted_at.max(initial=0.0)),
         "build_seconds": round(seconds, 3),
     }
     version = write_version(
         catalog_dir,
         creators,
+        hashes,
         snap.features,
         snap.vectors,
         index,

@@ -43,6 +43,12 @@ class Catalog:
     mentions: MentionIndex
     tier: np.ndarray  # object, tier name per creator
     estimated_cost: np.ndarray
+    content_hash: np.ndarray  # object: the store's hash of each row's document
+    # Rows [0, n_base) are in `index`; rows after are upserts since the build (see delta.py),
+    # searched exactly in `delta_vectors`. `live` is False for replaced or deleted rows.
+    live: np.ndarray
+    n_base: int
+    delta_vectors: np.ndarray
 
     def __len__(self) -> int:
         return len(self.creators)
@@ -57,9 +63,12 @@ def current_version(catalog_dir: Path) -> str | None:
     return pointer.read_text().strip() if pointer.exists() else None
 
 
-def _creator_table(creators: CreatorColumns, features: dict[str, np.ndarray]) -> pa.Table:
+def _creator_table(
+    creators: CreatorColumns, features: dict[str, np.ndarray], hashes: list[str]
+) -> pa.Table:
     columns: dict[str, Any] = {
         "creator_id": creators.creator_id.tolist(),
+        "content_hash": hashes,
         "handle": creators.handle.tolist(),
         "platform": np.asarray(PLATFORMS, dtype=object)[creators.platform].tolist(),
         "followers": creators.followers,
@@ -81,6 +90,7 @@ def _creator_table(creators: CreatorColumns, features: dict[str, np.ndarray]) ->
 def write_version(
     catalog_dir: Path,
     creators: CreatorColumns,
+    hashes: list[str],
     features: dict[str, np.ndarray],
     vectors: np.ndarray,
     index: Any,
@@ -94,7 +104,7 @@ def write_version(
     version = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now / 1e9)) + f".{now % 10**9:09d}"
     staging = catalog_dir / f".building-{version}"
     staging.mkdir()
-    pq.write_table(_creator_table(creators, features), staging / "creators.parquet")
+    pq.write_table(_creator_table(creators, features, hashes), staging / "creators.parquet")
     np.save(staging / "vectors.npy", vectors.astype(np.float32))
     save_index(index, staging / "index.faiss")
     pq.write_table(pa.table(mentions.to_table()), staging / "mentions.parquet")
@@ -157,18 +167,28 @@ def load_catalog(catalog_dir: Path, version: str | None = None) -> Catalog:
         mention_table.column("count").to_numpy(),
         len(creators),
     )
-    rate = creators.rate_post
-    cost = np.where(
-        np.isnan(rate), estimated_post_cost(creators.followers, creators.platform), rate
-    )
+    vectors = np.load(path / "vectors.npy", mmap_mode="r")
     return Catalog(
         version=version,
         manifest=manifest,
         creators=creators,
         features=features,
-        vectors=np.load(path / "vectors.npy"),
+        # memory-mapped: exact re-ranking and narrow filters touch only the rows they need
+        vectors=vectors,
         index=load_index(path / "index.faiss"),
         mentions=mentions,
         tier=tier_names(creators.followers),
-        estimated_cost=cost,
+        estimated_cost=post_cost(creators),
+        content_hash=np.asarray(col("content_hash").to_pylist(), dtype=object),
+        live=np.ones(len(creators), dtype=bool),
+        n_base=len(creators),
+        delta_vectors=np.zeros((0, vectors.shape[1]), dtype=np.float32),
+    )
+
+
+def post_cost(creators: CreatorColumns) -> np.ndarray:
+    """The rate-card price of a post, or the documented estimate when there is no rate card."""
+    rate = creators.rate_post
+    return np.where(
+        np.isnan(rate), estimated_post_cost(creators.followers, creators.platform), rate
     )

@@ -33,10 +33,11 @@ def snapshot(
     as_of: np.ndarray,
     embedder: CachedEmbedder,
     on_embedded: Callable[[int], None] | None = None,
+    reference_time: float | None = None,
 ) -> CreatorSnapshot:
     """Features, content vectors and mention index of creator `rows[i]` as of `as_of[i]`."""
     out_row, post_index = recent_post_index(posts, rows, as_of)
-    features = creator_features(creators, posts, rows, as_of)
+    features = creator_features(creators, posts, rows, as_of, reference_time)
     texts: list[str] = [creators.bio[r] for r in rows.tolist()]
     texts += [posts.caption[p] for p in post_index.tolist()]
     vectors = embedder.encode(texts, on_batch=on_embedded)

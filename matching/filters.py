@@ -38,7 +38,7 @@ class MatchFilters:
 def eligible_mask(catalog: Catalog, filters: MatchFilters) -> np.ndarray:
     """True for each catalog row that passes every filter."""
     creators = catalog.creators
-    mask = creators.followers >= filters.min_followers
+    mask = catalog.live & (creators.followers >= filters.min_followers)
     if filters.max_followers is not None:
         mask &= creators.followers <= filters.max_followers
     if filters.min_authenticity is not None:

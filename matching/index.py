@@ -1,7 +1,17 @@
-"""FAISS retrieval over creator content vectors, with eligibility applied inside the search."""
+"""FAISS retrieval over creator content vectors, with eligibility applied inside the search.
+
+The index type follows the size of the catalog, as the FAISS guidelines advise: exact
+`Flat` inner product for small catalogs, `HNSW32` (graph, full vectors) above
+`IndexConfig.exact_below`, and optionally a compressed factory such as `HNSW32_SQ8` whose
+candidates are re-ranked exactly from the stored vectors. Filters never lose results: a
+narrow filter is searched exactly over the eligible rows; a broad one goes through the graph
+with the eligibility bitmap as an `IDSelector`, falling back to exact search if the graph
+returns fewer than `k`.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -11,13 +21,38 @@ import numpy as np
 EXACT_FACTORY = "Flat"
 
 
-def build_index(vectors: np.ndarray, factory: str = EXACT_FACTORY) -> Any:
+@dataclass(frozen=True, slots=True)
+class IndexConfig:
+    exact_below: int = 50_000  # catalogs smaller than this use exact search
+    factory: str = "HNSW32"  # above it; "HNSW32_SQ8" stores 8-bit codes and re-ranks exactly
+    ef_construction: int = 80
+    ef_search: int = 96
+    exact_filter_below: int = 20_000  # eligible sets smaller than this are scanned exactly
+    rerank_factor: int = 4  # compressed indexes fetch k × this, then re-rank exactly
+
+    def factory_for(self, n_vectors: int) -> str:
+        return EXACT_FACTORY if n_vectors < self.exact_below else self.factory
+
+
+def build_index(
+    vectors: np.ndarray, factory: str = EXACT_FACTORY, config: IndexConfig | None = None
+) -> Any:
     """An inner-product index (cosine on L2-normalised vectors) over `vectors`."""
+    config = config or IndexConfig()
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     index = faiss.index_factory(vectors.shape[1], factory, faiss.METRIC_INNER_PRODUCT)
+    hnsw = _hnsw(index)
+    if hnsw is not None:
+        hnsw.efConstruction = config.ef_construction
     if not index.is_trained:
         index.train(vectors)
-    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    index.add(vectors)
     return index
+
+
+def _hnsw(index: Any) -> Any:
+    downcast = faiss.downcast_index(index)
+    return getattr(downcast, "hnsw", None)
 
 
 def save_index(index: Any, path: Path) -> None:
@@ -28,24 +63,79 @@ def load_index(path: Path) -> Any:
     return faiss.read_index(str(path))
 
 
+def _top_k(scores: np.ndarray, rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    if len(scores) > k:
+        keep = np.argpartition(-scores, k - 1)[:k]
+        scores, rows = scores[keep], rows[keep]
+    order = np.argsort(-scores, kind="stable")
+    return rows[order].astype(np.int64), scores[order].astype(np.float32)
+
+
+def exact_search(
+    vectors: np.ndarray, query: np.ndarray, k: int, rows: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exact top-`k` by inner product among `rows` (all rows when None)."""
+    if rows is None:
+        rows = np.arange(len(vectors))
+    if k <= 0 or len(rows) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    scores = np.asarray(vectors[rows], dtype=np.float32) @ query.astype(np.float32)
+    return _top_k(scores, rows, k)
+
+
 def search(
-    index: Any, query: np.ndarray, k: int, eligible: np.ndarray | None = None
+    index: Any,
+    query: np.ndarray,
+    k: int,
+    eligible: np.ndarray | None = None,
+    vectors: np.ndarray | None = None,
+    config: IndexConfig | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Top-`k` (rows, similarities) for one query among `eligible` rows (a bool mask).
 
-    The mask goes into FAISS as an ID selector, so a narrow filter still yields `k` results
-    whenever `k` eligible creators exist, with no over-fetch guesswork.
+    Returns min(k, number of eligible rows) results: a narrow filter never starves the list.
     """
-    params = None
-    if eligible is not None and not eligible.all():
-        bitmap = np.packbits(eligible.astype(np.uint8), bitorder="little")
-        selector = faiss.IDSelectorBitmap(len(eligible), faiss.swig_ptr(bitmap))
-        params = faiss.SearchParameters()
-        params.sel = selector
-        k = min(k, int(eligible.sum()))
-    k = min(k, index.ntotal)
+    config = config or IndexConfig()
+    n_eligible = index.ntotal if eligible is None else int(eligible.sum())
+    k = min(k, n_eligible)
     if k <= 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    scores, rows = index.search(query.reshape(1, -1).astype(np.float32), k, params=params)
-    keep = rows[0] >= 0
-    return rows[0][keep].astype(np.int64), scores[0][keep]
+    hnsw = _hnsw(index)
+    narrow = eligible is not None and n_eligible < config.exact_filter_below
+    if vectors is not None and (narrow or (hnsw is None and eligible is not None)):
+        rows = None if eligible is None else np.flatnonzero(eligible)
+        return exact_search(vectors, query, k, rows)
+    compressed = vectors is not None and hnsw is not None and _is_compressed(index)
+    fetch = min(k * config.rerank_factor, n_eligible) if compressed else k
+    # the bitmap must outlive the search call: FAISS keeps only a raw pointer to it
+    bitmap = None
+    if eligible is not None and not eligible.all():
+        bitmap = np.packbits(eligible.astype(np.uint8), bitorder="little")
+    params = _search_params(hnsw, eligible, bitmap, max(config.ef_search, fetch))
+    scores, rows = index.search(query.reshape(1, -1).astype(np.float32), fetch, params=params)
+    found = rows[0][rows[0] >= 0].astype(np.int64)
+    if len(found) < k and vectors is not None:  # the graph ran dry under the filter
+        return exact_search(
+            vectors, query, k, None if eligible is None else np.flatnonzero(eligible)
+        )
+    if compressed and vectors is not None:
+        return exact_search(vectors, query, k, found)
+    return found[:k], scores[0][: len(found)][:k]
+
+
+def _is_compressed(index: Any) -> bool:
+    storage = getattr(faiss.downcast_index(index), "storage", None)
+    return storage is not None and not isinstance(faiss.downcast_index(storage), faiss.IndexFlat)
+
+
+def _search_params(
+    hnsw: Any, eligible: np.ndarray | None, bitmap: np.ndarray | None, ef: int
+) -> Any:
+    # (the bundled type stubs lack the HNSW parameter class)
+    module: Any = faiss
+    params: Any = module.SearchParametersHNSW() if hnsw else module.SearchParameters()
+    if hnsw is not None:
+        params.efSearch = ef
+    if eligible is not None and bitmap is not None:
+        params.sel = faiss.IDSelectorBitmap(len(eligible), faiss.swig_ptr(bitmap))
+    return params

@@ -18,9 +18,9 @@ from features.brand_profile import BrandProfile, brand_profile
 from features.pair_features import pair_features
 from features.schema import FEATURE_NAMES, feature_matrix
 from matching.catalog import Catalog
+from matching.delta import retrieve
 from matching.explain import Reason, explain
 from matching.filters import MatchFilters, eligible_mask
-from matching.index import search
 from models.bundle import Bundle
 from models.embedder import Embedder
 from models.ranker import RankerOutput
@@ -108,7 +108,7 @@ class MatchPipeline:
         lap("embed")
         mask = eligible_mask(self.catalog, filters or MatchFilters())
         lap("filter")
-        rows, similarity = search(self.catalog.index, query, max(self.depth, k), mask)
+        rows, similarity = retrieve(self.catalog, query, max(self.depth, k), mask)
         lap("retrieve")
         features = assemble_features(self.catalog, profile, rows, similarity)
         lap("features")

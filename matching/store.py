@@ -100,6 +100,32 @@ class CatalogStore:
         rows = self._conn.execute("SELECT doc FROM creators ORDER BY creator_id")
         return [json.loads(doc) for (doc,) in rows]
 
+    def creators_with_hashes(self) -> tuple[list[dict[str, Any]], list[str]]:
+        """Every creator document and its content hash, read in one consistent query."""
+        rows = self._conn.execute("SELECT doc, content_hash FROM creators ORDER BY creator_id")
+        docs, hashes = [], []
+        for doc, digest in rows:
+            docs.append(json.loads(doc))
+            hashes.append(digest)
+        return docs, hashes
+
+    def creator_hashes(self) -> dict[str, str]:
+        """creator_id → content hash of the stored document (changes whenever it does)."""
+        rows = self._conn.execute("SELECT creator_id, content_hash FROM creators")
+        return dict(rows.fetchall())
+
+    def creators_by_id(self, creator_ids: list[str]) -> list[dict[str, Any]]:
+        docs: list[dict[str, Any]] = []
+        for start in range(0, len(creator_ids), 500):
+            chunk = creator_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._conn.execute(
+                f"SELECT doc FROM creators WHERE creator_id IN ({marks}) ORDER BY creator_id",
+                chunk,
+            )
+            docs.extend(json.loads(doc) for (doc,) in rows)
+        return docs
+
     def creator(self, creator_id: str) -> dict[str, Any] | None:
         row = self._conn.execute(
             "SELECT doc FROM creators WHERE creator_id = ?", (creator_id,)

@@ -196,10 +196,15 @@ def serve(
 def _run_server(settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
-    from serve import create_app, parse_api_keys
+    from microtribe.auth import KeyRing
+    from serve import create_app
 
     spec = os.environ.get("MICROTRIBE_API_KEYS", "")
-    uvicorn.run(create_app(settings, parse_api_keys(spec) if spec else None), host=host, port=port)
+    try:
+        keys = KeyRing.parse(spec) if spec else None
+    except ValueError as exc:
+        _fail(str(exc))
+    uvicorn.run(create_app(settings, keys), host=host, port=port)
 
 
 @app.command()

@@ -11,7 +11,7 @@ from matching import catalog as catalog_module
 from matching.build import build_catalog
 from matching.catalog import current_version, load_catalog
 from matching.filters import MatchFilters, eligible_mask
-from matching.index import search
+from matching.index import IndexConfig, exact_search, search
 from matching.store import CatalogStore
 from models.embedder import HashingEmbedder
 from models.embedding_cache import CachedEmbedder
@@ -80,11 +80,30 @@ def test_filters_return_exactly_the_eligible_set(built: tuple) -> None:
         and 1_000 <= 1_000 + 997 * i < 100_000
     }
     assert set(np.flatnonzero(mask)) == expected
-    query = catalog.vectors[0]
-    rows, _ = search(catalog.index, query, 500, mask)
-    assert set(rows.tolist()) == expected
-    rows, _ = search(catalog.index, query, 3, mask)
-    assert len(rows) == 3 and set(rows.tolist()) <= expected
+    query = np.asarray(catalog.vectors[0])
+    for vectors in (None, catalog.vectors):  # FAISS ID selector, then exact subset scan
+        rows, _ = search(catalog.index, query, 500, mask, vectors)
+        assert set(rows.tolist()) == expected
+        rows, _ = search(catalog.index, query, 3, mask, vectors)
+        assert len(rows) == 3 and set(rows.tolist()) <= expected
+
+
+@pytest.mark.parametrize("factory", ["HNSW32", "HNSW32_SQ8"])
+def test_graph_index_with_filter_still_returns_k(tmp_path: Path, factory: str) -> None:
+    store = CatalogStore(tmp_path / "catalog.db")
+    store.upsert_creators(_creators(60))
+    embedder = CachedEmbedder(HashingEmbedder(), None)
+    config = IndexConfig(exact_below=10, factory=factory, exact_filter_below=0)
+    build_catalog(store, embedder, tmp_path / "catalog", progress=False, index_config=config)
+    catalog = load_catalog(tmp_path / "catalog")
+    assert catalog.manifest["index_factory"] == factory
+    mask = eligible_mask(catalog, MatchFilters(platforms=("youtube",)))
+    query = np.asarray(catalog.vectors[7])
+    rows, scores = search(catalog.index, query, 15, mask, catalog.vectors, config)
+    assert len(rows) == 15 and mask[rows].all()
+    exact_rows, _ = exact_search(np.asarray(catalog.vectors), query, 15, np.flatnonzero(mask))
+    assert len(set(rows.tolist()) & set(exact_rows.tolist())) >= 14
+    assert (np.diff(scores) <= 1e-6).all()
 
 
 def test_unknown_filter_values_name_the_choices() -> None:

@@ -133,3 +133,17 @@ def test_match_shape_and_auth(server: str) -> None:
     )
     assert bad.status_code == 422
     assert bad.json()["error"]["details"][0]["field"] == "k"
+
+
+def test_match_by_stored_brand_id(server: str, world: tuple[Path, Path]) -> None:
+    with (world[1] / "brands.jsonl").open() as lines:
+        brand = json.loads(next(lines))
+    headers = {"Authorization": "Bearer test-read-key"}
+    body = {"brand_id": brand["brand_id"], "k": 5, "explain": False}
+    response = httpx.post(f"{server}/v1/match", json=body, headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["brand_id"] == brand["brand_id"]
+    assert all(m["reasons"] == [] for m in response.json()["matches"])
+    missing = httpx.post(f"{server}/v1/match", json={"brand_id": "no-such-brand"}, headers=headers)
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "not_found"

@@ -59,3 +59,20 @@ def test_mention_tokens_cover_handles_hashtags_and_known_names() -> None:
 def test_brand_keys() -> None:
     assert brand_keys("EcoVeste", ["@ecoveste", "eco veste"], "ecoveste") == {"ecoveste"}
     assert brand_keys("Lumina Skin", ["@lumina.skin"]) == {"luminaskin"}
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("Moda", "fashion"),
+        ("sostenibilità", "sustainability"),
+        ("Cocina", "food"),
+        ("videogiochi", "gaming"),
+        ("Fashion", "fashion"),
+        ("artigianato", "artigianato"),
+    ],
+)
+def test_categories_fold_across_languages(given: str, expected: str) -> None:
+    from features.categories import canonical_category
+
+    assert canonical_category(given) == expected

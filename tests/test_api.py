@@ -1,0 +1,148 @@
+"""The HTTP API through a real client: routes, auth, errors, upserts, crash safety, reload."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from microtribe.auth import KeyRing
+from microtribe.settings import Settings
+from serve import create_app
+from tests.factories import make_creator, make_post
+
+pytestmark = pytest.mark.slow
+KEYS = KeyRing.parse("admin:adm,write:wri,read:rea")
+BRIEF = {"brand": {"name": "Miele Vivo", "values": "apicoltura, miele artigianale, api"}, "k": 5}
+
+
+def _auth(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+@pytest.fixture
+def home(trained_home: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "home"
+    shutil.copytree(trained_home, copy)
+    return copy
+
+
+@pytest.fixture
+def client(home: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings.from_env(home), KEYS)) as test_client:
+        yield test_client
+
+
+def _beekeeper(followers: int = 4_200) -> dict:
+    posts = [
+        make_post(f"p{i}", f"2026-10-{i + 1:02d}T09:00:00Z",
+                  "Oggi smielatura: il miele delle mie api è pronto 🐝 #apicoltura", 300, 25,
+                  creator_replies=10)
+        for i in range(6)
+    ]
+    return make_creator("ig:ape.regina", followers=followers, country="MT", language="it",
+                        bio="Apicoltrice a Malta", categories=["food"], posts=posts,
+                        audience={"authentic_share": 0.93, "countries": {"MT": 0.8}})
+
+
+def _match_malta(client: TestClient) -> list[dict]:
+    body = {**BRIEF, "filters": {"countries": ["MT"]}}
+    response = client.post("/v1/match", json=body, headers=_auth("rea"))
+    assert response.status_code == 200, response.text
+    return list(response.json()["matches"])
+
+
+def test_upsert_is_searchable_at_once_then_update_and_delete(client: TestClient) -> None:
+    assert _match_malta(client) == []
+    response = client.post("/v1/creators", json=[_beekeeper()], headers=_auth("wri"))
+    assert response.status_code == 200, response.text
+    assert response.json()["upserted"] == 1
+    matches = _match_malta(client)
+    assert [m["creator_id"] for m in matches] == ["ig:ape.regina"]
+    assert matches[0]["followers"] == 4_200
+    client.post("/v1/creators", json=[_beekeeper(followers=5_000)], headers=_auth("wri"))
+    matches = _match_malta(client)
+    assert [(m["creator_id"], m["followers"]) for m in matches] == [("ig:ape.regina", 5_000)]
+    got = client.get("/v1/creators/ig:ape.regina", headers=_auth("rea"))
+    assert got.status_code == 200 and got.json()["followers"] == 5_000
+    assert client.delete("/v1/creators/ig:ape.regina", headers=_auth("wri")).status_code == 200
+    assert _match_malta(client) == []
+    assert client.get("/v1/creators/ig:ape.regina", headers=_auth("rea")).status_code == 404
+
+
+def test_acknowledged_upserts_survive_a_restart(home: Path) -> None:
+    with TestClient(create_app(Settings.from_env(home), KEYS)) as first:
+        ack = first.post("/v1/creators", json=[_beekeeper()], headers=_auth("wri"))
+        assert ack.status_code == 200
+    # a new process on the same home: nothing rebuilt, the upsert must still be served
+    with TestClient(create_app(Settings.from_env(home), KEYS)) as second:
+        assert [m["creator_id"] for m in _match_malta(second)] == ["ig:ape.regina"]
+
+
+def test_a_bad_batch_is_refused_whole(client: TestClient) -> None:
+    good, bad = _beekeeper(), make_creator("ig:bad", followers=-3)
+    response = client.post("/v1/creators", json=[good, bad], headers=_auth("wri"))
+    assert response.status_code == 422
+    detail = response.json()["error"]["details"][0]
+    assert detail["field"] == "1.followers"
+    assert client.get("/v1/creators/ig:ape.regina", headers=_auth("rea")).status_code == 404
+    too_many = [make_creator(f"ig:c{i}") for i in range(1001)]
+    assert client.post("/v1/creators", json=too_many, headers=_auth("wri")).status_code == 422
+
+
+ROUTES = [
+    ("post", "/v1/match", "read", BRIEF),
+    ("post", "/v1/creators", "write", []),
+    ("get", "/v1/creators/nobody", "read", None),
+    ("delete", "/v1/creators/nobody", "write", None),
+    ("post", "/v1/brands", "write", []),
+    ("get", "/v1/brands/nobody", "read", None),
+    ("post", "/v1/feedback", "write", []),
+    ("get", "/v1/model", "read", None),
+    ("post", "/v1/admin/reload", "admin", None),
+]
+KEY_OF = {"read": "rea", "write": "wri", "admin": "adm"}
+RANK = {"read": 0, "write": 1, "admin": 2}
+
+
+@pytest.mark.parametrize(("method", "path", "needed", "body"), ROUTES)
+def test_auth_matrix(client: TestClient, method: str, path: str, needed: str, body: object) -> None:
+    call = getattr(client, method)
+    kwargs = {"json": body} if body is not None else {}
+    assert call(path, **kwargs).status_code == 401
+    assert call(path, headers=_auth("wrong"), **kwargs).status_code == 401
+    for role, key in KEY_OF.items():
+        status = call(path, headers=_auth(key), **kwargs).status_code
+        if RANK[role] < RANK[needed]:
+            assert status == 403, (role, path)
+        else:
+            assert status in (200, 404), (role, path, status)
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 200
+
+
+def test_brands_feedback_and_model(client: TestClient) -> None:
+    brand = {"brand_id": "miele-vivo", "name": "Miele Vivo", "values": "apicoltura"}
+    assert client.post("/v1/brands", json=[brand], headers=_auth("wri")).json() == {"stored": 1}
+    assert client.get("/v1/brands/miele-vivo", headers=_auth("rea")).json()["name"] == "Miele Vivo"
+    outcome = {"brand_id": "miele-vivo", "creator_id": "ig:x", "stage": "proposed",
+               "observed_at": "2026-11-20T00:00:00Z"}
+    assert client.post("/v1/feedback", json=[outcome], headers=_auth("wri")).json() == {"stored": 1}
+    info = client.get("/v1/model", headers=_auth("rea")).json()
+    assert info["model_version"] == "1" and "model_ndcg_at_20" in info["metrics"]
+
+
+def test_reload_of_a_broken_bundle_keeps_the_old_one(client: TestClient, home: Path) -> None:
+    broken = home / "models" / "99"
+    broken.mkdir()
+    (broken / "manifest.json").write_text("{not json")
+    (home / "models" / "CHAMPION").write_text("99")
+    response = client.post("/v1/admin/reload", headers=_auth("adm"))
+    assert response.status_code == 409
+    assert "previous" in response.json()["error"]["message"]
+    assert client.post("/v1/match", json=BRIEF, headers=_auth("rea")).status_code == 200
+    (home / "models" / "CHAMPION").write_text("1")
+    assert client.post("/v1/admin/reload", headers=_auth("adm")).status_code == 200
