@@ -11,6 +11,22 @@ CONTENT_FEATURES: tuple[str, ...] = ("niche_focus",)
 FEATURE_NAMES: tuple[str, ...] = PAIR_FEATURES + CREATOR_FEATURES + CONTENT_FEATURES
 CATEGORICAL_FEATURES: tuple[str, ...] = ("platform",)
 
+# Directions the advocacy model may only move in, whatever a small training set suggests: the
+# domain is sure of these, and a brief from a world unlike the training one must not flip them.
+ADVOCACY_MONOTONE: dict[str, int] = {
+    "similarity": 1,
+    "category_match": 1,
+    "language_match": 1,
+    "market_match": 1,
+    "audience_market_share": 1,
+    "audience_age_match": 1,
+    "audience_gender_fit": 1,
+    "brand_mentions": 1,
+    "competitor_mentions": 1,
+    "sponsored_share": -1,
+    "authenticity": 1,
+}
+
 # How a reason reads in an explanation.
 READABLE = {
     "similarity": "content matches the brief",

@@ -6,7 +6,9 @@ the set-membership tests (countries, languages, exclusions) after them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -25,6 +27,15 @@ class MatchFilters:
     exclude_creator_ids: tuple[str, ...] = ()
     min_authenticity: float | None = None
     max_cost: float | None = None
+
+    @classmethod
+    def from_dict(cls, given: Mapping[str, Any]) -> MatchFilters:
+        """From the JSON shape of `/v1/match` filters (lists become tuples)."""
+        values: dict[str, Any] = {
+            name: tuple(value) if isinstance(value, list) else value
+            for name, value in given.items()
+        }
+        return cls(**values)
 
     def __post_init__(self) -> None:
         unknown = set(self.platforms) - set(PLATFORMS)

@@ -101,7 +101,8 @@ def search(
     if k <= 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     hnsw = _hnsw(index)
-    narrow = eligible is not None and n_eligible < config.exact_filter_below
+    # everything eligible is wanted (audits), or only a few rows are eligible: scan exactly
+    narrow = k >= n_eligible or (eligible is not None and n_eligible < config.exact_filter_below)
     if vectors is not None and (narrow or (hnsw is None and eligible is not None)):
         rows = None if eligible is None else np.flatnonzero(eligible)
         return exact_search(vectors, query, k, rows)

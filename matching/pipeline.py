@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -85,7 +85,6 @@ class MatchPipeline:
     bundle: Bundle
     briefs: BriefCache
     depth: int = RETRIEVAL_DEPTH
-    timings: dict[str, float] = field(default_factory=dict)
 
     def run(
         self,
@@ -93,7 +92,9 @@ class MatchPipeline:
         k: int,
         filters: MatchFilters | None = None,
         with_reasons: bool = True,
+        depth: int | None = None,
     ) -> MatchResult:
+        """Top-`k` for one brand; `depth` candidates are ranked (default `self.depth`)."""
         timings: dict[str, float] = {}
         clock = time.perf_counter()
 
@@ -108,7 +109,7 @@ class MatchPipeline:
         lap("embed")
         mask = eligible_mask(self.catalog, filters or MatchFilters())
         lap("filter")
-        rows, similarity = retrieve(self.catalog, query, max(self.depth, k), mask)
+        rows, similarity = retrieve(self.catalog, query, max(depth or self.depth, k), mask)
         lap("retrieve")
         features = assemble_features(self.catalog, profile, rows, similarity)
         lap("features")

@@ -162,19 +162,73 @@ def evaluate(
 
 @app.command()
 def promote(
-    version: Annotated[str, typer.Option(help="Registered model version to promote.")],
+    version: Annotated[
+        str | None, typer.Option(help="Registered version to promote (default: the newest).")
+    ] = None,
     margin: Annotated[float, typer.Option(help="Required gain in NDCG@20 over champion.")] = 0.0,
     seed: Annotated[int, typer.Option(help="Seed of the brand split.")] = 42,
     home: Home = None,
 ) -> None:
     """Move alias `champion` to VERSION when it beats the champion; say why when not."""
     from training.fit import FitConfig
+    from training.registry import latest_version
     from training.run import promote_version
 
-    decision = promote_version(_settings(home), version, FitConfig(seed=seed), margin)
+    settings = _settings(home)
+    chosen = version or latest_version(settings)
+    if chosen is None:
+        _fail("no registered model version yet; run `microtribe train --register`")
+    if not (settings.models_dir / str(chosen)).is_dir():
+        _fail(f"unknown model version {chosen!r}")
+    decision = promote_version(settings, str(chosen), FitConfig(seed=seed), margin)
     typer.echo(json.dumps(_plain(decision)))
     if not decision.promote:
         raise typer.Exit(1)
+
+
+@app.command()
+def score(
+    brands: Annotated[Path, typer.Option(help="Brands to score, JSON Lines or Parquet.")],
+    out: Annotated[Path, typer.Option(help="Output Parquet dataset (a directory of parts).")],
+    k: Annotated[int, typer.Option(min=1, help="Creators kept per brand.")] = 50,
+    engine: Annotated[str, typer.Option(help="local (spark: not yet available).")] = "local",
+    filters: Annotated[
+        str | None,
+        typer.Option(help='Filters as JSON, as in /v1/match: \'{"countries": ["IT"]}\'.'),
+    ] = None,
+    all_pairs: Annotated[
+        bool, typer.Option("--all-pairs", help="Score every brand × every creator (audits).")
+    ] = False,
+    home: Home = None,
+) -> None:
+    """Score many brands against the roster with the /v1/match pipeline; resumable."""
+    from pydantic import ValidationError
+
+    from matching.batch import score_brands
+    from matching.filters import MatchFilters
+    from matching.service import MatchService, NotReady
+    from microtribe.api_models import FiltersIn
+    from microtribe.contract import Brand
+    from microtribe.records import RecordError, read_records
+
+    if engine != "local":
+        _fail(f"engine {engine!r} is not available yet; expected 'local'")
+    try:
+        given = FiltersIn.model_validate_json(filters) if filters else FiltersIn()
+        docs = [b.model_dump(mode="json", exclude_none=True) for b in read_records(brands, Brand)]
+    except (ValidationError, RecordError, FileNotFoundError) as exc:
+        _fail(str(exc))
+    service = MatchService(_settings(home))
+    try:
+        pipeline = service.reload()
+        report = score_brands(
+            pipeline, docs, out, k, MatchFilters.from_dict(given.model_dump()), all_pairs
+        )
+    except (NotReady, ValueError) as exc:
+        _fail(str(exc))
+    finally:
+        service.close()
+    typer.echo(json.dumps(_plain(report)))
 
 
 @app.command()

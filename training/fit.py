@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from features.schema import CATEGORICAL_FEATURES
+from features.schema import ADVOCACY_MONOTONE, CATEGORICAL_FEATURES
 from models.ranker import Ranker, engagement_benchmark
 from training.dataset import TrainingSet
 
@@ -84,6 +84,10 @@ def _train_booster(
 
     names = list(data.feature_names)
     categorical = [name for name in CATEGORICAL_FEATURES if name in names]
+    params = config.lightgbm_params(objective)
+    if objective == "binary":
+        params["monotone_constraints"] = [ADVOCACY_MONOTONE.get(name, 0) for name in names]
+        params["monotone_constraints_method"] = "advanced"
     train_set = lightgbm.Dataset(
         data.features[train],
         target[train],
@@ -93,7 +97,7 @@ def _train_booster(
     )
     valid_set = lightgbm.Dataset(data.features[validation], target[validation], reference=train_set)
     return lightgbm.train(
-        config.lightgbm_params(objective),
+        params,
         train_set,
         num_boost_round=config.max_rounds,
         valid_sets=[valid_set],

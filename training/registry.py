@@ -105,6 +105,12 @@ def champion_version(settings: Settings) -> str | None:
     return pointer.read_text().strip() if pointer.exists() else None
 
 
+def latest_version(settings: Settings) -> str | None:
+    """The newest registered version installed under `models/`."""
+    versions = [p.name for p in settings.models_dir.iterdir() if p.is_dir() and p.name.isdigit()]
+    return max(versions, key=int) if versions else None
+
+
 def load_champion(settings: Settings) -> Bundle | None:
     version = champion_version(settings)
     return load_bundle(settings.models_dir / version) if version else None

@@ -60,7 +60,8 @@ def _progress(items: range, enabled: bool) -> Iterable[int]:
         return items
     from tqdm import tqdm  # only needed for interactive runs
 
-    bar: Iterable[int] = tqdm(items, desc="creators", unit="creator")
+    # disable=None: a bar on a terminal, silence in logs and CI
+    bar: Iterable[int] = tqdm(items, desc="creators", unit="creator", disable=None)
     return bar
 
 
