@@ -16,6 +16,7 @@ class BrandProfile:
     brand_id: str
     name: str
     text: str  # what gets embedded: values, description and category
+    values_text: str  # the values alone (the terse form of a brief)
     category: str
     languages: frozenset[str]
     markets: frozenset[str]
@@ -37,6 +38,7 @@ def brand_profile(doc: Mapping[str, Any]) -> BrandProfile:
         brand_id=str(doc.get("brand_id") or compact(name) or "brief"),
         name=name,
         text=". ".join(part.strip() for part in parts if part and part.strip()),
+        values_text=(doc.get("values") or "").strip(),
         category=canonical_category(doc.get("category") or ""),
         languages=frozenset(lang.lower() for lang in doc.get("languages") or ()),
         markets=frozenset(market.upper() for market in doc.get("markets") or ()),

@@ -34,7 +34,13 @@ def pair_features(
     n = len(rows)
     nan = np.full(n, np.nan)
     category = (
-        np.array([brand.category in creators.categories[r] for r in rows], dtype=np.float64)
+        np.array(
+            [
+                (brand.category in creators.categories[r]) if creators.categories[r] else np.nan
+                for r in rows
+            ],
+            dtype=np.float64,
+        )
         if brand.category
         else nan
     )

@@ -96,6 +96,8 @@ def search(
     Returns min(k, number of eligible rows) results: a narrow filter never starves the list.
     """
     config = config or IndexConfig()
+    if eligible is not None and eligible.all():
+        eligible = None  # nothing filtered: let FAISS scan its own contiguous storage
     n_eligible = index.ntotal if eligible is None else int(eligible.sum())
     k = min(k, n_eligible)
     if k <= 0:

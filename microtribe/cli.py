@@ -354,9 +354,16 @@ def _print_metrics(metrics: dict[str, float]) -> None:
         "engagement_spearman",
         "engagement_mae",
         "ndcg_at_20_vs_best_baseline",
+        "sparse_brief_model_ndcg_at_20",
+        "sparse_brief_baseline_similarity_ndcg_at_20",
+        "sparse_brief_advocacy_auc",
+        "time_split_model_ndcg_at_20",
+        "time_split_baseline_similarity_ndcg_at_20",
+        "time_split_advocacy_auc",
+        "blended_ndcg_at_20",
     ):
         if key in metrics:
-            typer.echo(f"{key:<30}{metrics[key]:.4f}")
+            typer.echo(f"{key:<44}{metrics[key]:.4f}")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -1,4 +1,8 @@
-"""The training set: one row per labelled outcome, features as they were at `observed_at`.
+"""The training set: labelled outcomes with features as they were at `observed_at`.
+
+Each outcome appears twice: once with its brand's full brief, once with a sparse brief
+(name and values only, see `sparse_brief`); both copies share the brand, so a brand split
+keeps them on the same side.
 
 Point in time: creator features, content vectors and mention counts use only posts published
 at or before the outcome was observed, so a later post can never leak into a label's features.
@@ -7,17 +11,17 @@ at or before the outcome was observed, so a later post can never leak into a lab
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from features.brand_profile import brand_profile
-from features.creator_table import creator_columns, post_columns
+from features.brand_profile import BrandProfile, brand_profile
+from features.creator_table import CreatorColumns, creator_columns, post_columns
 from features.pair_features import pair_features
 from features.schema import FEATURE_NAMES, feature_matrix
-from matching.creator_snapshot import known_brand_keys, snapshot
+from matching.creator_snapshot import CreatorSnapshot, known_brand_keys, snapshot
 from models.embedding_cache import CachedEmbedder
 
 LABELLED_STAGES = ("posted", "completed")
@@ -33,6 +37,7 @@ class TrainingSet:
     observed_at: np.ndarray  # float epoch seconds
     language: np.ndarray  # object: the creator's language
     tier: np.ndarray  # object
+    sparse_brief: np.ndarray  # bool: the row's brief was reduced to name + values
     feature_names: tuple[str, ...] = FEATURE_NAMES
 
     def __len__(self) -> int:
@@ -81,21 +86,67 @@ def build_training_set(
     )
     as_of = observed.astype("int64").to_numpy() / 1e9
     snap = snapshot(creators, posts, rows, as_of, embedder)
-    profiles = {d["brand_id"]: brand_profile(d) for d in brand_docs}
     brand_ids = np.array([o["brand_id"] for o in labelled], dtype=object)
-    brand_vectors = dict(
-        zip(
-            profiles,
-            embedder.encode([p.text for p in profiles.values()]),
-            strict=True,
+    full = {d["brand_id"]: brand_profile(d) for d in brand_docs}
+    sparse = {brand_id: sparse_brief(profile) for brand_id, profile in full.items()}
+    features = [
+        feature_matrix(_columns(snap, creators, rows, brand_ids, profiles, embedder))
+        for profiles in (full, sparse)
+    ]
+
+    def label(name: str) -> np.ndarray:
+        return np.array(
+            [np.nan if o.get(name) is None else float(o[name]) for o in labelled], dtype=np.float64
         )
+
+    def twice(values: np.ndarray) -> np.ndarray:
+        return np.concatenate([values, values])
+
+    return TrainingSet(
+        features=np.vstack(features),
+        advocate=twice(label("advocate")),
+        engagement_rate=twice(label("engagement_rate")),
+        brand_id=twice(brand_ids),
+        creator_id=twice(np.array([o["creator_id"] for o in labelled], dtype=object)),
+        observed_at=twice(as_of),
+        language=twice(creators.language[rows]),
+        tier=twice(tier_names(creators.followers[rows])),
+        sparse_brief=np.repeat([False, True], len(labelled)),
     )
-    columns: dict[str, np.ndarray] = {
-        name: np.full(len(labelled), np.nan) for name in FEATURE_NAMES
-    }
-    for name, values in snap.features.items():
-        columns[name] = values
-    positions = np.arange(len(labelled))
+
+
+def sparse_brief(profile: BrandProfile) -> BrandProfile:
+    """The same brand as a terse brief: name and values only, no targets, category or budget.
+
+    Agencies often send just that; training on both forms teaches the ranker to lean on the
+    content when the structured fields are missing instead of guessing at NaNs it never saw.
+    """
+    return replace(
+        profile,
+        text=profile.values_text,
+        category="",
+        languages=frozenset(),
+        markets=frozenset(),
+        target_ages=(),
+        female_share=None,
+        competitor_keys=frozenset(),
+        budget=None,
+    )
+
+
+def _columns(
+    snap: CreatorSnapshot,
+    creators: CreatorColumns,
+    rows: np.ndarray,
+    brand_ids: np.ndarray,
+    profiles: Mapping[str, BrandProfile],
+    embedder: CachedEmbedder,
+) -> dict[str, np.ndarray]:
+    """Creator features plus the pair features of each row's brand, as `profiles` describe it."""
+    vectors = dict(zip(profiles, embedder.encode([p.text for p in profiles.values()]), strict=True))
+    columns: dict[str, np.ndarray] = {name: np.full(len(rows), np.nan) for name in FEATURE_NAMES}
+    columns.update(snap.features)
+    positions = np.arange(len(rows))
     for brand_id in np.unique(brand_ids):
         at = positions[brand_ids == brand_id]
         profile = profiles[brand_id]
@@ -103,26 +154,11 @@ def build_training_set(
             profile,
             creators,
             rows[at],
-            snap.vectors[at] @ brand_vectors[brand_id],
+            snap.vectors[at] @ vectors[brand_id],
             brand_mentions=snap.mentions.counts(profile.keys)[at],
             competitor_mentions=snap.mentions.counts(profile.competitor_keys)[at],
             log_cost_per_post=snap.features["log_cost_per_post"][at],
         )
         for name, values in block.items():
             columns[name][at] = values
-
-    def label(name: str) -> np.ndarray:
-        return np.array(
-            [np.nan if o.get(name) is None else float(o[name]) for o in labelled], dtype=np.float64
-        )
-
-    return TrainingSet(
-        features=feature_matrix(columns),
-        advocate=label("advocate"),
-        engagement_rate=label("engagement_rate"),
-        brand_id=brand_ids,
-        creator_id=np.array([o["creator_id"] for o in labelled], dtype=object),
-        observed_at=as_of,
-        language=creators.language[rows],
-        tier=tier_names(creators.followers[rows]),
-    )
+    return columns

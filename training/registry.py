@@ -21,7 +21,8 @@ from microtribe.settings import REGISTERED_MODEL_NAME, Settings
 from models.bundle import Bundle, load_bundle
 from training.evaluate import Evaluation
 
-PRIMARY_METRIC = "model_ndcg_at_20"
+# Mean NDCG@20 over held-out brands, full briefs and their terse (name + values) forms alike.
+PRIMARY_METRIC = "blended_ndcg_at_20"
 EXPERIMENT = "microtribe"
 
 
@@ -51,6 +52,7 @@ def log_run(
     evaluation: Evaluation,
     input_example: Any,
     register: bool,
+    plots: Path | None = None,
 ) -> tuple[str, str | None]:
     """Log params, metrics and the pyfunc model; returns (run id, registered version)."""
     mlflow = _mlflow(settings)
@@ -73,6 +75,8 @@ def log_run(
         mlflow.log_metrics(evaluation.metrics)
         mlflow.log_dict({"calibration": evaluation.calibration}, "evaluation/calibration.json")
         mlflow.log_dict(evaluation.by_group, "evaluation/by_group.json")
+        if plots is not None:
+            mlflow.log_artifacts(str(plots), "plots")
         info = mlflow.pyfunc.log_model(
             name="model",
             python_model=MicrotribeModel(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +17,10 @@ from microtribe.settings import Settings
 from models.bundle import Bundle, load_bundle, save_bundle
 from models.embedder import load_embedder
 from models.embedding_cache import CachedEmbedder
+from models.ranker import Ranker
 from training.dataset import TrainingSet, build_training_set
 from training.evaluate import Evaluation, evaluate
-from training.fit import BrandSplit, FitConfig, fit_ranker, split_by_brand
+from training.fit import BrandSplit, FitConfig, fit_ranker, split_by_brand, split_by_time
 from training.registry import (
     PRIMARY_METRIC,
     GateDecision,
@@ -54,10 +55,33 @@ def training_data(settings: Settings, embedder: CachedEmbedder) -> TrainingSet:
         store.close()
 
 
-def evaluate_bundle(bundle: Bundle, data: TrainingSet, rows: np.ndarray) -> Evaluation:
+SUMMARY_METRICS = (
+    "model_ndcg_at_20",
+    "baseline_similarity_ndcg_at_20",
+    "advocacy_auc",
+    "advocacy_ece",
+)
+
+
+def _evaluate(ranker: Ranker, data: TrainingSet, rows: np.ndarray) -> Evaluation:
     held_out = _subset(data, rows)
-    out = bundle.ranker.predict(held_out.features)
+    out = ranker.predict(held_out.features)
     return evaluate(held_out, out.advocacy_fit, out.score, out.expected_engagement_rate)
+
+
+def evaluate_bundle(bundle: Bundle, data: TrainingSet, rows: np.ndarray) -> Evaluation:
+    """Metrics on the full briefs of `rows`, plus a summary on their sparse-brief copies."""
+    sparse = data.sparse_brief[rows]
+    evaluation = _evaluate(bundle.ranker, data, rows[~sparse])
+    if sparse.any():
+        terse = _evaluate(bundle.ranker, data, rows[sparse]).metrics
+        summary = {f"sparse_brief_{key}": terse[key] for key in SUMMARY_METRICS}
+        # the gate's metric: agencies send both full and terse briefs
+        summary[PRIMARY_METRIC] = 0.5 * (
+            evaluation.metrics["model_ndcg_at_20"] + terse["model_ndcg_at_20"]
+        )
+        evaluation = replace(evaluation, metrics={**evaluation.metrics, **summary})
+    return evaluation
 
 
 def _subset(data: TrainingSet, rows: np.ndarray) -> TrainingSet:
@@ -70,8 +94,44 @@ def _subset(data: TrainingSet, rows: np.ndarray) -> TrainingSet:
         observed_at=data.observed_at[rows],
         language=data.language[rows],
         tier=data.tier[rows],
+        sparse_brief=data.sparse_brief[rows],
         feature_names=data.feature_names,
     )
+
+
+def time_split_metrics(data: TrainingSet, config: FitConfig) -> dict[str, float]:
+    """Train on earlier outcomes, test on the latest: does the ranker hold up over time?"""
+    split = split_by_time(data, config)
+    ranker = fit_ranker(data, split, config)
+    full_test = split.test[~data.sparse_brief[split.test]]
+    metrics = _evaluate(ranker, data, full_test).metrics
+    return {f"time_split_{key}": metrics[key] for key in SUMMARY_METRICS}
+
+
+def _plots(
+    bundle: Bundle, data: TrainingSet, split: BrandSplit, evaluation: Evaluation, folder: Path
+) -> Path:
+    from training import plots
+
+    folder.mkdir(parents=True, exist_ok=True)
+    booster = bundle.ranker.advocacy_booster_
+    plots.feature_importance(
+        booster.feature_importance(importance_type="gain"),
+        bundle.ranker.feature_names_in_,
+        folder / "feature_importance.png",
+    )
+    plots.calibration_curve(evaluation.calibration, folder / "calibration_curve.png")
+    held_out = _subset(data, split.test[~data.sparse_brief[split.test]])
+    labelled = ~np.isnan(held_out.advocate)
+    score = bundle.ranker.predict(held_out.features).score
+    plots.ndcg_by_tier(
+        score[labelled],
+        held_out.advocate[labelled],
+        held_out.brand_id[labelled],
+        held_out.tier[labelled],
+        folder / "ndcg_by_tier.png",
+    )
+    return folder
 
 
 def _manifest(data: TrainingSet, embedder: CachedEmbedder, split: BrandSplit) -> dict[str, Any]:
@@ -112,6 +172,10 @@ def train(
         save_bundle(ranker, bundle_dir, _manifest(data, embedder, split))
         candidate = load_bundle(bundle_dir)
         evaluation = evaluate_bundle(candidate, data, split.test)
+        evaluation = replace(
+            evaluation, metrics={**evaluation.metrics, **time_split_metrics(data, config)}
+        )
+        plots = _plots(candidate, data, split, evaluation, Path(tmp) / "plots")
         manifest = {**candidate.manifest, "metrics": evaluation.metrics}
         save_bundle(ranker, bundle_dir, manifest)
         import pandas as pd
@@ -123,7 +187,9 @@ def train(
             "embedder": embedder.model_id,
         }
         params["best_iteration_advocacy"] = ranker.advocacy_booster_.best_iteration
-        run_id, version = log_run(settings, bundle_dir, params, evaluation, example, register)
+        run_id, version = log_run(
+            settings, bundle_dir, params, evaluation, example, register, plots
+        )
         if version is not None:
             install_bundle(settings, bundle_dir, version, run_id)
     decision = None
