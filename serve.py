@@ -1,29 +1,41 @@
 """The FastAPI application: `/v1/match` and friends (see docs/design.md for every shape).
 
-Nothing happens at import: `create_app` builds the app, and its lifespan loads the catalog,
-the champion bundle and the embedder when the server starts.
+Nothing happens at import: `create_app` builds the app (reading limits from the environment
+then), and its lifespan loads the catalog, the champion bundle and the embedder and opens the
+served-candidates log when the server starts.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import os
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import Body, Depends, FastAPI, HTTPException, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi import Body, Depends, FastAPI, HTTPException, Request, Security
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from matching.filters import MatchFilters
 from matching.pipeline import MatchPipeline, MatchResult
 from matching.service import MatchService, NotReady
+from microtribe.api_errors import (
+    BODY_ERRORS,
+    error_response,
+    error_responses,
+    install_error_handlers,
+)
 from microtribe.api_models import (
+    BRANDS_EXAMPLES,
+    CREATORS_EXAMPLES,
+    FEEDBACK_EXAMPLES,
+    MATCH_EXAMPLES,
     CreatorsUpserted,
-    ErrorResponse,
     FiltersIn,
     MatchOut,
     MatchRequest,
@@ -34,41 +46,40 @@ from microtribe.api_models import (
 )
 from microtribe.auth import KeyRing, Role, allows
 from microtribe.contract import Brand, Creator, Outcome
+from microtribe.http_metrics import HttpMetrics, HttpMetricsMiddleware
+from microtribe.limits import ApiLimits, BodySizeLimit, RateLimiter
+from microtribe.served_log import ServedLog
 from microtribe.settings import Settings
+from microtribe.strict_json import StrictJsonRoute
 from models.bundle import BundleError
 
 log = logging.getLogger("microtribe.serve")
 MAX_BATCH = 1000
 PLATFORM_NAMES = ("instagram", "tiktok", "youtube")
-ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorResponse} for status in (401, 403, 404, 422, 503)
-}
+# Declared so OpenAPI documents both ways to send a key (the Authorize button of /docs);
+# `require` checks the key these extract.
+BEARER = HTTPBearer(auto_error=False, description="`Authorization: Bearer <key>`")
+API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, description="`X-API-Key: <key>`")
 
 
-def _error(
-    status: int, code: str, message: str, details: list[dict[str, str]] | None = None
-) -> JSONResponse:
-    body = {"error": {"code": code, "message": message, "details": details or []}}
-    return JSONResponse(status_code=status, content=body)
-
-
-def _service(request: Request) -> MatchService:
+async def _service(request: Request) -> MatchService:
     service: MatchService = request.app.state.service
     return service
 
 
-def _pipeline(request: Request) -> MatchPipeline:
+async def _pipeline(request: Request) -> MatchPipeline:
     try:
-        return _service(request).ready()
+        return (await _service(request)).ready()
     except NotReady as exc:
         raise HTTPException(503, str(exc)) from exc
 
 
+# async: these only read state, and a sync dependency would cost a thread hop per request
 ServiceDep = Annotated[MatchService, Depends(_service)]
 PipelineDep = Annotated[MatchPipeline, Depends(_pipeline)]
 
 
-def _filters(given: FiltersIn) -> MatchFilters:
+def filters_from(given: FiltersIn) -> MatchFilters:
     return MatchFilters(
         platforms=tuple(given.platforms),
         tiers=tuple(given.tiers),
@@ -114,16 +125,49 @@ def _matches(pipe: MatchPipeline, result: MatchResult) -> list[MatchOut]:
     return out
 
 
-def create_app(settings: Settings, keys: KeyRing | None) -> FastAPI:
-    """The API; `keys=None` disables authentication (local experiments only)."""
+def _serving_pipeline(app: FastAPI) -> MatchPipeline | None:
+    service: MatchService | None = getattr(app.state, "service", None)
+    return None if service is None else service.pipeline
+
+
+def _add_middleware(app: FastAPI, limits: ApiLimits, metrics: HttpMetrics) -> None:
+    # Each one added wraps the previous ones: metrics run first, so they also count the
+    # 413s, and the CORS preflights when CORS is on.
+    app.add_middleware(BodySizeLimit, max_bytes=limits.max_body_bytes)
+    if limits.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(limits.cors_origins),
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type"],
+            max_age=600,
+        )
+    app.add_middleware(HttpMetricsMiddleware, metrics=metrics)
+
+
+def create_app(
+    settings: Settings, keys: KeyRing | None, limits: ApiLimits | None = None
+) -> FastAPI:
+    """The API; `keys=None` disables authentication (local experiments only).
+
+    `limits` default to `ApiLimits.from_env()`, read now rather than at import.
+    """
+    limits = limits or ApiLimits.from_env()
+    rate = limits.rate_per_second
+    limiter = RateLimiter(rate, limits.burst) if rate else None
+    served = ServedLog(settings.home / "logs" / "served.jsonl")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service = MatchService(settings)
         service.start()
         app.state.service = service
-        yield
-        service.close()
+        served.start()
+        try:
+            yield
+        finally:
+            served.stop()
+            service.close()
 
     app = FastAPI(
         title="microtribe",
@@ -131,61 +175,76 @@ def create_app(settings: Settings, keys: KeyRing | None) -> FastAPI:
         description="Find the micro- and nano-creators who will genuinely champion a brand.",
         lifespan=lifespan,
     )
-
-    @app.exception_handler(HTTPException)
-    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
-        codes = {
-            401: "unauthorized",
-            403: "forbidden",
-            404: "not_found",
-            409: "conflict",
-            413: "too_large",
-            429: "rate_limited",
-            503: "not_ready",
-        }
-        return _error(exc.status_code, codes.get(exc.status_code, "error"), str(exc.detail))
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid_body(_: Request, exc: RequestValidationError) -> JSONResponse:
-        details = [
-            {"field": ".".join(str(p) for p in e["loc"][1:]) or "body", "problem": e["msg"]}
-            for e in exc.errors()
-        ]
-        return _error(422, "invalid_request", "the request is invalid", details)
+    app.router.route_class = StrictJsonRoute  # before any route is added
+    metrics = HttpMetrics(lambda: _serving_pipeline(app))
+    install_error_handlers(app)
+    _add_middleware(app, limits, metrics)
 
     def require(role: Role) -> Any:
-        def check(request: Request) -> Role:
-            if keys is None:
-                return "admin"
-            header = request.headers.get("authorization", "")
-            key = header[7:].strip() if header.lower().startswith("bearer ") else ""
-            granted = keys.role_of(key or request.headers.get("x-api-key", ""))
-            if granted is None:
-                raise HTTPException(401, "a valid API key is required")
+        async def check(
+            bearer: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)],
+            api_key: Annotated[str | None, Security(API_KEY)],
+        ) -> Role:
+            # with authentication off everyone is admin and shares one rate-limit bucket
+            granted: Role = "admin"
+            identity = "anonymous"
+            if keys is not None:
+                found = keys.identify(bearer.credentials if bearer else api_key or "")
+                if found is None:
+                    raise HTTPException(401, "a valid API key is required")
+                identity, granted = found
+            if limiter is not None and (wait := limiter.acquire(identity)) > 0:
+                retry = str(max(1, math.ceil(wait)))
+                message = f"rate limit of {rate:g} requests/s for this key exceeded"
+                raise HTTPException(429, message, headers={"Retry-After": retry})
             if not allows(granted, role):
                 raise HTTPException(403, f"a {granted!r} key cannot do this; it needs {role!r}")
             return granted
 
         return Depends(check)
 
-    def route(method: Callable[..., Any], path: str, role: Role | None, **extra: Any) -> Any:
+    def route(
+        method: Callable[..., Any],
+        path: str,
+        role: Role | None,
+        errors: Iterable[int] = (),
+        **extra: Any,
+    ) -> Any:
+        statuses = {500, *errors, *((401, 403, 429) if role else ())}
+        responses = {**error_responses(statuses), **extra.pop("responses", {})}
         dependencies = [require(role)] if role else []
-        return method(path, dependencies=dependencies, responses=ERRORS, **extra)
+        return method(path, dependencies=dependencies, responses=responses, **extra)
 
     @route(app.get, "/healthz", None)
     def healthz() -> dict[str, str]:
         """Liveness: the process answers."""
         return {"status": "ok"}
 
-    @route(app.get, "/readyz", None)
+    @route(app.get, "/readyz", None, errors=(503,))
     def readyz(service: ServiceDep) -> JSONResponse:
         """Readiness: a catalog and a champion model are loaded."""
         if service.pipeline is None:
-            return _error(503, "not_ready", "no catalog or model loaded yet")
+            return error_response(503, "no catalog or model loaded yet")
         return JSONResponse({"status": "ready"})
 
-    @route(app.post, "/v1/match", "read", response_model=MatchResponse)
-    def match(body: MatchRequest, service: ServiceDep, pipe: PipelineDep) -> MatchResponse:
+    @route(
+        app.get,
+        "/metrics",
+        None,
+        response_class=PlainTextResponse,
+        responses={200: {"description": "Prometheus text format", "content": {"text/plain": {}}}},
+    )
+    async def prometheus_metrics() -> Response:
+        """Prometheus metrics: requests and latency per route, match stages, model in service."""
+        body, media_type = metrics.exposition()
+        return Response(body, media_type=media_type)
+
+    @route(app.post, "/v1/match", "read", (*BODY_ERRORS, 404, 503), response_model=MatchResponse)
+    def match(
+        body: Annotated[MatchRequest, Body(openapi_examples=MATCH_EXAMPLES)],
+        service: ServiceDep,
+        pipe: PipelineDep,
+    ) -> MatchResponse:
         """Ranked, explained shortlist of creators for a brand brief or a stored brand."""
         started = time.perf_counter()
         if body.brand is not None:
@@ -195,8 +254,9 @@ def create_app(settings: Settings, keys: KeyRing | None) -> FastAPI:
             if stored is None:
                 raise HTTPException(404, f"unknown brand_id {body.brand_id!r}")
             brand = stored
-        result = pipe.run(brand, body.k, _filters(body.filters), with_reasons=body.explain)
-        return MatchResponse(
+        result = pipe.run(brand, body.k, filters_from(body.filters), with_reasons=body.explain)
+        metrics.observe_match_stages(result.timings_ms)
+        response = MatchResponse(
             request_id=uuid.uuid4().hex,
             brand_id=result.brand_id,
             model_version=pipe.bundle.version,
@@ -204,10 +264,15 @@ def create_app(settings: Settings, keys: KeyRing | None) -> FastAPI:
             took_ms=round((time.perf_counter() - started) * 1000, 3),
             matches=_matches(pipe, result),
         )
+        served.record(body, response)
+        return response
 
-    @route(app.post, "/v1/creators", "write", response_model=CreatorsUpserted)
+    @route(app.post, "/v1/creators", "write", BODY_ERRORS, response_model=CreatorsUpserted)
     def upsert_creators(
-        creators: Annotated[list[Creator], Body(max_length=MAX_BATCH)], service: ServiceDep
+        creators: Annotated[
+            list[Creator], Body(max_length=MAX_BATCH, openapi_examples=CREATORS_EXAMPLES)
+        ],
+        service: ServiceDep,
     ) -> CreatorsUpserted:
         """Upsert a batch of creators: all stored or none, searchable at once."""
         docs = [c.model_dump(mode="json", exclude_none=True) for c in creators]
@@ -217,7 +282,7 @@ def create_app(settings: Settings, keys: KeyRing | None) -> FastAPI:
         version = service.upsert_creators(docs)
         return CreatorsUpserted(upserted=len(docs), catalog_version=version)
 
-    @route(app.get, "/v1/creators/{creator_id}", "read", response_model=Creator)
+    @route(app.get, "/v1/creators/{creator_id}", "read", (404, 422), response_model=Creator)
     def get_creator(creator_id: str, service: ServiceDep) -> dict[str, Any]:
         """One stored creator."""
         doc = service.store.creator(creator_id)
@@ -225,22 +290,25 @@ def create_app(settings: Settings, keys: KeyRing | None) -> FastAPI:
             raise HTTPException(404, f"unknown creator_id {creator_id!r}")
         return doc
 
-    @route(app.delete, "/v1/creators/{creator_id}", "write")
+    @route(app.delete, "/v1/creators/{creator_id}", "write", (404, 422))
     def delete_creator(creator_id: str, service: ServiceDep) -> dict[str, Any]:
         """Delete a creator from the store and from search."""
         if not service.delete_creator(creator_id):
             raise HTTPException(404, f"unknown creator_id {creator_id!r}")
         return {"deleted": creator_id}
 
-    @route(app.post, "/v1/brands", "write", response_model=Stored)
+    @route(app.post, "/v1/brands", "write", BODY_ERRORS, response_model=Stored)
     def upsert_brands(
-        brands: Annotated[list[Brand], Body(max_length=MAX_BATCH)], service: ServiceDep
+        brands: Annotated[
+            list[Brand], Body(max_length=MAX_BATCH, openapi_examples=BRANDS_EXAMPLES)
+        ],
+        service: ServiceDep,
     ) -> Stored:
         """Upsert a batch of brands (all or none)."""
         docs = [b.model_dump(mode="json", exclude_none=True) for b in brands]
         return Stored(stored=service.store.upsert_brands(docs))
 
-    @route(app.get, "/v1/brands/{brand_id}", "read", response_model=Brand)
+    @route(app.get, "/v1/brands/{brand_id}", "read", (404, 422), response_model=Brand)
     def get_brand(brand_id: str, service: ServiceDep) -> dict[str, Any]:
         """One stored brand."""
         doc = service.store.brand(brand_id)
@@ -248,15 +316,18 @@ def create_app(settings: Settings, keys: KeyRing | None) -> FastAPI:
             raise HTTPException(404, f"unknown brand_id {brand_id!r}")
         return doc
 
-    @route(app.post, "/v1/feedback", "write", response_model=Stored)
+    @route(app.post, "/v1/feedback", "write", BODY_ERRORS, response_model=Stored)
     def feedback(
-        outcomes: Annotated[list[Outcome], Body(max_length=MAX_BATCH)], service: ServiceDep
+        outcomes: Annotated[
+            list[Outcome], Body(max_length=MAX_BATCH, openapi_examples=FEEDBACK_EXAMPLES)
+        ],
+        service: ServiceDep,
     ) -> Stored:
         """Store campaign outcomes (all or none) for the next training run."""
         docs = [o.model_dump(mode="json", exclude_none=True) for o in outcomes]
         return Stored(stored=service.store.add_outcomes(docs))
 
-    @route(app.get, "/v1/model", "read", response_model=ModelInfo)
+    @route(app.get, "/v1/model", "read", (503,), response_model=ModelInfo)
     def model_info(pipe: PipelineDep) -> ModelInfo:
         """The model version in service, its evaluation metrics, and the catalog version."""
         manifest = pipe.bundle.manifest
@@ -268,7 +339,7 @@ def create_app(settings: Settings, keys: KeyRing | None) -> FastAPI:
             creators=int(pipe.catalog.live.sum()),
         )
 
-    @route(app.post, "/v1/admin/reload", "admin", response_model=ModelInfo)
+    @route(app.post, "/v1/admin/reload", "admin", (409,), response_model=ModelInfo)
     def reload(service: ServiceDep) -> ModelInfo:
         """Load the current champion and catalog; keep serving the old ones if they are broken."""
         try:

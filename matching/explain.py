@@ -26,6 +26,8 @@ def explain(ranker: Ranker, features: np.ndarray, top: int = 5) -> list[list[Rea
 
     Fails open: an explanation error is logged and the match is served without reasons.
     """
+    if len(features) == 0:
+        return []
     try:
         contributions = ranker.contributions(features)[:, :-1]  # drop the bias column
     except Exception:

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
+from fastapi.openapi.models import Example
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from microtribe.contract import Brand, Identifier
+from microtribe.contract import (
+    BRAND_EXAMPLE,
+    CREATOR_EXAMPLE,
+    OUTCOME_EXAMPLE,
+    Brand,
+    Identifier,
+)
+
+# Stopgap until the contract bounds timestamps: the feature tables hold post times as int64
+# nanoseconds (years 1677-2262), so a post outside that range used to be stored, then break
+# the delta index (a 500) and every later start-up. Refused here, at the API, with a 422.
 
 
 class FiltersIn(BaseModel):
@@ -29,29 +40,25 @@ class BriefIn(Brand):
     name: str | None = None  # type: ignore[assignment]
 
 
+MATCH_EXAMPLE: dict[str, Any] = {
+    "brand": {
+        "brand_id": "ecoveste",
+        "name": "EcoVeste",
+        "category": "fashion",
+        "values": "sostenibilità, materiali riciclati, produzione etica in Italia",
+        "markets": ["IT"],
+        "languages": ["it"],
+    },
+    "k": 20,
+    "filters": {"platforms": ["instagram"], "countries": ["IT"]},
+    "explain": True,
+}
+
+
 class MatchRequest(BaseModel):
     """A brand brief (inline or a stored `brand_id`) and what to return."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "brand": {
-                        "brand_id": "ecoveste",
-                        "name": "EcoVeste",
-                        "category": "fashion",
-                        "values": "sostenibilità, materiali riciclati, produzione etica in Italia",
-                        "markets": ["IT"],
-                        "languages": ["it"],
-                    },
-                    "k": 20,
-                    "filters": {"platforms": ["instagram"], "countries": ["IT"]},
-                    "explain": True,
-                }
-            ]
-        },
-    )
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [MATCH_EXAMPLE]})
     brand: BriefIn | None = None
     brand_id: str | None = Field(None, min_length=1, max_length=128)
     k: int = Field(20, ge=1, le=200)
@@ -130,3 +137,28 @@ class ErrorBody(BaseModel):
 
 class ErrorResponse(BaseModel):
     error: ErrorBody
+
+
+# ---- request examples shown in /docs (and replayed first by the schema fuzzer) ---------
+
+MATCH_EXAMPLES: dict[str, Example] = {
+    "brief": {"summary": "An inline brand brief", "value": MATCH_EXAMPLE},
+    "stored brand": {
+        "summary": "A stored brand; nano and micro creators with a mostly real audience",
+        "value": {
+            "brand_id": "ecoveste",
+            "k": 10,
+            "filters": {"tiers": ["nano", "micro"], "min_authenticity": 0.8},
+        },
+    },
+}
+CREATORS_EXAMPLES: dict[str, Example] = {
+    "one creator": {"summary": "A batch of one creator", "value": [CREATOR_EXAMPLE]}
+}
+BRANDS_EXAMPLES: dict[str, Example] = {
+    "one brand": {"summary": "A batch of one brand", "value": [BRAND_EXAMPLE]}
+}
+FEEDBACK_EXAMPLES: dict[str, Example] = {
+    "one outcome": {"summary": "A completed campaign whose creator became an advocate",
+                    "value": [OUTCOME_EXAMPLE]}
+}  # fmt: skip

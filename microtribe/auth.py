@@ -32,13 +32,18 @@ class KeyRing:
             raise ValueError("MICROTRIBE_API_KEYS holds no keys")
         return cls(hashed)
 
-    def role_of(self, key: str) -> Role | None:
+    def identify(self, key: str) -> tuple[str, Role] | None:
+        """The key's identity (its hash, never the key itself) and role; None when unknown."""
         digest = _digest(key)
         granted: Role | None = None
         for known, role in self._hashed.items():  # no early exit: time does not leak the match
             if hmac.compare_digest(known, digest):
                 granted = role
-        return granted
+        return None if granted is None else (digest, granted)
+
+    def role_of(self, key: str) -> Role | None:
+        found = self.identify(key)
+        return None if found is None else found[1]
 
 
 def allows(granted: Role, needed: Role) -> bool:

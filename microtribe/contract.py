@@ -64,8 +64,18 @@ def _cased(convert: Callable[[str], str]) -> BeforeValidator:
     return BeforeValidator(normalise)
 
 
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+
+
 def _as_utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    # the columnar feature code holds times as 64-bit nanoseconds (years 1677-2262)
+    if not EARLIEST <= value < LATEST:
+        raise _invalid(
+            f"{value.isoformat()} is outside the supported years {EARLIEST.year}-{LATEST.year - 1}"
+        )
+    return value
 
 
 Identifier = Annotated[
@@ -96,7 +106,7 @@ StageName = Annotated[Stage, _one_of("stage", STAGES, fold_case=True)]
 Bracket = Annotated[AgeBracket, _one_of("age bracket", AGE_BRACKETS, fold_case=False)]
 UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
 NonEmpty = Annotated[str, Field(min_length=1)]
-Count = Annotated[int, Field(ge=0)]
+Count = Annotated[int, Field(ge=0, le=10**12)]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Amount = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
 

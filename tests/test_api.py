@@ -38,14 +38,26 @@ def client(home: Path) -> Iterator[TestClient]:
 
 def _beekeeper(followers: int = 4_200) -> dict:
     posts = [
-        make_post(f"p{i}", f"2026-10-{i + 1:02d}T09:00:00Z",
-                  "Oggi smielatura: il miele delle mie api è pronto 🐝 #apicoltura", 300, 25,
-                  creator_replies=10)
+        make_post(
+            f"p{i}",
+            f"2026-10-{i + 1:02d}T09:00:00Z",
+            "Oggi smielatura: il miele delle mie api è pronto 🐝 #apicoltura",
+            300,
+            25,
+            creator_replies=10,
+        )
         for i in range(6)
     ]
-    return make_creator("ig:ape.regina", followers=followers, country="MT", language="it",
-                        bio="Apicoltrice a Malta", categories=["food"], posts=posts,
-                        audience={"authentic_share": 0.93, "countries": {"MT": 0.8}})
+    return make_creator(
+        "ig:ape.regina",
+        followers=followers,
+        country="MT",
+        language="it",
+        bio="Apicoltrice a Malta",
+        categories=["food"],
+        posts=posts,
+        audience={"authentic_share": 0.93, "countries": {"MT": 0.8}},
+    )
 
 
 def _match_malta(client: TestClient) -> list[dict]:
@@ -128,8 +140,12 @@ def test_brands_feedback_and_model(client: TestClient) -> None:
     brand = {"brand_id": "miele-vivo", "name": "Miele Vivo", "values": "apicoltura"}
     assert client.post("/v1/brands", json=[brand], headers=_auth("wri")).json() == {"stored": 1}
     assert client.get("/v1/brands/miele-vivo", headers=_auth("rea")).json()["name"] == "Miele Vivo"
-    outcome = {"brand_id": "miele-vivo", "creator_id": "ig:x", "stage": "proposed",
-               "observed_at": "2026-11-20T00:00:00Z"}
+    outcome = {
+        "brand_id": "miele-vivo",
+        "creator_id": "ig:x",
+        "stage": "proposed",
+        "observed_at": "2026-11-20T00:00:00Z",
+    }
     assert client.post("/v1/feedback", json=[outcome], headers=_auth("wri")).json() == {"stored": 1}
     info = client.get("/v1/model", headers=_auth("rea")).json()
     assert info["model_version"] == "1" and "model_ndcg_at_20" in info["metrics"]

@@ -285,3 +285,16 @@ def test_failed_write_leaves_the_old_file(tmp_path: Path) -> None:
         write_jsonl(path, broken())
     assert [p.name for p in tmp_path.iterdir()] == ["creators.jsonl"]
     assert len(read_records(path, Creator)) == 1
+
+
+def test_dates_outside_the_indexable_years_are_refused() -> None:
+    import pytest as _pytest
+    from pydantic import ValidationError
+
+    from microtribe.contract import Creator
+
+    doc = {"creator_id": "ig:x", "handle": "x", "platform": "instagram", "followers": 10,
+           "posts": [{"post_id": "p", "posted_at": "0227-10-10T12:09:19Z", "caption": "",
+                      "likes": 1, "comments": 0}]}
+    with _pytest.raises(ValidationError, match="supported years"):
+        Creator.model_validate(doc)

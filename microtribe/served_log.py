@@ -1,0 +1,125 @@
+"""The served-candidates log: one JSON line per `/v1/match`, so outcomes reported later can be
+joined to exactly what was shown (model, catalog, rank, scores, feature values).
+
+Written to `MICROTRIBE_HOME/logs/served.jsonl`, append-only, rotated by size. The request
+thread only builds a dict and queues it; a listener thread serialises and writes, so a slow
+disk never shows in the response time. When the queue is full (the disk has stalled) lines
+are dropped and counted rather than blocking requests.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import queue
+from collections.abc import Callable
+from datetime import UTC, datetime
+from logging.handlers import QueueHandler, QueueListener, RotatingFileHandler
+from pathlib import Path
+from typing import Any
+
+from microtribe.api_models import MatchRequest, MatchResponse
+
+log = logging.getLogger("microtribe.served_log")
+MAX_BYTES = 50 * 1024 * 1024
+BACKUPS = 5
+QUEUE_SIZE = 10_000
+
+
+class _JsonLines(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return json.dumps(record.msg, ensure_ascii=False, separators=(",", ":"))
+
+
+class _DictQueueHandler(QueueHandler):
+    """Queues the record as it is: the base class would `str()` the dict in the request thread."""
+
+    def __init__(self, sink: queue.Queue[Any], on_full: Callable[[], None]) -> None:
+        super().__init__(sink)
+        self._on_full = on_full
+
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        return record
+
+    def enqueue(self, record: logging.LogRecord) -> None:
+        try:
+            self.queue.put_nowait(record)
+        except queue.Full:
+            self._on_full()
+
+
+class _Listener(QueueListener):
+    def enqueue_sentinel(self) -> None:
+        self.queue.put(self._sentinel)  # type: ignore[attr-defined]  # wait for room: drain all
+
+
+class ServedLog:
+    """Start in the app's lifespan, `record` per match, `stop` at shutdown (drains the queue)."""
+
+    def __init__(self, path: Path, max_bytes: int = MAX_BYTES, backups: int = BACKUPS) -> None:
+        self.path = path
+        self.max_bytes = max_bytes
+        self.backups = backups
+        self.dropped = 0
+        self._handler: _DictQueueHandler | None = None
+        self._listener: _Listener | None = None
+
+    def start(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        sink: queue.Queue[Any] = queue.Queue(QUEUE_SIZE)
+        writer = RotatingFileHandler(
+            self.path, maxBytes=self.max_bytes, backupCount=self.backups, encoding="utf-8"
+        )
+        writer.setFormatter(_JsonLines())
+        self._handler = _DictQueueHandler(sink, self._count_drop)
+        self._listener = _Listener(sink, writer)
+        self._listener.start()
+
+    def stop(self) -> None:
+        if self._listener is not None:
+            self._listener.stop()
+            for handler in self._listener.handlers:
+                handler.close()
+        self._handler = self._listener = None
+
+    def record(self, request: MatchRequest, response: MatchResponse) -> None:
+        if self._handler is None:
+            return
+        line = {
+            "request_id": response.request_id,
+            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "brand_id": response.brand_id,
+            "brief": "inline" if request.brand is not None else "stored",
+            "model_version": response.model_version,
+            "catalog_version": response.catalog_version,
+            "k": request.k,
+            "explain": request.explain,
+            "diversify": request.diversify,
+            "filters": request.filters.model_dump(mode="json"),
+            "matches": [
+                {
+                    "creator_id": m.creator_id,
+                    "rank": m.rank,
+                    "score": _finite(m.score),
+                    "advocacy_fit": _finite(m.advocacy_fit),
+                    "expected_engagement_rate": _finite(m.expected_engagement_rate),
+                    "similarity": _finite(m.similarity),
+                    "estimated_cost": _finite(m.estimated_cost),
+                    # only the explained features: full rows need the pipeline to return them
+                    "features": {r.feature: _finite(r.value) for r in m.reasons},
+                }
+                for m in response.matches
+            ],
+        }
+        self._handler.handle(logging.makeLogRecord({"msg": line, "levelno": logging.INFO}))
+
+    def _count_drop(self) -> None:
+        self.dropped += 1
+        if self.dropped == 1 or self.dropped % 1000 == 0:
+            log.warning("served log queue full: %d lines dropped so far", self.dropped)
+
+
+def _finite(value: float | None) -> float | None:
+    # a NaN would make the line invalid JSON; None keeps it readable by any parser
+    return value if value is not None and math.isfinite(value) else None

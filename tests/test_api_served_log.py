@@ -1,0 +1,76 @@
+"""The served-candidates log on its own: JSON lines, drained on stop, rotated by size."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from microtribe.api_models import MatchOut, MatchRequest, MatchResponse, ReasonOut
+from microtribe.served_log import ServedLog
+
+
+def _response(request_id: str, matches: int = 3) -> MatchResponse:
+    reason = ReasonOut(
+        feature="brand_mentions", description="mentions", value=2.0, contribution=0.4
+    )
+    return MatchResponse(
+        request_id=request_id,
+        brand_id="ecoveste",
+        model_version="7",
+        catalog_version="c1",
+        took_ms=4.2,
+        matches=[
+            MatchOut(rank=i + 1, creator_id=f"ig:c{i}", handle=f"c{i}", platform="instagram",
+                     followers=5000, tier="nano", score=0.9 - i / 10, advocacy_fit=0.8,
+                     expected_engagement_rate=float("nan"), similarity=0.5, estimated_cost=100.0,
+                     reasons=[reason])
+            for i in range(matches)
+        ],
+    )  # fmt: skip
+
+
+REQUEST = MatchRequest.model_validate(
+    {"brand_id": "ecoveste", "k": 3, "filters": {"tiers": ["nano"]}}
+)
+
+
+def test_one_json_line_per_match_written_by_stop(tmp_path: Path) -> None:
+    log = ServedLog(tmp_path / "logs" / "served.jsonl")
+    log.start()
+    for n in range(20):
+        log.record(REQUEST, _response(f"r{n}"))
+    log.stop()  # drains the queue before returning
+    lines = [
+        json.loads(line) for line in (tmp_path / "logs" / "served.jsonl").read_text().splitlines()
+    ]
+    assert [line["request_id"] for line in lines] == [f"r{n}" for n in range(20)]
+    first = lines[0]
+    assert first["model_version"] == "7" and first["catalog_version"] == "c1" and first["k"] == 3
+    assert first["brief"] == "stored" and first["filters"]["tiers"] == ["nano"]
+    match = first["matches"][0]
+    assert match["creator_id"] == "ig:c0" and match["rank"] == 1 and match["score"] == 0.9
+    assert match["expected_engagement_rate"] is None  # NaN would not be JSON
+    assert match["features"] == {"brand_mentions": 2.0}
+
+
+def test_the_log_rotates_by_size_and_keeps_a_bounded_number_of_files(tmp_path: Path) -> None:
+    path = tmp_path / "served.jsonl"
+    log = ServedLog(path, max_bytes=4_000, backups=2)
+    log.start()
+    for n in range(60):
+        log.record(REQUEST, _response(f"r{n}"))
+    log.stop()
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert files == ["served.jsonl", "served.jsonl.1", "served.jsonl.2"]
+    assert all(p.stat().st_size <= 4_000 for p in tmp_path.iterdir())
+    newest = [json.loads(line)["request_id"] for line in path.read_text().splitlines()]
+    assert newest[-1] == "r59"
+
+
+def test_recording_before_start_or_after_stop_is_a_no_op(tmp_path: Path) -> None:
+    log = ServedLog(tmp_path / "served.jsonl")
+    log.record(REQUEST, _response("early"))
+    log.start()
+    log.stop()
+    log.record(REQUEST, _response("late"))
+    assert not (tmp_path / "served.jsonl").read_text()
