@@ -264,7 +264,7 @@ def create_app(
             took_ms=round((time.perf_counter() - started) * 1000, 3),
             matches=_matches(pipe, result),
         )
-        served.record(body, response)
+        served.record(body, response, result.features, pipe.bundle.ranker.feature_names_in_)
         return response
 
     @route(app.post, "/v1/creators", "write", BODY_ERRORS, response_model=CreatorsUpserted)

@@ -36,6 +36,7 @@ class MatchResult:
     ranked: RankerOutput
     reasons: list[list[Reason]]
     timings_ms: dict[str, float]
+    features: np.ndarray  # the returned rows' feature matrix, FEATURE_NAMES order
 
 
 class BriefCache:
@@ -129,6 +130,7 @@ class MatchPipeline:
             ),
             reasons=reasons,
             timings_ms=timings,
+            features=features[order],
         )
 
 

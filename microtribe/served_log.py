@@ -13,11 +13,13 @@ import json
 import logging
 import math
 import queue
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from logging.handlers import QueueHandler, QueueListener, RotatingFileHandler
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from microtribe.api_models import MatchRequest, MatchResponse
 
@@ -83,7 +85,14 @@ class ServedLog:
                 handler.close()
         self._handler = self._listener = None
 
-    def record(self, request: MatchRequest, response: MatchResponse) -> None:
+    def record(
+        self,
+        request: MatchRequest,
+        response: MatchResponse,
+        features: np.ndarray,
+        feature_names: Sequence[str],
+    ) -> None:
+        """One line per answer; `features` holds the returned rows in `feature_names` order."""
         if self._handler is None:
             return
         line = {
@@ -106,10 +115,13 @@ class ServedLog:
                     "expected_engagement_rate": _finite(m.expected_engagement_rate),
                     "similarity": _finite(m.similarity),
                     "estimated_cost": _finite(m.estimated_cost),
-                    # only the explained features: full rows need the pipeline to return them
-                    "features": {r.feature: _finite(r.value) for r in m.reasons},
+                    # every feature the ranker saw, to join later outcomes to what was served
+                    "features": {
+                        name: _finite(float(value))
+                        for name, value in zip(feature_names, row.tolist(), strict=True)
+                    },
                 }
-                for m in response.matches
+                for m, row in zip(response.matches, features, strict=True)
             ],
         }
         self._handler.handle(logging.makeLogRecord({"msg": line, "levelno": logging.INFO}))

@@ -5,8 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+
 from microtribe.api_models import MatchOut, MatchRequest, MatchResponse, ReasonOut
 from microtribe.served_log import ServedLog
+
+NAMES = ("similarity", "sponsored_share")
+FEATURES = np.array([[0.5, 0.1], [0.4, float("nan")], [0.3, 0.0]])
 
 
 def _response(request_id: str, matches: int = 3) -> MatchResponse:
@@ -38,7 +43,7 @@ def test_one_json_line_per_match_written_by_stop(tmp_path: Path) -> None:
     log = ServedLog(tmp_path / "logs" / "served.jsonl")
     log.start()
     for n in range(20):
-        log.record(REQUEST, _response(f"r{n}"))
+        log.record(REQUEST, _response(f"r{n}"), FEATURES, NAMES)
     log.stop()  # drains the queue before returning
     lines = [
         json.loads(line) for line in (tmp_path / "logs" / "served.jsonl").read_text().splitlines()
@@ -50,7 +55,7 @@ def test_one_json_line_per_match_written_by_stop(tmp_path: Path) -> None:
     match = first["matches"][0]
     assert match["creator_id"] == "ig:c0" and match["rank"] == 1 and match["score"] == 0.9
     assert match["expected_engagement_rate"] is None  # NaN would not be JSON
-    assert match["features"] == {"brand_mentions": 2.0}
+    assert match["features"] == {"similarity": 0.5, "sponsored_share": 0.1}
 
 
 def test_the_log_rotates_by_size_and_keeps_a_bounded_number_of_files(tmp_path: Path) -> None:
@@ -58,7 +63,7 @@ def test_the_log_rotates_by_size_and_keeps_a_bounded_number_of_files(tmp_path: P
     log = ServedLog(path, max_bytes=4_000, backups=2)
     log.start()
     for n in range(60):
-        log.record(REQUEST, _response(f"r{n}"))
+        log.record(REQUEST, _response(f"r{n}"), FEATURES, NAMES)
     log.stop()
     files = sorted(p.name for p in tmp_path.iterdir())
     assert files == ["served.jsonl", "served.jsonl.1", "served.jsonl.2"]
@@ -69,8 +74,8 @@ def test_the_log_rotates_by_size_and_keeps_a_bounded_number_of_files(tmp_path: P
 
 def test_recording_before_start_or_after_stop_is_a_no_op(tmp_path: Path) -> None:
     log = ServedLog(tmp_path / "served.jsonl")
-    log.record(REQUEST, _response("early"))
+    log.record(REQUEST, _response("early"), FEATURES, NAMES)
     log.start()
     log.stop()
-    log.record(REQUEST, _response("late"))
+    log.record(REQUEST, _response("late"), FEATURES, NAMES)
     assert not (tmp_path / "served.jsonl").read_text()
