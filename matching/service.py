@@ -88,10 +88,17 @@ class MatchService:
 
     def start(self) -> None:
         """Load at start-up; stay up but not ready when the catalog or model is missing."""
+        # One BLAS thread per server worker: small exact scans ran ~30x slower with two
+        # threads fighting over the cores under load (bench/retrieval.py notes).
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=1)
         try:
             self.pipeline = self._load()
         except NotReady as exc:
             log.warning("not ready: %s", exc)
+            return
+        self.pipeline.briefs.vector("warm-up")  # the first real request should not pay for it
 
     def reload(self) -> MatchPipeline:
         """Load the current champion and catalog beside the old ones; swap only if they work."""
