@@ -11,7 +11,6 @@ from typing import Any
 
 import numpy as np
 
-from matching.catalog import current_version, load_catalog
 from matching.store import CatalogStore
 from microtribe.settings import Settings
 from models.bundle import Bundle, load_bundle, save_bundle
@@ -240,10 +239,3 @@ def evaluate_version(settings: Settings, version: str | None, config: FitConfig)
     return evaluate_bundle(
         load_bundle(settings.models_dir / chosen), data, split_by_brand(data, config).test
     )
-
-
-def catalog_summary(settings: Settings) -> dict[str, Any]:
-    version = current_version(settings.catalog_dir)
-    if version is None:
-        return {"catalog_version": None}
-    return {"catalog_version": version, **load_catalog(settings.catalog_dir).manifest}
