@@ -19,6 +19,7 @@ from features.pair_features import pair_features
 from features.schema import FEATURE_NAMES, feature_matrix
 from matching.catalog import Catalog
 from matching.delta import retrieve
+from matching.diversify import diversify as spread
 from matching.explain import Reason, explain
 from matching.filters import MatchFilters, eligible_mask
 from models.bundle import Bundle
@@ -94,6 +95,7 @@ class MatchPipeline:
         filters: MatchFilters | None = None,
         with_reasons: bool = True,
         depth: int | None = None,
+        diversify: bool = False,
     ) -> MatchResult:
         """Top-`k` for one brand; `depth` candidates are ranked (default `self.depth`)."""
         timings: dict[str, float] = {}
@@ -115,8 +117,12 @@ class MatchPipeline:
         features = assemble_features(self.catalog, profile, rows, similarity)
         lap("features")
         ranked = self.bundle.ranker.predict(features)
-        order = np.argsort(-ranked.score, kind="stable")[:k]
+        order = np.argsort(-ranked.score, kind="stable")
         lap("rank")
+        if diversify:
+            order = order[spread(self.catalog, rows[order].tolist(), k)]
+            lap("diversify")
+        order = order[:k]
         reasons = explain(self.bundle.ranker, features[order]) if with_reasons else []
         lap("explain")
         return MatchResult(

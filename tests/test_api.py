@@ -162,3 +162,19 @@ def test_reload_of_a_broken_bundle_keeps_the_old_one(client: TestClient, home: P
     assert client.post("/v1/match", json=BRIEF, headers=_auth("rea")).status_code == 200
     (home / "models" / "CHAMPION").write_text("1")
     assert client.post("/v1/admin/reload", headers=_auth("adm")).status_code == 200
+
+
+def test_diversify_caps_one_niche(client: TestClient) -> None:
+    body = {"brand": {"name": "Forno", "category": "food",
+                      "values": "cucina italiana, ricette facili, pane fatto in casa"},
+            "k": 10, "diversify": True}
+    response = client.post("/v1/match", json=body, headers=_auth("rea"))
+    assert response.status_code == 200
+    ids = [m["creator_id"] for m in response.json()["matches"]]
+    assert len(ids) == 10
+    categories = {
+        doc["creator_id"]: doc.get("categories", [])
+        for doc in (client.get(f"/v1/creators/{cid}", headers=_auth("rea")).json() for cid in ids)
+    }
+    food = sum("food" in categories[cid] for cid in ids)
+    assert food <= 4, categories
