@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from features.categories import canonical_category
 from models.embedder import l2_normalise, load_embedder
+from tests.bilingual_pairs import PAIRS
 from training.world import generate_world
 
 BRIEFS = {
@@ -56,30 +57,6 @@ BRIEFS = {
     ),
     "pets": ("cani, gatti e animali domestici", "dogs, cats and pets"),
 }
-PAIRS = [
-    (
-        "Il mio cappotto vintage ha trent'anni e lo adoro",
-        "My vintage coat is thirty years old and I love it",
-    ),
-    ("Ricetta veloce di pasta al pomodoro fresco", "Quick recipe for pasta with fresh tomatoes"),
-    ("Oggi allenamento di corsa lungo il fiume", "Today running training along the river"),
-    ("Nuovo videogioco d'avventura provato in diretta", "New adventure video game tried live"),
-    ("Crema viso naturale per la pelle sensibile", "Natural face cream for sensitive skin"),
-    (
-        "Weekend in montagna con la tenda e gli scarponi",
-        "Weekend in the mountains with a tent and boots",
-    ),
-    ("Il mio cane adora le passeggiate al parco", "My dog loves walks in the park"),
-    (
-        "Come arredare un piccolo soggiorno con poco",
-        "How to furnish a small living room on a budget",
-    ),
-    ("Primo giorno di scuola per mia figlia", "First day of school for my daughter"),
-    (
-        "Zero sprechi: la spesa sfusa con i barattoli di vetro",
-        "Zero waste: bulk shopping with glass jars",
-    ),
-]
 
 
 def _off_diagonal_mean(matrix: np.ndarray) -> float:

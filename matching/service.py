@@ -76,11 +76,11 @@ class MatchService:
         log.info(
             "catalog catch-up: %d upserted, %d deleted since build", len(changed), len(deleted)
         )
-        docs = self.store.creators_by_id(changed)
+        docs, hashes = self.store.creators_by_id(changed)
         return apply_delta(
             catalog,
             docs,
-            [stored[doc["creator_id"]] for doc in docs],
+            hashes,
             deleted,
             embedder,
             known_brand_keys(self.store.brands()),
@@ -135,12 +135,12 @@ class MatchService:
         pipeline = self.pipeline
         if pipeline is None or self._embedder is None:
             return None  # nothing served yet: the next build picks the store up
-        hashes = self.store.creator_hashes()
-        docs = self.store.creators_by_id(changed)
+        # only the touched rows are read: an upsert must not scan the whole store
+        docs, hashes = self.store.creators_by_id(changed)
         catalog = apply_delta(
             pipeline.catalog,
             docs,
-            [hashes[doc["creator_id"]] for doc in docs],
+            hashes,
             deleted,
             self._embedder,
             known_brand_keys(self.store.brands()),

@@ -114,17 +114,22 @@ class CatalogStore:
         rows = self._conn.execute("SELECT creator_id, content_hash FROM creators")
         return dict(rows.fetchall())
 
-    def creators_by_id(self, creator_ids: list[str]) -> list[dict[str, Any]]:
+    def creators_by_id(self, creator_ids: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
+        """The stored documents of `creator_ids` (those that exist) and their content hashes."""
         docs: list[dict[str, Any]] = []
+        hashes: list[str] = []
         for start in range(0, len(creator_ids), 500):
             chunk = creator_ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             rows = self._conn.execute(
-                f"SELECT doc FROM creators WHERE creator_id IN ({marks}) ORDER BY creator_id",
+                f"SELECT doc, content_hash FROM creators WHERE creator_id IN ({marks}) "
+                "ORDER BY creator_id",
                 chunk,
             )
-            docs.extend(json.loads(doc) for (doc,) in rows)
-        return docs
+            for doc, digest in rows:
+                docs.append(json.loads(doc))
+                hashes.append(digest)
+        return docs, hashes
 
     def creator(self, creator_id: str) -> dict[str, Any] | None:
         row = self._conn.execute(
