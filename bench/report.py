@@ -1,0 +1,353 @@
+"""Render BENCHMARKS.md from bench/results/*.jsonl: every figure in it comes from a record.
+
+    .venv/bin/python bench/report.py [--results bench/results] [--out BENCHMARKS.md]
+
+For each results file the newest run is shown (records sharing the `run` stamp that
+`bench/common.py` writes; for files from scripts without it, the newest record per key).
+Records labelled `quick` (CI smoke runs) are ignored. The machine is described from the
+records' own `machine` field, and each section says when its figures were measured. Files
+this script has no dedicated section for are rendered generically (scalar fields of the
+newest run's records), so a new bench script shows up without a change here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results"
+ROOT = Path(__file__).resolve().parents[1]
+
+Record = dict[str, Any]
+
+
+def read(path: Path) -> list[Record]:
+    records = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise SystemExit(f"{path}:{number}: not JSON ({exc})") from exc
+        if isinstance(record, dict) and record.get("label") != "quick":
+            records.append(record)
+    return records
+
+
+def newest_run(records: list[Record]) -> list[Record]:
+    """The records of the newest `run`; records without one all count as one run."""
+    stamped = [r for r in records if r.get("run")]
+    if not stamped:
+        return records
+    newest = max(r["run"] for r in stamped)
+    return [r for r in stamped if r["run"] == newest]
+
+
+def newest_per_key(records: list[Record], key: Callable[[Record], Any]) -> list[Record]:
+    latest: dict[Any, Record] = {}
+    for record in records:  # files are appended to: later lines are newer
+        latest[key(record)] = record
+    return list(latest.values())
+
+
+def fmt(value: Any, digits: int = 3) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if abs(value) >= 1000:
+            return f"{value:,.0f}"
+        if abs(value) >= 100:
+            return f"{value:.1f}"
+        return f"{value:.{digits}g}"
+    return str(value)
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join("---" for _ in header) + " |"]
+    lines += ["| " + " | ".join(fmt(v) for v in row) + " |" for row in rows]
+    return lines
+
+
+def when(records: list[Record]) -> str:
+    stamps = sorted(r["at"] for r in records if r.get("at"))
+    if not stamps:
+        return "undated records"
+    commits = sorted({r["commit"] for r in records if r.get("commit")})
+    loads = [r["load_1min"] for r in records if r.get("load_1min") is not None]
+    text = f"measured {stamps[0]}" + (f" to {stamps[-1]}" if stamps[-1] != stamps[0] else "")
+    if commits:
+        text += f", commit {', '.join(commits)}"
+    if loads:
+        text += f", 1-min load average {min(loads):.1f}–{max(loads):.1f} on the machine"
+    return text
+
+
+def section_retrieval(records: list[Record]) -> list[str]:
+    rows = newest_per_key(
+        [r for r in records if r.get("factory")],
+        lambda r: (r["size"], r["factory"], r["filter"], r.get("ef_search")),
+    )
+    rows = [r for r in rows if r.get("ef_search") in (None, 2000)]
+    rows.sort(key=lambda r: (r["size"], r["filter"] != "none", r["filter"], r["factory"]))
+    out = [
+        "FAISS as the catalog uses it (`bench/retrieval.py`): recall@k against exact search, "
+        "single-query latency (1 thread), index build and memory. Flat = exact; HNSW32 at the "
+        "default ef_search 2000 (scaled by 1/selectivity under a filter).",
+        "",
+    ]
+    out += table(
+        ["creators", "index", "filter", "eligible", "recall@k", "median ms", "p99 ms",
+         "× vs exact", "build s", "bytes/creator (index+vectors)"],
+        [(r["size"], r["factory"], r["filter"], r["eligible_rows"], r["recall_at_k_mean"],
+          r["latency_ms_median"], r["latency_ms_p99"], r.get("speedup_vs_flat"), r["build_s"],
+          r["index_plus_vectors_bytes_per_creator"]) for r in rows],
+    )  # fmt: skip
+    return [*out, "", f"_{when(rows)}; k = {rows[0]['k'] if rows else '—'}._"]
+
+
+def section_embedders(records: list[Record]) -> list[str]:
+    kinds = ("backend_speed", "backend_agreement")
+    run = newest_run([r for r in records if r.get("kind") in kinds])
+    if not run:
+        return ["No backend records yet: run `bench/embedders.py --backends`."]
+    out = ["Sentences per second on the same captions, batch 64 (`bench/embedders.py "
+           "--backends`); agreement = cosine between two code paths running the same weights "
+           "(not between different models).", ""]  # fmt: skip
+    speed = [r for r in run if r["kind"] == "backend_speed"]
+    out += table(
+        ["backend", "dim", "threads", "captions", "sentences/s", "load s"],
+        [(r["backend"], r["dimension"], r["threads"], r["captions"], r["sentences_per_s"],
+          r["load_s"]) for r in speed],
+    )  # fmt: skip
+    rates = {r["backend"]: r["sentences_per_s"] for r in speed}
+    if "use-v3/microtribe" in rates and "minilm/sentence-transformers" in rates:
+        ratio = rates["use-v3/microtribe"] / rates["minilm/sentence-transformers"]
+        out += ["", f"Default embedder vs plain sentence-transformers PyTorch fp32: "
+                f"**{ratio:.1f}×** the sentences per second."]  # fmt: skip
+    agreement = [r for r in run if r["kind"] == "backend_agreement"]
+    out += [
+        "",
+        *table(
+        ["backends (same weights)", "captions", "mean cosine", "min cosine", "1 − min cosine"],
+        [(" vs ".join(r["backends"]), r["captions"], r["cosine_mean"], r["cosine_min"],
+          r.get("one_minus_cosine_max")) for r in agreement],
+        ),
+    ]  # fmt: skip
+    return [*out, "", f"_{when(run)}._"]
+
+
+def section_ranking(records: list[Record]) -> list[str]:
+    rows = newest_per_key(records, lambda r: (r.get("catalog_creators"), r.get("candidates")))
+    rows.sort(key=lambda r: (r["catalog_creators"], r["candidates"]))
+    out = ["The real serving stages on a built home (`bench/ranking_speed.py`): feature "
+           "assembly for K candidates, `Ranker.predict` (both LightGBM models) on 1 and 2 "
+           "threads, and the whole in-process pipeline returning 20 (K = retrieval depth).",
+           ""]  # fmt: skip
+    out += table(
+        ["catalog creators", "K", "features ms (median)", "µs/candidate", "scored/s 1 thread",
+         "scored/s 2 threads", "explain 20 ms", "pipeline ms median", "pipeline p99"],
+        [(r["catalog_creators"], r["candidates"], r["stages"]["feature_assembly"]["median_ms"],
+          r["feature_assembly_us_per_candidate"], r["candidates_per_s_1_thread"],
+          r["candidates_per_s_2_threads"], r["stages"]["explain_20"]["median_ms"],
+          r["stages"]["pipeline"]["median_ms"], r["stages"]["pipeline"]["p99_ms"])
+         for r in rows],
+    )  # fmt: skip
+    return [*out, "", f"_{when(rows)}._"]
+
+
+QUALITY_SYSTEMS = (
+    ("microtribe", "model"),
+    ("similarity only", "baseline_similarity"),
+    ("engagement sort", "baseline_engagement_sort"),
+    ("follower sort", "baseline_follower_sort"),
+    ("random", "baseline_random"),
+)
+
+
+def section_quality(records: list[Record]) -> list[str]:
+    run = newest_run(records)
+    if not run:
+        return ["No records."]
+    first = run[0]
+    out = [f"`bench/quality.py`: the champion trained on world seed "
+           f"{(first.get('train_world') or {}).get('seed', '?')} evaluated on world seed "
+           f"{(first.get('eval_world') or {}).get('seed', '?')} (never seen in training), "
+           f"snapshot as of {first.get('cutoff')}. `point_in_time`: features as of each "
+           "outcome (as `microtribe evaluate`), re-ranking each brand's labelled creators; "
+           "`pipeline`: the serving feature path on the snapshot catalog, same task, campaigns "
+           "after the snapshot; `shortlist`: top 50 over the whole catalog vs the brand's "
+           "known advocates.", ""]  # fmt: skip
+    rows = []
+    for record in run:
+        metrics = record["metrics"]
+        for name, prefix in QUALITY_SYSTEMS:
+            if f"{prefix}_ndcg_at_20" not in metrics:
+                continue
+            rows.append((record["evaluation"], record["group"], name,
+                         metrics.get(f"{prefix}_ndcg_at_20"), metrics.get(f"{prefix}_recall_at_50"),
+                         metrics.get("advocacy_auc" if prefix == "model" else f"{prefix}_auc"),
+                         metrics.get("model_brands")))  # fmt: skip
+    out += table(["evaluation", "group", "system", "NDCG@20", "recall@50", "advocacy AUC",
+                  "brands"], rows)  # fmt: skip
+    ratios = [(r["evaluation"], r["group"], r["metrics"].get("ndcg_at_20_vs_best_baseline"),
+               r["metrics"].get("sparse_brief_model_ndcg_at_20")) for r in run]  # fmt: skip
+    out += ["", *table(["evaluation", "group", "NDCG@20 ÷ best baseline",
+                        "NDCG@20, terse briefs"], ratios)]  # fmt: skip
+    return [*out, "", f"_{when(run)}._"]
+
+
+def section_peer(records: list[Record]) -> list[str]:
+    run = newest_run(records)
+    speed = sorted((r for r in run if r.get("part") == "speed"),
+                   key=lambda r: (r["size"], r["filter"]))  # fmt: skip
+    out = ["LanceDB in embedded mode fed our own vectors (`bench/peer.py`): what an agency "
+           "would use instead. Latency of a top-k cosine query vs microtribe's retrieval on "
+           "the same vectors; ratios > 1 mean LanceDB is slower.", ""]  # fmt: skip
+    out += table(
+        ["creators", "filter", "k", "microtribe index", "microtribe median ms", "p99",
+         "LanceDB median ms", "p99", "LanceDB ÷ microtribe (median)", "(p99)",
+         "recall@k microtribe", "recall@k LanceDB"],
+        [(r["size"], r["filter"], r["k"], r["systems"]["microtribe"]["factory"],
+          r["systems"]["microtribe"]["median_ms"], r["systems"]["microtribe"]["p99_ms"],
+          r["systems"]["lancedb"]["median_ms"], r["systems"]["lancedb"]["p99_ms"],
+          r["lancedb_median_over_microtribe"], r["lancedb_p99_over_microtribe"],
+          r["systems"]["microtribe"]["recall_at_k"], r["systems"]["lancedb"]["recall_at_k"])
+         for r in speed],
+    )  # fmt: skip
+    quality = [r for r in run if r.get("part") == "quality"]
+    if quality:
+        q = quality[-1]
+        out += ["", f"Shortlist quality on the held-out world ({q['brands']} brands, top "
+                f"{q['shortlist']}):", ""]  # fmt: skip
+        out += table(
+            ["system", "NDCG@20", "recall@50"],
+            [("microtribe /match", q["microtribe"]["ndcg_at_20"],
+              q["microtribe"]["recall_at_50"]),
+             ("LanceDB cosine", q["lancedb"]["ndcg_at_20"], q["lancedb"]["recall_at_50"]),
+             ("LanceDB ÷ microtribe", q["lancedb_ndcg_at_20_over_microtribe"],
+              q["lancedb_recall_at_50_over_microtribe"])],
+        )  # fmt: skip
+    return [*out, "", f"_{when(run)}; LanceDB {run[0].get('lancedb') if run else '?'}._"]
+
+
+def section_generic(records: list[Record]) -> list[str]:
+    run = newest_run(records)
+    skip = {"bench", "run", "at", "commit", "machine", "load_1min", "label"}
+    columns: list[str] = []
+    for record in run:
+        for key, value in record.items():
+            if key not in skip and key not in columns and not isinstance(value, dict | list):
+                columns.append(key)
+    out = table(columns, [[r.get(c) for c in columns] for r in run])
+    return [*out, "", f"_{when(run)}._"]
+
+
+def section_scaling(by_file: dict[str, list[Record]]) -> list[str]:
+    """How the size-dependent figures grow from the smallest to the largest catalog."""
+    rows = []
+    retrieval = newest_per_key(
+        [r for r in by_file.get("retrieval", []) if r.get("factory")],
+        lambda r: (r["size"], r["factory"], r["filter"], r.get("ef_search")),
+    )
+    for r in retrieval:
+        if r["filter"] in ("none", "typical") and r.get("ef_search") in (None, 2000):
+            rows.append((f"retrieval {r['factory']}, filter {r['filter']}: median ms",
+                         r["size"], r["latency_ms_median"]))  # fmt: skip
+            if r["filter"] == "none":
+                rows.append((f"retrieval {r['factory']}: build s", r["size"], r["build_s"]))
+    for r in newest_run(by_file.get("peer", [])):
+        if r.get("part") == "speed":
+            rows.append((f"LanceDB ÷ microtribe median, filter {r['filter']}", r["size"],
+                         r["lancedb_median_over_microtribe"]))  # fmt: skip
+    ranking = by_file.get("ranking_speed", [])
+    for r in newest_per_key(ranking, lambda r: (r.get("catalog_creators"), r.get("candidates"))):
+        if r.get("candidates") == 500:
+            rows.append(("feature assembly ms, K = 500", r["catalog_creators"],
+                         r["stages"]["feature_assembly"]["median_ms"]))  # fmt: skip
+    names = sorted({name for name, _, _ in rows})
+    sizes = sorted({size for _, size, _ in rows})
+    value = {(name, size): v for name, size, v in rows}
+    return table(["figure", *[f"{s:,} creators" for s in sizes]],
+                 [[name, *[value.get((name, s)) for s in sizes]] for name in names])  # fmt: skip
+
+
+SECTIONS: dict[str, tuple[str, Callable[[list[Record]], list[str]]]] = {
+    "retrieval": ("Retrieval", section_retrieval),
+    "embedders": ("Embedding", section_embedders),
+    "ranking_speed": ("Ranking", section_ranking),
+    "quality": ("Quality on a held-out world", section_quality),
+    "peer": ("Peer baseline: LanceDB", section_peer),
+}
+
+
+def machines(by_file: dict[str, list[Record]]) -> list[str]:
+    seen = []
+    for records in by_file.values():
+        for record in records:
+            if record.get("machine") and record["machine"] not in seen:
+                seen.append(record["machine"])
+    return [f"- {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, {m['os']}, Python "
+            f"{m['python']}" for m in seen] or ["- not recorded"]  # fmt: skip
+
+
+def render(results: Path) -> str:
+    by_file = {path.stem: read(path) for path in sorted(results.glob("*.jsonl"))}
+    today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Generated by `bench/report.py` from `bench/results/*.jsonl` on {today}. Every figure "
+        "below is read from a result record; do not edit this file by hand: re-run the "
+        "benchmarks and the report.",
+        "",
+        "## How to reproduce",
+        "",
+        "```bash",
+        "make bench        # the suite at 10k and 100k creators, then this file (< 20 min)",
+        ".venv/bin/python bench/suite.py --with-1m   # adds the 1M sizes",
+        "make bench-quick  # tiny sizes, seconds: what CI runs",
+        "```",
+        "",
+        "Each script's docstring says exactly what it measures; `bench/suite.py --help` lists "
+        "the steps and their arguments.",
+        "",
+        "## Machine",
+        "",
+        *machines(by_file),
+        "",
+        "Timings were taken on a shared machine: each section gives the load average at the "
+        "time; medians over repeats, and ratios measured in the same run.",
+    ]
+    for stem, (title, render_section) in SECTIONS.items():
+        if by_file.get(stem):
+            lines += ["", f"## {title}", "", *render_section(by_file[stem])]
+    for stem, records in by_file.items():
+        if stem not in SECTIONS and records:
+            lines += ["", f"## {stem} (`{stem}.jsonl`)", "", *section_generic(records)]
+    lines += ["", "## Scaling", "", "How each size-dependent figure grows with the catalog.", ""]
+    lines += section_scaling(by_file)
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
+    args = parser.parse_args(argv)
+    text = render(args.results)
+    args.out.write_text(text, encoding="utf-8")
+    print(f"wrote {args.out} ({len(text.splitlines())} lines)", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
