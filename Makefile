@@ -32,3 +32,18 @@ test: lint
 
 clean:
 	rm -rf $(VENV) .microtribe .pytest_cache .mypy_cache .ruff_cache
+
+# Benchmarks (bench/suite.py; BENCHMARKS.md says what each measures). The `bench` extra (the
+# peer baseline's vector database) is installed only for these targets.
+BENCH_STAMP := $(VENV)/.bench-stamp
+.PHONY: bench bench-quick
+
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(PY) bench/suite.py $(BENCH_ARGS)
+
+bench-quick: $(BENCH_STAMP)
+	$(PY) bench/suite.py --quick $(BENCH_ARGS)
