@@ -121,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help=f"comma-separated steps of {list(STEPS)}")
     parser.add_argument("--skip", default="", help="comma-separated steps to skip")
     parser.add_argument("--report", action="store_true", help="rewrite BENCHMARKS.md in --quick")
+    parser.add_argument("--report-out", type=Path, default=ROOT / "BENCHMARKS.md")
     args = parser.parse_args(argv)
     p = plan(args)
     wanted = [s for s in (args.only.split(",") if args.only else STEPS) if s]
@@ -179,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
         if step in steps and (BENCH / script).exists():
             runner.run(step, script, external_args(step, p, train_home, Path(runner.out(step))))
     if "report" in steps and (not p.quick or args.report):
-        runner.run("report", "report.py", ["--results", str(args.results)])
+        runner.run("report", "report.py", ["--results", str(args.results),
+                                           "--out", str(args.report_out)])  # fmt: skip
     total = round(time.perf_counter() - started, 1)
     print(json.dumps({"suite": label, "seconds": total, "steps": runner.summary}, indent=1))
     return 0 if all(step["exit"] == 0 for step in runner.summary) else 1
