@@ -1,10 +1,16 @@
 """Batch scoring: many brands against the whole roster, with the very pipeline `/v1/match` uses.
 
-Output is a Parquet dataset (a directory of part files). Brands are processed in fixed
-chunks in input order; each chunk is written to a temporary file and renamed into place, so
-a re-run after a kill skips the finished chunks and redoes only the one in flight: no
-duplicates, no gaps. A `_job.json` file pins the inputs: re-running into the same directory
-with other brands, `k`, filters, model or catalog is refused rather than mixed.
+Output is a Parquet dataset (a directory of part files, `SCHEMA`). Brands are cut into fixed
+chunks in input order; each chunk becomes `part-<n>.parquet`, written to a temporary name
+and renamed into place, so a re-run after a kill skips the finished chunks and redoes only
+those in flight: no duplicates, no gaps. `_job.json` pins the inputs: re-running into the
+same directory with other brands, `k`, filters, chunk size, model or catalog is refused.
+
+The local engine scores chunks on `workers` threads, each with its own brief cache, and
+caps BLAS/OpenMP at one thread per worker: the heavy calls (brief embedding, FAISS,
+LightGBM) release the GIL, so two workers keep two cores busy, and every result equals the
+server's single-threaded `run` bit for bit. The Spark engine (`matching/spark_engine.py`)
+scores the same chunks with the same `score_chunk` on executors.
 """
 
 from __future__ import annotations
@@ -13,33 +19,31 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.parquet as pq
 from tqdm import tqdm
 
+from matching.batch_chunk import SCHEMA, JobSpec, part_path, score_chunk, write_part
 from matching.filters import MatchFilters
-from matching.pipeline import MatchPipeline
+from matching.pipeline import BriefCache, MatchPipeline
 
-SCHEMA = pa.schema(
-    [
-        ("brand_id", pa.string()),
-        ("rank", pa.int32()),
-        ("creator_id", pa.string()),
-        ("score", pa.float64()),
-        ("advocacy_fit", pa.float64()),
-        ("expected_engagement_rate", pa.float64()),
-        ("similarity", pa.float64()),
-        ("model_version", pa.string()),
-        ("catalog_version", pa.string()),
-        ("scored_at", pa.timestamp("ms", tz="UTC")),  # Parquet has no seconds unit
-    ]
-)
+if TYPE_CHECKING:
+    from microtribe.settings import Settings
+
+__all__ = [
+    "SCHEMA",
+    "JobSpec",
+    "ScoreReport",
+    "claim_job",
+    "load_pipeline",
+    "score_brands",
+    "score_chunk",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,38 +55,80 @@ class ScoreReport:
     seconds: float
 
 
-def _job_id(
-    brands: Sequence[Mapping[str, Any]], pipeline: MatchPipeline, spec: dict[str, Any]
-) -> str:
-    payload = json.dumps(
-        {
-            "brands": [b.get("brand_id") for b in brands],
-            "briefs": hashlib.blake2b(
-                json.dumps(list(brands), sort_keys=True).encode(), digest_size=16
-            ).hexdigest(),
-            "model": pipeline.bundle.version,
-            "catalog": pipeline.catalog.version,
-            **spec,
-        },
-        sort_keys=True,
-    )
-    return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
+def load_pipeline(settings: Settings) -> MatchPipeline:
+    """The server's pipeline: champion bundle, current catalog and the upserts acknowledged
+    since it was built (so a pair scores here exactly as `/v1/match` scores it)."""
+    from matching.service import MatchService
+
+    service = MatchService(settings)
+    try:
+        return service.reload()
+    finally:
+        service.close()
 
 
-def _claim(out: Path, job: dict[str, Any]) -> None:
+def chunked(
+    brands: Sequence[Mapping[str, Any]], size: int
+) -> list[tuple[int, Sequence[Mapping[str, Any]]]]:
+    return [(n, brands[i : i + size]) for n, i in enumerate(range(0, len(brands), size))]
+
+
+def claim_job(
+    out: Path,
+    brands: Sequence[Mapping[str, Any]],
+    spec: JobSpec,
+    model_version: str,
+    catalog_version: str,
+) -> dict[str, Any]:
+    """Create `out` and pin this job in `_job.json`, or check that `out` holds this same job."""
+    identity = {
+        "brands": [b.get("brand_id") for b in brands],
+        "briefs": hashlib.blake2b(
+            json.dumps(list(brands), sort_keys=True).encode(), digest_size=16
+        ).hexdigest(),
+        "model": model_version,
+        "catalog": catalog_version,
+        **spec.identity(),
+    }
+    job_id = hashlib.blake2b(
+        json.dumps(identity, sort_keys=True).encode(), digest_size=16
+    ).hexdigest()
+    job = {
+        "job_id": job_id,
+        **spec.identity(),
+        "brands": len(brands),
+        "model_version": model_version,
+        "catalog_version": catalog_version,
+    }
     out.mkdir(parents=True, exist_ok=True)
     marker = out / "_job.json"
     if marker.exists():
-        previous = json.loads(marker.read_text())
-        if previous.get("job_id") != job["job_id"]:
+        if json.loads(marker.read_text()).get("job_id") != job_id:
             raise ValueError(
-                f"{out} holds the output of another job (other brands, k, filters, model or "
-                "catalog); choose a new --out or delete it"
+                f"{out} holds the output of another job (other brands, k, filters, chunk size, "
+                "model or catalog); choose a new --out or delete it"
             )
-        return
+        return job
     tmp = out / "._job.json.tmp"
     tmp.write_text(json.dumps(job, indent=2))
     os.replace(tmp, marker)
+    return job
+
+
+@contextmanager
+def one_thread_per_worker() -> Iterator[None]:
+    """BLAS and OpenMP at one thread: parallelism comes from the workers, and results then
+    match the server, which runs the same way (thread counts change float rounding)."""
+    import faiss
+    from threadpoolctl import threadpool_limits
+
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        with threadpool_limits(limits=1):
+            yield
+    finally:
+        faiss.omp_set_num_threads(before)
 
 
 def score_brands(
@@ -94,62 +140,55 @@ def score_brands(
     all_pairs: bool = False,
     chunk_size: int = 32,
     progress: bool = True,
+    workers: int | None = None,
 ) -> ScoreReport:
-    """Score every brand; `all_pairs` ranks every eligible creator (audits), not just top-k."""
+    """Score every brand into `out` (local engine); `all_pairs` ranks every eligible creator.
+
+    `workers` threads score chunks side by side (default: the number of CPUs).
+    """
     started = time.perf_counter()
-    spec = {"k": k, "all_pairs": all_pairs, "filters": repr(filters)}
-    job = {
-        "job_id": _job_id(brands, pipeline, spec),
-        **spec,
-        "model_version": pipeline.bundle.version,
-        "catalog_version": pipeline.catalog.version,
-    }
-    _claim(out, job)
-    depth = len(pipeline.catalog) if all_pairs else None
-    chunks = [brands[i : i + chunk_size] for i in range(0, len(brands), chunk_size)]
-    written = skipped = rows = 0
-    with tqdm(
-        total=len(brands), unit="brand", desc="score", disable=None if progress else True
-    ) as bar:
-        for number, chunk in enumerate(chunks):
-            part = out / f"part-{number:05d}.parquet"
-            if part.exists():
-                skipped += 1
-                bar.update(len(chunk))
-                continue
-            table = _score_chunk(
-                pipeline, chunk, len(pipeline.catalog) if all_pairs else k, filters, depth
-            )
-            tmp = out / f".{part.name}.tmp"
-            pq.write_table(table, tmp)
-            os.replace(tmp, part)
-            written += 1
-            rows += table.num_rows
-            bar.update(len(chunk))
-    return ScoreReport(len(brands), written, skipped, rows, round(time.perf_counter() - started, 3))
+    spec = JobSpec(k, filters or MatchFilters(), all_pairs, chunk_size)
+    claim_job(out, brands, spec, pipeline.bundle.version, pipeline.catalog.version)
+    chunks = chunked(brands, chunk_size)
+    todo = [(n, chunk) for n, chunk in chunks if not part_path(out, n).exists()]
+    workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
+    # one brief cache per worker: BriefCache is not thread-safe, the embedder itself is
+    views = [replace(pipeline, briefs=BriefCache(pipeline.briefs.embedder)) for _ in range(workers)]
+    idle = list(views)
 
+    def task(view: MatchPipeline, number: int, chunk: Sequence[Mapping[str, Any]]) -> int:
+        table = score_chunk(view, chunk, spec)
+        write_part(out, number, table)
+        return int(table.num_rows)
 
-def _score_chunk(
-    pipeline: MatchPipeline,
-    brands: Sequence[Mapping[str, Any]],
-    k: int,
-    filters: MatchFilters | None,
-    depth: int | None,
-) -> pa.Table:
-    columns: dict[str, list[Any]] = {field.name: [] for field in SCHEMA}
-    scored_at = int(time.time()) * 1000
-    catalog = pipeline.catalog
-    for brand in brands:
-        result = pipeline.run(brand, k, filters, with_reasons=False, depth=depth)
-        n = len(result.rows)
-        columns["brand_id"] += [result.brand_id] * n
-        columns["rank"] += list(range(1, n + 1))
-        columns["creator_id"] += catalog.creators.creator_id[result.rows].tolist()
-        columns["score"] += result.ranked.score.tolist()
-        columns["advocacy_fit"] += result.ranked.advocacy_fit.tolist()
-        columns["expected_engagement_rate"] += result.ranked.expected_engagement_rate.tolist()
-        columns["similarity"] += np.asarray(result.similarity, dtype=np.float64).tolist()
-        columns["model_version"] += [pipeline.bundle.version] * n
-        columns["catalog_version"] += [catalog.version] * n
-        columns["scored_at"] += [scored_at] * n
-    return pa.table(columns, schema=SCHEMA)
+    rows = 0
+    bar = tqdm(total=len(brands), unit="brand", desc="score", disable=None if progress else True)
+    bar.update(len(brands) - sum(len(chunk) for _, chunk in todo))
+    pending: dict[Future[int], tuple[MatchPipeline, int]] = {}
+    queue = iter(todo)
+    with one_thread_per_worker(), ThreadPoolExecutor(workers, "score") as pool:
+        try:
+            views[0].briefs.vector("warm-up")  # loads lazy weights once, not in two threads
+            while True:
+                while idle and (item := next(queue, None)) is not None:
+                    view = idle.pop()
+                    pending[pool.submit(task, view, item[0], item[1])] = (view, len(item[1]))
+                if not pending:
+                    break
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    view, size = pending.pop(future)
+                    rows += future.result()  # re-raises a worker's error here
+                    idle.append(view)
+                    bar.update(size)
+        finally:
+            for future in pending:
+                future.cancel()
+            bar.close()
+    return ScoreReport(
+        len(brands),
+        len(todo),
+        len(chunks) - len(todo),
+        rows,
+        round(time.perf_counter() - started, 3),
+    )

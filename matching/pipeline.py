@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,6 +138,72 @@ class MatchPipeline:
             timings_ms=timings,
             features=features[order],
         )
+
+    def run_many(
+        self,
+        brands: Sequence[Mapping[str, Any]],
+        k: int,
+        filters: MatchFilters | None = None,
+        depth: int | None = None,
+        timings: dict[str, float] | None = None,
+    ) -> list[MatchResult]:
+        """`run` for many brands sharing `k` and `filters` (batch scoring): no reasons.
+
+        Each result equals `run(brand, k, filters, with_reasons=False, depth=depth)` row for
+        row and bit for bit: the same brief vector, mask, retrieval, features and ranker. What
+        the brands share is done once (the eligibility mask) and the ranker is called once on
+        every brand's candidates, so per-call overheads are paid per chunk, not per brand.
+        `timings`, when given, accumulates milliseconds per stage over the whole call.
+        """
+        clock = time.perf_counter()
+
+        def lap(stage: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            if timings is not None:
+                timings[stage] = timings.get(stage, 0.0) + (now - clock) * 1000
+            clock = now
+
+        profiles = [brand_profile(brand) for brand in brands]
+        queries = [self.briefs.vector(profile.text) for profile in profiles]
+        lap("embed")
+        mask = eligible_mask(self.catalog, filters or MatchFilters())
+        lap("filter")
+        wanted = max(depth or self.depth, k)
+        found = [retrieve(self.catalog, query, wanted, mask) for query in queries]
+        lap("retrieve")
+        blocks = [
+            assemble_features(self.catalog, profile, rows, similarity)
+            for profile, (rows, similarity) in zip(profiles, found, strict=True)
+        ]
+        features = (
+            np.vstack(blocks) if blocks else np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
+        )
+        lap("features")
+        ranked = self.bundle.ranker.predict(features)  # row by row: one call = many calls
+        results = []
+        start = 0
+        for profile, (rows, similarity), block in zip(profiles, found, blocks, strict=True):
+            span = slice(start, start + len(block))
+            start = span.stop
+            order = np.argsort(-ranked.score[span], kind="stable")[:k]
+            results.append(
+                MatchResult(
+                    brand_id=profile.brand_id,
+                    rows=rows[order],
+                    similarity=similarity[order],
+                    ranked=RankerOutput(
+                        ranked.advocacy_fit[span][order],
+                        ranked.expected_engagement_rate[span][order],
+                        ranked.score[span][order],
+                    ),
+                    reasons=[],
+                    timings_ms={},
+                    features=block[order],
+                )
+            )
+        lap("rank")
+        return results
 
 
 __all__ = ["FEATURE_NAMES", "BriefCache", "MatchPipeline", "MatchResult", "assemble_features"]

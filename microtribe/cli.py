@@ -191,7 +191,9 @@ def score(
     brands: Annotated[Path, typer.Option(help="Brands to score, JSON Lines or Parquet.")],
     out: Annotated[Path, typer.Option(help="Output Parquet dataset (a directory of parts).")],
     k: Annotated[int, typer.Option(min=1, help="Creators kept per brand.")] = 50,
-    engine: Annotated[str, typer.Option(help="local (spark: not yet available).")] = "local",
+    engine: Annotated[
+        str, typer.Option(help="local (threads on this machine) or spark (pip install .[spark]).")
+    ] = "local",
     filters: Annotated[
         str | None,
         typer.Option(help='Filters as JSON, as in /v1/match: \'{"countries": ["IT"]}\'.'),
@@ -199,36 +201,66 @@ def score(
     all_pairs: Annotated[
         bool, typer.Option("--all-pairs", help="Score every brand × every creator (audits).")
     ] = False,
+    master: Annotated[
+        str | None,
+        typer.Option(help="Spark master, e.g. local[2] or spark://host:7077 (spark engine)."),
+    ] = "local[*]",
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Local engine threads (default: CPU count).")
+    ] = None,
+    chunk_size: Annotated[
+        int, typer.Option(min=1, help="Brands per Parquet part (and per Spark task).")
+    ] = 32,
     home: Home = None,
 ) -> None:
-    """Score many brands against the roster with the /v1/match pipeline; resumable."""
+    """Score many brands against the roster with the /v1/match pipeline; resumable.
+
+    Re-running the same command after a kill continues where it stopped (finished parts are
+    kept); a different job into the same --out is refused. See docs/batch.md.
+    """
     from pydantic import ValidationError
 
-    from matching.batch import score_brands
+    from matching.batch import JobSpec, load_pipeline, score_brands
     from matching.filters import MatchFilters
-    from matching.service import MatchService, NotReady
+    from matching.service import NotReady
     from microtribe.api_models import FiltersIn
     from microtribe.contract import Brand
     from microtribe.records import RecordError, read_records
 
-    if engine != "local":
-        _fail(f"engine {engine!r} is not available yet; expected 'local'")
+    if engine not in ("local", "spark"):
+        _fail(f"unknown engine {engine!r}; expected one of ['local', 'spark']")
     try:
         given = FiltersIn.model_validate_json(filters) if filters else FiltersIn()
         docs = [b.model_dump(mode="json", exclude_none=True) for b in read_records(brands, Brand)]
     except (ValidationError, RecordError, FileNotFoundError) as exc:
         _fail(str(exc))
-    service = MatchService(_settings(home))
+    settings = _settings(home)
+    chosen = MatchFilters.from_dict(given.model_dump())
     try:
-        pipeline = service.reload()
-        report = score_brands(
-            pipeline, docs, out, k, MatchFilters.from_dict(given.model_dump()), all_pairs
-        )
+        if engine == "spark":
+            report = _score_on_spark(
+                settings, docs, out, JobSpec(k, chosen, all_pairs, chunk_size), master
+            )
+        else:
+            pipeline = load_pipeline(settings)
+            report = score_brands(
+                pipeline, docs, out, k, chosen, all_pairs, chunk_size, workers=workers
+            )
     except (NotReady, ValueError) as exc:
         _fail(str(exc))
-    finally:
-        service.close()
     typer.echo(json.dumps(_plain(report)))
+
+
+def _score_on_spark(
+    settings: Settings, docs: list[dict[str, Any]], out: Path, spec: Any, master: str | None
+) -> Any:
+    import importlib.util
+
+    if importlib.util.find_spec("pyspark") is None:  # an optional extra
+        _fail("the spark engine needs pyspark: pip install 'microtribe[spark]' (and Java 17)")
+    from matching.spark_engine import score_brands_spark
+
+    return score_brands_spark(settings, docs, out, spec, master)
 
 
 @app.command()

@@ -1,0 +1,129 @@
+"""One chunk of a batch job: brands in, Parquet part out. Shared by the local and Spark engines.
+
+A chunk is scored with `MatchPipeline.run_many` (the `/v1/match` pipeline, brand for brand
+bit-identical to `run`) and written to `part-<chunk>.parquet` through a temporary name and a
+rename, so a part is either whole or absent: that is what makes a job resumable.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from matching.filters import MatchFilters
+from matching.pipeline import MatchPipeline
+
+SCHEMA = pa.schema(
+    [
+        ("brand_id", pa.string()),
+        ("rank", pa.int32()),
+        ("creator_id", pa.string()),
+        ("score", pa.float64()),
+        ("advocacy_fit", pa.float64()),
+        ("expected_engagement_rate", pa.float64()),
+        ("similarity", pa.float64()),
+        ("model_version", pa.string()),
+        ("catalog_version", pa.string()),
+        ("scored_at", pa.timestamp("ms", tz="UTC")),  # Parquet has no seconds unit
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class JobSpec:
+    """What every brand of a job shares. Part of the job identity: changing it is a new job."""
+
+    k: int
+    filters: MatchFilters = field(default_factory=MatchFilters)
+    all_pairs: bool = False  # rank every eligible creator, without retrieval cut-off (audits)
+    chunk_size: int = 32  # brands per Parquet part (and per Spark task)
+
+    def __post_init__(self) -> None:
+        if self.k < 1:
+            raise ValueError(f"k must be at least 1, got {self.k}")
+        if self.chunk_size < 1:
+            raise ValueError(f"chunk_size must be at least 1, got {self.chunk_size}")
+
+    def identity(self) -> dict[str, Any]:
+        return {
+            "k": self.k,
+            "all_pairs": self.all_pairs,
+            "filters": repr(self.filters),
+            "chunk_size": self.chunk_size,
+        }
+
+
+def part_path(out: Path, chunk: int) -> Path:
+    return out / f"part-{chunk:05d}.parquet"
+
+
+def score_chunk(
+    pipeline: MatchPipeline,
+    brands: Sequence[Mapping[str, Any]],
+    spec: JobSpec,
+    timings: dict[str, float] | None = None,
+) -> pa.Table:
+    """The output rows of `brands`, best first within each brand, in `SCHEMA`."""
+    catalog = pipeline.catalog
+    everyone = len(catalog)
+    results = pipeline.run_many(
+        brands,
+        everyone if spec.all_pairs else spec.k,
+        spec.filters,
+        depth=everyone if spec.all_pairs else None,
+        timings=timings,
+    )
+    sizes = np.array([len(result.rows) for result in results], dtype=np.int64)
+    n = int(sizes.sum())
+
+    def joined(values: list[np.ndarray]) -> np.ndarray:
+        return np.concatenate(values) if values else np.zeros(0)
+
+    rows = joined([result.rows for result in results]).astype(np.int64)
+    # rank restarts at 1 for each brand: position in the flat array minus the brand's start
+    starts = np.repeat(np.cumsum(sizes) - sizes, sizes)
+    columns = {
+        "brand_id": np.repeat(np.array([r.brand_id for r in results], dtype=object), sizes),
+        "rank": (np.arange(n) - starts + 1).astype(np.int32),
+        "creator_id": catalog.creators.creator_id[rows],
+        "score": joined([r.ranked.score for r in results]).astype(np.float64),
+        "advocacy_fit": joined([r.ranked.advocacy_fit for r in results]).astype(np.float64),
+        "expected_engagement_rate": joined(
+            [r.ranked.expected_engagement_rate for r in results]
+        ).astype(np.float64),
+        "similarity": joined([r.similarity for r in results]).astype(np.float64),
+        "model_version": np.full(n, pipeline.bundle.version, dtype=object),
+        "catalog_version": np.full(n, catalog.version, dtype=object),
+        "scored_at": pa.array(np.full(n, int(time.time() * 1000), dtype=np.int64)).cast(
+            SCHEMA.field("scored_at").type
+        ),
+    }
+    return pa.table(columns, schema=SCHEMA)
+
+
+def write_part(out: Path, chunk: int, table: pa.Table) -> Path:
+    """Write a part atomically; a retried or speculative task rewrites the same name."""
+    final = part_path(out, chunk)
+    tmp = out / f".{final.name}.{uuid.uuid4().hex}.tmp"  # unique per attempt
+    pq.write_table(table, tmp)
+    os.replace(tmp, final)
+    return final
+
+
+def check_versions(pipeline: MatchPipeline, model_version: str, catalog_version: str) -> None:
+    """Refuse to mix outputs: the champion or catalog moved after the job was pinned."""
+    if (pipeline.bundle.version, pipeline.catalog.version) != (model_version, catalog_version):
+        raise ValueError(
+            f"the job was started with model {model_version} and catalog {catalog_version}, "
+            f"but model {pipeline.bundle.version} and catalog {pipeline.catalog.version} are "
+            "current now; score into a new --out"
+        )
