@@ -144,3 +144,13 @@ def concat_creator_columns(first: CreatorColumns, second: CreatorColumns) -> Cre
     return CreatorColumns(
         **{name: join(getattr(first, name), getattr(second, name)) for name in first.__slots__}
     )
+
+
+def take_creator_columns(columns: CreatorColumns, rows: np.ndarray) -> CreatorColumns:
+    """The given rows of `columns`, in that order."""
+    picked = rows.tolist()
+
+    def take(values: Any) -> Any:
+        return [values[r] for r in picked] if isinstance(values, list) else values[rows]
+
+    return CreatorColumns(**{name: take(getattr(columns, name)) for name in columns.__slots__})

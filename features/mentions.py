@@ -61,6 +61,18 @@ class MentionIndex:
                 postings[token] = (shifted, counts)
         return MentionIndex(postings, self.n_rows + other.n_rows)
 
+    def take(self, rows: np.ndarray) -> MentionIndex:
+        """An index over the given rows, in that order (row `rows[i]` becomes row i)."""
+        new_row = np.full(self.n_rows, -1, dtype=np.int64)
+        new_row[rows] = np.arange(len(rows))
+        postings = {}
+        for token, (old, counts) in self.postings.items():
+            moved = new_row[old]
+            kept = moved >= 0
+            if kept.any():
+                postings[token] = (moved[kept], counts[kept])
+        return MentionIndex(postings, len(rows))
+
     def to_table(self) -> dict[str, np.ndarray]:
         tokens = sorted(self.postings)
         sizes = [len(self.postings[t][0]) for t in tokens]

@@ -23,9 +23,9 @@ import pyarrow.parquet as pq
 from features.creator_table import AGE_BRACKETS, CreatorColumns
 from features.mentions import MentionIndex
 from features.tiers import PLATFORMS, estimated_post_cost, tier_names
-from matching.index import load_index, save_index
+from matching.index import load_index, save_index, stored_vectors
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: creators.parquet holds last_post_at (incremental builds)
 
 
 class CatalogNotFound(RuntimeError):
@@ -64,11 +64,16 @@ def current_version(catalog_dir: Path) -> str | None:
 
 
 def _creator_table(
-    creators: CreatorColumns, features: dict[str, np.ndarray], hashes: list[str]
+    creators: CreatorColumns,
+    features: dict[str, np.ndarray],
+    hashes: list[str],
+    last_post_at: np.ndarray,
 ) -> pa.Table:
     columns: dict[str, Any] = {
         "creator_id": creators.creator_id.tolist(),
         "content_hash": hashes,
+        # lets the next incremental build move `days_since_last_post` to a new reference time
+        "last_post_at": last_post_at,
         "handle": creators.handle.tolist(),
         "platform": np.asarray(PLATFORMS, dtype=object)[creators.platform].tolist(),
         "followers": creators.followers,
@@ -95,6 +100,7 @@ def write_version(
     vectors: np.ndarray,
     index: Any,
     mentions: MentionIndex,
+    last_post_at: np.ndarray,
     manifest: dict[str, Any],
     keep: int = 3,
 ) -> str:
@@ -104,7 +110,9 @@ def write_version(
     version = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now / 1e9)) + f".{now % 10**9:09d}"
     staging = catalog_dir / f".building-{version}"
     staging.mkdir()
-    pq.write_table(_creator_table(creators, features, hashes), staging / "creators.parquet")
+    pq.write_table(
+        _creator_table(creators, features, hashes, last_post_at), staging / "creators.parquet"
+    )
     np.save(staging / "vectors.npy", vectors.astype(np.float32))
     save_index(index, staging / "index.faiss")
     pq.write_table(pa.table(mentions.to_table()), staging / "mentions.parquet")
@@ -167,15 +175,20 @@ def load_catalog(catalog_dir: Path, version: str | None = None) -> Catalog:
         mention_table.column("count").to_numpy(),
         len(creators),
     )
-    vectors = np.load(path / "vectors.npy", mmap_mode="r")
+    index = load_index(path / "index.faiss")
+    # A Flat or HNSW-Flat index already holds every vector: serve exact re-ranking and narrow
+    # filters from that copy. Compressed indexes keep vectors.npy memory-mapped instead, so
+    # only the rows a query touches are read.
+    vectors = stored_vectors(index)
+    if vectors is None:
+        vectors = np.load(path / "vectors.npy", mmap_mode="r")
     return Catalog(
         version=version,
         manifest=manifest,
         creators=creators,
         features=features,
-        # memory-mapped: exact re-ranking and narrow filters touch only the rows they need
         vectors=vectors,
-        index=load_index(path / "index.faiss"),
+        index=index,
         mentions=mentions,
         tier=tier_names(creators.followers),
         estimated_cost=post_cost(creators),

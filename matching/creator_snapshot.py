@@ -24,6 +24,7 @@ class CreatorSnapshot:
     features: dict[str, np.ndarray]  # CREATOR_FEATURES + niche_focus, one value per row
     vectors: np.ndarray  # (rows, dim) content vectors
     mentions: MentionIndex  # organic brand mentions per row
+    last_post_at: np.ndarray  # epoch seconds of each row's newest counted post, NaN if none
 
 
 def snapshot(
@@ -45,7 +46,11 @@ def snapshot(
     content, focus = content_vectors(bio_vectors, caption_vectors, out_row, len(rows))
     features["niche_focus"] = focus
     mentions = MentionIndex.from_posts(posts, out_row, post_index, len(rows))
-    return CreatorSnapshot(features=features, vectors=content, mentions=mentions)
+    last_post_at = np.full(len(rows), np.nan)
+    np.fmax.at(last_post_at, out_row, posts.posted_at[post_index])
+    return CreatorSnapshot(
+        features=features, vectors=content, mentions=mentions, last_post_at=last_post_at
+    )
 
 
 def known_brand_keys(brand_docs: Sequence[Mapping[str, Any]]) -> frozenset[str]:

@@ -68,6 +68,22 @@ def load_index(path: Path) -> Any:
     return faiss.read_index(str(path))
 
 
+def stored_vectors(index: Any) -> np.ndarray | None:
+    """A zero-copy (rows, dim) float32 view of the vectors a Flat or HNSW-Flat index stores.
+
+    Lets a loaded catalog re-rank and scan exactly without holding a second copy of its
+    vectors; None for compressed indexes, whose codes are not the vectors. The view is valid
+    as long as `index` is alive and unchanged.
+    """
+    downcast = faiss.downcast_index(index)
+    storage = faiss.downcast_index(getattr(downcast, "storage", downcast))
+    if not isinstance(storage, faiss.IndexFlat) or storage.ntotal == 0:
+        return None
+    module: Any = faiss  # (the bundled type stubs lack rev_swig_ptr)
+    flat = module.rev_swig_ptr(storage.get_xb(), storage.ntotal * storage.d)
+    return np.asarray(flat).reshape(storage.ntotal, storage.d)
+
+
 def _top_k(scores: np.ndarray, rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     if len(scores) > k:
         keep = np.argpartition(-scores, k - 1)[:k]

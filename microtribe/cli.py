@@ -94,8 +94,17 @@ def ingest(
 
 
 @app.command()
-def build(home: Home = None) -> None:
-    """Features, embeddings (only new text is embedded), FAISS index: a new catalog version."""
+def build(
+    full: Annotated[
+        bool, typer.Option("--full", help="Re-feature every creator, not just new or changed ones.")
+    ] = False,
+    home: Home = None,
+) -> None:
+    """Features, embeddings, FAISS index: a new catalog version (incremental by default).
+
+    Creators unchanged since the current version keep their features and vectors; only new or
+    changed ones are re-featured, and only text never embedded before is embedded.
+    """
     from matching.build import build_catalog
     from matching.store import CatalogStore
     from training.run import open_embedder
@@ -104,7 +113,11 @@ def build(home: Home = None) -> None:
     store = CatalogStore(settings.store_path)
     try:
         report = build_catalog(
-            store, open_embedder(settings), settings.catalog_dir, settings.keep_catalog_versions
+            store,
+            open_embedder(settings),
+            settings.catalog_dir,
+            settings.keep_catalog_versions,
+            full=full,
         )
     except ValueError as exc:
         _fail(str(exc))

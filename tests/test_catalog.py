@@ -122,6 +122,65 @@ def test_rebuild_embeds_only_changed_text(built: tuple) -> None:
     assert current_version(catalog_dir) == report.version != first
 
 
+def _same_catalog(a_dir: Path, b_dir: Path) -> None:
+    a, b = load_catalog(a_dir), load_catalog(b_dir)
+    assert a.creators.creator_id.tolist() == b.creators.creator_id.tolist()
+    assert a.content_hash.tolist() == b.content_hash.tolist()
+    assert set(a.features) == set(b.features)
+    for name in a.features:
+        np.testing.assert_allclose(a.features[name], b.features[name], rtol=1e-12, err_msg=name)
+    np.testing.assert_allclose(np.asarray(a.vectors), np.asarray(b.vectors), atol=1e-6)
+    assert a.manifest["reference_time"] == b.manifest["reference_time"]
+    for key in ("nike", "brand"):
+        assert a.mentions.counts([key]).sum() > 0
+        np.testing.assert_array_equal(a.mentions.counts([key]), b.mentions.counts([key]))
+
+
+def test_incremental_build_reuses_unchanged_creators_and_equals_a_full_build(
+    built: tuple, tmp_path: Path
+) -> None:
+    store, embedder, catalog_dir = built
+    docs = _creators(60)
+    docs[5]["posts"][0]["caption"] = "un tema del tutto nuovo, grazie @brand #nike"
+    docs[9]["followers"] = 99_000
+    # a newer post than any other moves the reference time: every row's freshness changes
+    docs[12]["posts"].append(make_post("late", "2026-11-20T10:00:00Z", "nuovo video", 80, 4))
+    added = make_creator("ig:zz-new", bio="Parlo di skincare naturale", posts=[
+        make_post("n1", "2026-10-03T10:00:00Z", "skincare #nike", 40, 2)])  # fmt: skip
+    store.upsert_creators([docs[5], docs[9], docs[12], added])
+    assert store.delete_creator("ig:c020")
+    report = build_catalog(store, embedder, catalog_dir, progress=False)
+    assert (report.creators, report.creators_featured, report.creators_reused) == (60, 4, 56)
+    full_dir = tmp_path / "full"
+    full = build_catalog(store, embedder, full_dir, progress=False, full=True)
+    assert (full.creators_featured, full.creators_reused) == (60, 0)
+    _same_catalog(catalog_dir, full_dir)
+    fresh = load_catalog(catalog_dir)
+    row = fresh.creators.creator_id.tolist().index("ig:c000")
+    # newest post 2026-10-04, newest in the catalog 2026-11-20: 47 days
+    assert fresh.features["days_since_last_post"][row] == pytest.approx(47.0)
+
+
+def test_loaded_vectors_share_the_index_storage(built: tuple) -> None:
+    _, _, catalog_dir = built
+    catalog = load_catalog(catalog_dir)
+    on_disk = np.load(catalog_dir / catalog.version / "vectors.npy")
+    assert not isinstance(catalog.vectors, np.memmap)  # no second copy of the vectors
+    np.testing.assert_array_equal(np.asarray(catalog.vectors), on_disk)
+
+
+def test_another_embedder_forces_a_full_build(built: tuple, tmp_path: Path) -> None:
+    store, _, catalog_dir = built
+
+    class OtherModel(HashingEmbedder):
+        model_id = "hashing-other"
+
+    other = CachedEmbedder(OtherModel(), tmp_path / "other.db")
+    report = build_catalog(store, other, catalog_dir, progress=False)
+    assert (report.creators_featured, report.creators_reused) == (60, 0)
+    assert load_catalog(catalog_dir).manifest["embedder"] == "hashing-other"
+
+
 def test_crashed_build_keeps_the_previous_version(
     built: tuple, monkeypatch: pytest.MonkeyPatch
 ) -> None:
