@@ -41,6 +41,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -193,7 +194,7 @@ def bench_size(args: argparse.Namespace, source: dict[str, Any], n: int,
             results["microtribe"]["recall_at_k"] = _recall(found, truth)
             for name, (table, create_s) in tables.items():
                 samples = _latencies(
-                    lambda q, t=table, w=where: lance_search(t, q, args.k, w), queries, args.repeats
+                    partial(lance_search, table, k=args.k, where=where), queries, args.repeats
                 )
                 found = [
                     {position[c] for c in lance_search(table, q, args.k, where)} for q in queries
@@ -230,7 +231,7 @@ def bench_size(args: argparse.Namespace, source: dict[str, Any], n: int,
 def _latencies(run: Callable[[np.ndarray], Any], queries: np.ndarray, repeats: int) -> list[float]:
     samples: list[float] = []
     for query in queries:
-        samples += timed_ms(lambda q=query: run(q), repeats, warmup=1)
+        samples += timed_ms(partial(run, query), repeats, warmup=1)
     return samples
 
 
