@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS embeddings (
 ) WITHOUT ROWID
 """
 _LOOKUP_CHUNK = 500  # stays under SQLite's bound-parameter limit
+_FLUSH_EVERY = 8192  # vectors written to the cache per transaction while encoding
 
 
 def text_hash(text: str) -> bytes:
@@ -75,6 +76,9 @@ class CachedEmbedder:
                 fresh_rows.append((key, vector.astype(np.float16).tobytes()))
             if on_batch is not None:
                 on_batch(sum(len(unique[key]) for key in keys))
+            if len(fresh_rows) >= _FLUSH_EVERY:  # a killed build keeps what it embedded
+                self._store(fresh_rows)
+                fresh_rows = []
         self._store(fresh_rows)
         return out
 

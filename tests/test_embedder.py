@@ -62,3 +62,25 @@ def test_minilm_loads_offline_from_its_package() -> None:
 def test_unknown_embedder_names_the_choices() -> None:
     with pytest.raises(ValueError, match="use-multilingual-v3"):
         load_embedder("no-such-model")
+
+
+def test_a_killed_encode_keeps_what_it_embedded(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from models import embedding_cache
+
+    monkeypatch.setattr(embedding_cache, "_FLUSH_EVERY", 4)
+
+    class DiesOnThirdBatch(HashingEmbedder):
+        calls = 0
+
+        def encode(self, texts, batch_size=64):  # type: ignore[no-untyped-def]
+            DiesOnThirdBatch.calls += 1
+            if DiesOnThirdBatch.calls == 3:
+                raise KeyboardInterrupt  # as a killed build would stop
+            return super().encode(texts, batch_size)
+
+    texts = [f"testo numero {i}" for i in range(12)]
+    with pytest.raises(KeyboardInterrupt):
+        CachedEmbedder(DiesOnThirdBatch(), tmp_path / "e.db").encode(texts, batch_size=4)
+    again = CachedEmbedder(HashingEmbedder(), tmp_path / "e.db")
+    again.encode(texts, batch_size=4)
+    assert (again.hits, again.misses) == (8, 4)  # the first two batches survived
