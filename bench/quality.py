@@ -131,12 +131,20 @@ def point_in_time(
     data = training_data(settings, open_embedder(settings))
     language_of = {b: brief_language(doc) for b, doc in world.brands.items()}
     for group, rows in language_groups(data.brand_id, language_of).items():
+        if not _has_both_labels(data.advocate[rows]):
+            emit({"evaluation": "point_in_time", "group": group, "skipped": "one label class"})
+            continue
         evaluation = evaluate_bundle(bundle, data, rows)
         full = rows[~data.sparse_brief[rows]]
         labelled = ~np.isnan(data.advocate[full])
         metrics = {**evaluation.metrics, **baseline_aucs(_rows(data, full), labelled)}
         emit({"evaluation": "point_in_time", "group": group, "rows": int(labelled.sum()),
               "metrics": summarise(metrics)})  # fmt: skip
+
+
+def _has_both_labels(advocate: np.ndarray) -> bool:
+    """AUC and NDCG need advocates and non-advocates among the labelled rows."""
+    return len(np.unique(advocate[~np.isnan(advocate)])) == 2
 
 
 def _rows(data: Any, rows: np.ndarray) -> Any:
@@ -157,6 +165,10 @@ def post_snapshot_labels(world: EvalWorld, cutoff: str) -> dict[str, dict[str, M
         if parse_time(outcome["observed_at"]).timestamp() >= earliest:
             by_brand.setdefault(outcome["brand_id"], {})[outcome["creator_id"]] = outcome
     return by_brand
+
+
+def _float(value: Any) -> float:
+    return float("nan") if value is None else float(value)
 
 
 def advocate_brands(labels: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> list[str]:
@@ -183,7 +195,7 @@ def pipeline_rerank(
         query = pipeline.briefs.vector(profile.text)
         blocks.append(assemble_features(catalog, profile, rows, catalog.vectors[rows] @ query))
         advocate += [float(outcomes[c]["advocate"]) for c in creators]
-        rate += [float(outcomes[c].get("engagement_rate") or np.nan) for c in creators]
+        rate += [_float(outcomes[c].get("engagement_rate")) for c in creators]
         brand_ids += [brand_id] * len(creators)
         creator_ids += creators
     rows = np.array([row_of[c] for c in creator_ids], dtype=np.int64)
@@ -200,6 +212,9 @@ def pipeline_rerank(
     )
     language_of = {b: brief_language(doc) for b, doc in world.brands.items()}
     for group, picked in language_groups(data.brand_id, language_of).items():
+        if not _has_both_labels(data.advocate[picked]):
+            emit({"evaluation": "pipeline", "group": group, "skipped": "one label class"})
+            continue
         subset = _rows(data, picked)
         out = pipeline.bundle.ranker.predict(subset.features)
         evaluation = evaluate(subset, out.advocacy_fit, out.score, out.expected_engagement_rate)

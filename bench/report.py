@@ -175,7 +175,7 @@ QUALITY_SYSTEMS = (
 
 
 def section_quality(records: list[Record]) -> list[str]:
-    run = newest_run(records)
+    run = [r for r in newest_run(records) if "metrics" in r]
     if not run:
         return ["No records."]
     first = run[0]
