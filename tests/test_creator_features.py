@@ -6,8 +6,10 @@ import math
 
 import numpy as np
 
+from features.content import content_vectors
 from features.creator_features import creator_features
 from features.creator_table import creator_columns, post_columns
+from features.tiers import estimated_post_cost, tier_names
 from tests.factories import make_creator, make_post
 
 
@@ -121,3 +123,38 @@ def test_creator_without_posts_gets_nan_not_an_error() -> None:
     assert f["n_recent_posts"][0] == 0
     assert math.isnan(f["engagement_rate_mean"][0])
     assert f["tier"][0] == 0  # emerging
+
+
+def test_consistency_size_norm_and_freshness_at_as_of() -> None:
+    three_days_later = 1_760_522_400.0 + 3 * 86400  # p3 was posted 2025-10-15T10:00Z + 3 days
+    doc = _giulia()
+    for post, day in zip(doc["posts"], ("01", "08", "15"), strict=True):
+        post["posted_at"] = f"2025-10-{day}T10:00:00Z"
+    f = _features([doc], three_days_later)
+    rates = np.array([320, 100, 220]) / 10_000
+    assert np.isclose(f["engagement_consistency"][0], 1 / (1 + rates.std(ddof=1) / rates.mean()))
+    # published Instagram median at 10k followers: between 4% (5k) and 2.3% (20k) in log size
+    expected = np.interp(np.log10(10_000), np.log10([5_000, 20_000]), [0.04, 0.023])
+    assert np.isclose(f["engagement_vs_tier"][0], np.median(rates) / expected)
+    assert np.isclose(f["days_since_last_post"][0], 3.0)
+
+
+def test_tiers_and_estimated_cost_by_platform() -> None:
+    followers = np.array([999, 1_000, 9_999, 10_000, 99_999, 100_000])
+    assert tier_names(followers).tolist() == ["emerging", "nano", "nano", "micro", "micro", "mid"]
+    tiktok, youtube = estimated_post_cost(np.array([20_000, 20_000]), np.array([1, 2]))
+    assert np.isclose(tiktok, 0.06 * 20_000**0.85) and np.isclose(youtube, 0.12 * 20_000**0.85)
+    docs = [make_creator("tt:x", followers=20_000, platform="tiktok")]
+    f = _features(docs)
+    assert f["cost_estimated"][0] == 1
+    assert np.isclose(f["log_cost_per_post"][0], np.log10(tiktok))
+
+
+def test_niche_focus_is_one_for_a_single_topic_and_lower_for_a_wandering_feed() -> None:
+    e1, e2 = np.eye(4, dtype=np.float32)[:2]
+    captions = np.stack([e1, e1, e1, e2])  # row 0: same topic twice; row 1: two topics
+    bios = np.stack([e1, e2])
+    vectors, focus = content_vectors(bios, captions, np.array([0, 0, 1, 1]), 2)
+    assert np.isclose(focus[0], 1.0) and np.isclose(focus[1], np.sqrt(0.5))
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0)
+    assert np.allclose(vectors[0], e1)  # bio and posts agree
