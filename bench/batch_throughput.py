@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/batch_throughput.py --home H --brands B.jsonl [--k 500]
         [--engine local|spark|both] [--workers 2] [--master local[2]] [--n-brands N]
-        [--repeats 3] [--chunk-size 32] [--scratch DIR] [--copy-home]
+        [--repeats 3] [--chunk-size 32] [--scratch DIR] [--copy-home] [--grow N]
 
 What is measured. `--n-brands` brands of `--brands` (cycled when more are asked for; a repeat
 of a brand gets a new `brand_id` and " (N)" appended to its values, so its brief is embedded
@@ -14,6 +14,8 @@ seconds of the pass. `--repeats` passes per engine; the median is reported with 
 
 - local: the pipeline is loaded once (`load_time_s`, not part of any pass); each pass is
   `matching.batch.score_brands(..., workers=--workers)` (threads, one BLAS/OpenMP thread each).
+  `pairs_per_cpu_s`: rows / CPU seconds of this process during the pass (all threads): on a
+  shared machine, what the job did with the CPU it got; ×2 bounds what two free cores give.
   `stages_ms_per_brand`: time per stage of `MatchPipeline.run_many` on one thread over the
   first 64 brands (where the time goes; not a throughput figure).
 - spark: `session_start_s` = SparkSession start on `--master`; `first_pass_s` = the first job,
@@ -23,6 +25,14 @@ seconds of the pass. `--repeats` passes per engine; the median is reported with 
   both from the same run.
 - identical: the Spark dataset equals the local one (brand, rank, creator, score, advocacy,
   expected engagement, similarity) exactly, and `max_abs_score_diff` says by how much not.
+
+`--grow N` (fallback when no real home of that size exists): the home's current catalog is
+grown to N creators in a copy under `--scratch`: row i is real creator i mod n (all its
+fields, features and mentions; id suffixed `~copy`), its content vector
+l2_normalise(real + 0.0245 · N(0, I)) as in bench/retrieval.py (mean cosine to the source
+≈ 0.875), indexed with the production `IndexConfig` (HNSW32 from 50k). Copies are added to
+the copied store with their source's content hash, so loading sees no pending upserts. The
+result says `"catalog": "grown …"`: a real N-creator catalog is the better measurement.
 
 With `--copy-home`, the files loading needs (current catalog version, champion bundle,
 catalog.db) are copied to `--scratch`/home first, so a home that must not be written to
@@ -37,11 +47,13 @@ import argparse
 import datetime as dt
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +103,79 @@ def copy_home(home: Path, scratch: Path) -> Path:
     return target
 
 
+def grow_home(home: Path, n: int, seed: int = 7) -> str:
+    """Grow `home`'s current catalog (a scratch copy) to `n` rows; see the module docstring."""
+    import sqlite3
+
+    from features.creator_table import take_creator_columns
+    from matching.catalog import load_catalog, write_version
+    from matching.index import IndexConfig, build_index
+    from models.embedder import l2_normalise
+
+    base = load_catalog(home / "catalog")
+    real = len(base)
+    source = np.arange(n) % real
+    copy = np.arange(n) // real
+    ids = np.array(
+        [
+            cid if c == 0 else f"{cid}~{c}"
+            for cid, c in zip(base.creators.creator_id[source].tolist(), copy.tolist(), strict=True)
+        ],
+        dtype=object,
+    )
+    creators = take_creator_columns(base.creators, source)
+    creators = replace(creators, creator_id=ids)
+    rng = np.random.default_rng(seed)
+    vectors = np.asarray(base.vectors, dtype=np.float32)[source]
+    vectors = l2_normalise(vectors + 0.0245 * rng.standard_normal(vectors.shape, dtype=np.float32))
+    vectors[copy == 0] = np.asarray(base.vectors, dtype=np.float32)  # the real rows stay real
+    mentions = base.mentions
+    while mentions.n_rows < n:
+        mentions = mentions.concat(base.mentions)
+    mentions = mentions.take(np.arange(n))
+    factory = IndexConfig().factory_for(n)
+    index = build_index(vectors, factory)
+    parquet = pq.read_table(home / "catalog" / base.version / "creators.parquet")
+    last_post = (
+        parquet.column("last_post_at").to_numpy()[source]
+        if "last_post_at" in parquet.column_names
+        else np.full(n, np.nan)  # a catalog from before incremental builds
+    )
+    hashes = base.content_hash[source].tolist()
+    write_version(
+        home / "catalog",
+        creators,
+        hashes,
+        {name: values[source] for name, values in base.features.items()},
+        vectors,
+        index,
+        mentions,
+        last_post,
+        {**base.manifest, "index_factory": factory, "grown_from": real, "grown_to": n},
+        keep=1,
+    )
+    with sqlite3.connect(home / "catalog.db") as db:
+        db.executemany(
+            "INSERT OR REPLACE INTO creators VALUES (?, '{}', ?, 0)",
+            [
+                (cid, digest)
+                for cid, digest, c in zip(ids.tolist(), hashes, copy.tolist(), strict=True)
+                if c
+            ],
+        )
+    return f"grown from {real} real creators to {n} ({factory}); see the bench docstring"
+
+
+def grown_size(home: Path) -> int | None:
+    pointer = home / "catalog" / "CURRENT"
+    if not pointer.exists():
+        return None
+    manifest = json.loads(
+        (home / "catalog" / pointer.read_text().strip() / "manifest.json").read_text()
+    )
+    return manifest.get("grown_to")
+
+
 def machine() -> dict[str, Any]:
     return {"cpus": os.cpu_count(), "load_average_1m": round(os.getloadavg()[0], 2)}
 
@@ -108,8 +193,9 @@ def frame(path: Path) -> Any:
     return table.sort_values(["brand_id", "rank"]).reset_index(drop=True)
 
 
-def bench_local(args: argparse.Namespace, settings: Settings, brands: list[dict[str, Any]],
-                scratch: Path) -> dict[str, Any]:
+def bench_local(
+    args: argparse.Namespace, settings: Settings, brands: list[dict[str, Any]], scratch: Path
+) -> dict[str, Any]:
     started = time.perf_counter()
     pipeline = load_pipeline(settings)
     load_time = time.perf_counter() - started
@@ -124,10 +210,30 @@ def bench_local(args: argparse.Namespace, settings: Settings, brands: list[dict[
         out = scratch / f"local-{repeat}"
         shutil.rmtree(out, ignore_errors=True)
         load = machine()["load_average_1m"]
-        report = score_brands(pipeline, brands, out, args.k, chunk_size=args.chunk_size,
-                              progress=False, workers=args.workers)
-        passes.append({"rows": report.rows, "seconds": report.seconds,
-                       "pairs_per_s": round(report.rows / report.seconds), "load_1m": load})
+        cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+        report = score_brands(
+            pipeline,
+            brands,
+            out,
+            args.k,
+            chunk_size=args.chunk_size,
+            progress=False,
+            workers=args.workers,
+        )
+        cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (
+            cpu_after.ru_stime - cpu_before.ru_stime
+        )
+        passes.append(
+            {
+                "rows": report.rows,
+                "seconds": report.seconds,
+                "pairs_per_s": round(report.rows / report.seconds),
+                "cpu_seconds": round(cpu, 3),
+                "pairs_per_cpu_s": round(report.rows / cpu),
+                "load_1m": load,
+            }
+        )
     return {
         "engine": "local",
         "workers": args.workers,
@@ -135,14 +241,16 @@ def bench_local(args: argparse.Namespace, settings: Settings, brands: list[dict[
         "stages_ms_per_brand": {k: round(v / len(sample), 3) for k, v in stages.items()},
         "passes": passes,
         "pairs_per_s_median": statistics.median(p["pairs_per_s"] for p in passes),
+        "pairs_per_cpu_s_median": statistics.median(p["pairs_per_cpu_s"] for p in passes),
         "catalog_version": pipeline.catalog.version,
         "creators": len(pipeline.catalog),
         "model_version": pipeline.bundle.version,
     }
 
 
-def bench_spark(args: argparse.Namespace, settings: Settings, brands: list[dict[str, Any]],
-                scratch: Path) -> dict[str, Any]:
+def bench_spark(
+    args: argparse.Namespace, settings: Settings, brands: list[dict[str, Any]], scratch: Path
+) -> dict[str, Any]:
     from matching.spark_engine import score_brands_spark, spark_session
 
     spec = JobSpec(args.k, chunk_size=args.chunk_size)
@@ -156,8 +264,14 @@ def bench_spark(args: argparse.Namespace, settings: Settings, brands: list[dict[
             shutil.rmtree(out, ignore_errors=True)
             load = machine()["load_average_1m"]
             report = score_brands_spark(settings, brands, out, spec, spark=spark)
-            passes.append({"rows": report.rows, "seconds": report.seconds,
-                           "pairs_per_s": round(report.rows / report.seconds), "load_1m": load})
+            passes.append(
+                {
+                    "rows": report.rows,
+                    "seconds": report.seconds,
+                    "pairs_per_s": round(report.rows / report.seconds),
+                    "load_1m": load,
+                }
+            )
     finally:
         spark.stop()
     warm = passes[1:]
@@ -188,16 +302,23 @@ def main() -> None:
     parser.add_argument("--chunk-size", type=int, default=32)
     parser.add_argument("--scratch", type=Path, default=Path("/tmp/microtribe-bench-batch"))
     parser.add_argument("--copy-home", action="store_true")
+    parser.add_argument("--grow", type=int, default=None)
     args = parser.parse_args()
 
     args.scratch.mkdir(parents=True, exist_ok=True)
-    home = copy_home(args.home, args.scratch) if args.copy_home else args.home
+    if args.grow and grown_size(args.scratch / "home") == args.grow:
+        home = args.scratch / "home"  # grown by an earlier run with the same --grow
+        catalog = f"grown to {args.grow} by an earlier run; see the bench docstring"
+    else:
+        home = copy_home(args.home, args.scratch) if args.copy_home or args.grow else args.home
+        catalog = grow_home(home, args.grow) if args.grow else "real"
     settings = Settings.from_env(home)
     brands = read_brands(args.brands, args.n_brands)
     common = {
         "bench": "batch_throughput",
         "home": str(args.home),
         "brands": len(brands),
+        "catalog": catalog,
         "k": args.k,
         "chunk_size": args.chunk_size,
         "machine": machine(),

@@ -19,14 +19,14 @@ import os
 import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from matching.batch import ScoreReport, chunked, claim_job
 from matching.batch_chunk import JobSpec, check_versions, part_path, score_chunk, write_part
-from matching.pipeline import MatchPipeline
+from matching.pipeline import BriefCache, MatchPipeline
 from microtribe.settings import Settings
 
 RESULT_SCHEMA = "chunk int, rows long, seconds double"
@@ -69,7 +69,10 @@ def score_partition(task: SparkTask, frames: Iterator[Any]) -> Iterator[Any]:
     """mapInPandas body: (chunk, brands JSON) rows in, one (chunk, rows, seconds) row out each."""
     import pandas as pd
 
-    pipeline = executor_pipeline(task)
+    loaded = executor_pipeline(task)
+    # a fresh brief cache per task, as each local job starts with one: briefs are embedded
+    # once per chunk they appear in, whichever worker ran an earlier job
+    pipeline = replace(loaded, briefs=BriefCache(loaded.briefs.embedder))
     for frame in frames:
         for number, brands_json in zip(frame["chunk"], frame["brands"], strict=True):
             started = time.perf_counter()
