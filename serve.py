@@ -23,7 +23,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 
 from matching.filters import MatchFilters
 from matching.pipeline import MatchPipeline, MatchResult
-from matching.service import MatchService, NotReady
+from matching.service import RELOAD_ERRORS, MatchService, NotReady
 from microtribe.api_errors import (
     BODY_ERRORS,
     error_response,
@@ -51,7 +51,6 @@ from microtribe.limits import ApiLimits, BodySizeLimit, RateLimiter
 from microtribe.served_log import ServedLog
 from microtribe.settings import Settings
 from microtribe.strict_json import StrictJsonRoute
-from models.bundle import BundleError
 
 log = logging.getLogger("microtribe.serve")
 MAX_BATCH = 1000
@@ -161,13 +160,14 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service = MatchService(settings)
         service.start()
+        service.start_polling(settings.poll_seconds)  # new champion or catalog: safe reload
         app.state.service = service
         served.start()
         try:
             yield
         finally:
             served.stop()
-            service.close()
+            service.close()  # stops the poller too
 
     app = FastAPI(
         title="microtribe",
@@ -350,7 +350,7 @@ def create_app(
         """Load the current champion and catalog; keep serving the old ones if they are broken."""
         try:
             pipe = service.reload()
-        except (NotReady, BundleError, OSError, ValueError, KeyError) as exc:
+        except RELOAD_ERRORS as exc:
             log.exception("reload failed; the previous model and catalog keep serving")
             message = f"reload refused, still serving the previous one: {exc}"
             raise HTTPException(409, message) from exc

@@ -2,6 +2,11 @@
 
 Requests read `self.pipeline` once and use that object throughout, so an upsert or a reload
 that swaps in a new pipeline never changes a request half-way. Writers serialise on a lock.
+
+A reload is asked for by `/v1/admin/reload` or by the poller (`start_polling`), which every
+`Settings.poll_seconds` compares `models/CHAMPION` (the server's mirror of the MLflow alias
+`champion`) and `catalog/CURRENT` with what is loaded and reloads through the same safe path
+when either moved. A pair that failed to load is not retried until one of them moves again.
 """
 
 from __future__ import annotations
@@ -9,7 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -21,7 +26,7 @@ from matching.delta import apply_delta
 from matching.pipeline import BriefCache, MatchPipeline
 from matching.store import CatalogStore
 from microtribe.settings import Settings
-from models.bundle import Bundle, load_bundle
+from models.bundle import Bundle, BundleError, load_bundle
 from models.embedder import load_embedder
 from models.embedding_cache import CachedEmbedder
 
@@ -32,27 +37,49 @@ class NotReady(RuntimeError):
     """No catalog or no champion model yet."""
 
 
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """What a pipeline is loaded from: the champion model version and the catalog version."""
+
+    champion: str | None
+    catalog: str | None
+
+
+# What a failed reload may raise; the old pipeline keeps serving.
+RELOAD_ERRORS = (NotReady, BundleError, OSError, ValueError, KeyError)
+
+
 class MatchService:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.store = CatalogStore(settings.store_path)
         self.pipeline: MatchPipeline | None = None
+        self.loaded: Sources | None = None  # what `pipeline` was loaded from
+        self.reloads = 0  # successful swaps after the first load
+        self._refused: Sources | None = None  # the last pair the poller failed to load
         self._embedder: CachedEmbedder | None = None
         self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._poller: threading.Thread | None = None
 
     # ---- loading -------------------------------------------------------------------------
 
-    def _champion_path(self) -> Any:
+    def sources(self) -> Sources:
+        """The champion and catalog versions on disk now (two small pointer files)."""
         pointer = self.settings.models_dir / "CHAMPION"
-        if not pointer.exists():
-            raise NotReady("no champion model yet: run `microtribe train --register --promote`")
-        return self.settings.models_dir / pointer.read_text().strip()
+        try:
+            champion: str | None = pointer.read_text().strip() or None
+        except FileNotFoundError:
+            champion = None
+        return Sources(champion, current_version(self.settings.catalog_dir))
 
-    def _load(self) -> MatchPipeline:
-        if current_version(self.settings.catalog_dir) is None:
+    def _load(self, sources: Sources) -> MatchPipeline:
+        if sources.catalog is None:
             raise NotReady("no catalog yet: run `microtribe build`")
-        catalog = load_catalog(self.settings.catalog_dir)
-        bundle = load_bundle(self._champion_path())
+        if sources.champion is None:
+            raise NotReady("no champion model yet: run `microtribe train --register --promote`")
+        catalog = load_catalog(self.settings.catalog_dir, sources.catalog)
+        bundle = load_bundle(self.settings.models_dir / sources.champion)
         bundle.check_compatible(
             catalog.manifest["embedder"], catalog.dimension, list(FEATURE_NAMES)
         )
@@ -63,7 +90,11 @@ class MatchService:
             embedder = CachedEmbedder(raw, self.settings.embedding_cache_path)
         self._embedder = embedder
         catalog = self._catch_up(catalog, embedder)
-        return MatchPipeline(catalog=catalog, bundle=bundle, briefs=BriefCache(embedder.embedder))
+        old = self.pipeline
+        # the same embedder gives the same brief vectors: a reload keeps cached briefs warm
+        same = old is not None and old.briefs.embedder is embedder.embedder
+        briefs = old.briefs if old is not None and same else BriefCache(embedder.embedder)
+        return MatchPipeline(catalog=catalog, bundle=bundle, briefs=briefs)
 
     def _catch_up(self, catalog: Catalog, embedder: CachedEmbedder) -> Catalog:
         """Apply what the store acknowledged after the catalog was built (crash-safe upserts)."""
@@ -93,19 +124,76 @@ class MatchService:
         from threadpoolctl import threadpool_limits
 
         threadpool_limits(limits=1)
+        sources = self.sources()
         try:
-            self.pipeline = self._load()
+            self.pipeline = self._load(sources)
         except NotReady as exc:
             log.warning("not ready: %s", exc)
             return
+        self.loaded = sources
         self.pipeline.briefs.vector("warm-up")  # the first real request should not pay for it
 
     def reload(self) -> MatchPipeline:
         """Load the current champion and catalog beside the old ones; swap only if they work."""
         with self._lock:
-            fresh = self._load()  # raises, leaving the old pipeline serving, if anything is off
-            self.pipeline = fresh
+            sources = self.sources()
+            fresh = self._load(sources)  # raises, leaving the old pipeline serving, if off
+            fresh.briefs.vector("warm-up")  # a new embedder is warmed before it serves
+            if self.pipeline is not None:
+                self.reloads += 1
+            self.pipeline, self.loaded = fresh, sources
             return fresh
+
+    # ---- polling -------------------------------------------------------------------------
+
+    def poll_once(self) -> bool:
+        """Reload when the champion or the catalog on disk moved; True when a swap happened.
+
+        A failed load is logged and remembered: the old pipeline keeps serving and the same
+        pair is not tried again (and the log not flooded) until a pointer moves again.
+        """
+        sources = self.sources()
+        if sources == self.loaded or sources == self._refused:
+            return False
+        try:
+            pipe = self.reload()
+        except NotReady as exc:
+            self._refused = sources
+            log.warning("poll: not ready: %s", exc)
+            return False
+        except RELOAD_ERRORS:
+            self._refused = sources
+            log.exception(
+                "poll: champion %s / catalog %s failed to load; the previous ones keep serving",
+                sources.champion,
+                sources.catalog,
+            )
+            return False
+        self._refused = None
+        log.info("poll: now serving model %s, catalog %s", pipe.bundle.version, sources.catalog)
+        return True
+
+    def start_polling(self, seconds: float) -> None:
+        """Poll every `seconds` in a daemon thread (0 = never); `close` stops it."""
+        if seconds <= 0 or self._poller is not None:
+            return
+        self._stop.clear()
+
+        def loop() -> None:
+            while not self._stop.wait(seconds):
+                try:
+                    self.poll_once()
+                except Exception:  # the poller must outlive any surprise; the server serves on
+                    log.exception("poll failed")
+
+        self._poller = threading.Thread(target=loop, name="microtribe-poll", daemon=True)
+        self._poller.start()
+
+    def stop_polling(self) -> None:
+        self._stop.set()
+        if self._poller is not None:
+            self._poller.join()
+            self._poller = None
 
     def ready(self) -> MatchPipeline:
         if self.pipeline is None:
@@ -154,4 +242,5 @@ class MatchService:
         return int(rows[-1]) if len(rows) else None
 
     def close(self) -> None:
+        self.stop_polling()
         self.store.close()

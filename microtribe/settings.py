@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_HOME = ".microtribe"
+DEFAULT_POLL_SECONDS = 30.0
 DEFAULT_EMBEDDER = "use-multilingual-v3"
 REGISTERED_MODEL_NAME = "microtribe-ranker"
 
@@ -16,8 +17,9 @@ class Settings:
     """Where microtribe keeps its data and which models it uses.
 
     Every field has an environment variable: `MICROTRIBE_HOME`, `MICROTRIBE_EMBEDDER`,
-    `MICROTRIBE_EMBED_THREADS`, `MICROTRIBE_KEEP_CATALOG_VERSIONS`, and the standard
-    `MLFLOW_TRACKING_URI`.
+    `MICROTRIBE_EMBED_THREADS`, `MICROTRIBE_KEEP_CATALOG_VERSIONS`,
+    `MICROTRIBE_POLL_SECONDS` (how often the server checks for a new champion or catalog
+    version; 0 turns the poll off), and the standard `MLFLOW_TRACKING_URI`.
     """
 
     home: Path
@@ -25,6 +27,7 @@ class Settings:
     embed_threads: int = 2
     keep_catalog_versions: int = 3
     tracking_uri: str = ""
+    poll_seconds: float = DEFAULT_POLL_SECONDS
 
     @classmethod
     def from_env(cls, home: Path | None = None) -> Settings:
@@ -37,6 +40,7 @@ class Settings:
             embed_threads=int(os.environ.get("MICROTRIBE_EMBED_THREADS", "2")),
             keep_catalog_versions=int(os.environ.get("MICROTRIBE_KEEP_CATALOG_VERSIONS", "3")),
             tracking_uri=tracking,
+            poll_seconds=_poll_seconds(os.environ.get("MICROTRIBE_POLL_SECONDS")),
         )
 
     @property
@@ -62,3 +66,17 @@ class Settings:
     def ensure_home(self) -> None:
         for path in (self.home, self.catalog_dir, self.models_dir, self.artifacts_dir):
             path.mkdir(parents=True, exist_ok=True)
+
+
+def _poll_seconds(raw: str | None) -> float:
+    if raw is None or not raw.strip():
+        return DEFAULT_POLL_SECONDS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not (seconds == 0 or 0.1 <= seconds <= 86_400):
+        raise ValueError(
+            f"MICROTRIBE_POLL_SECONDS={raw!r}: give 0 (off) or a number of seconds in [0.1, 86400]"
+        )
+    return seconds
