@@ -1,0 +1,592 @@
+"""Serving benchmark: `/v1/match` under load from a separate process, the #5 targets.
+
+    MICROTRIBE_HOME=... .venv/bin/python bench/serve_load.py [--home DIR] [--duration 60]
+        [--rate 50] [--briefs 20] [--poll 1] [--no-promote] [--quick] [--out FILE]
+
+The home must hold a built catalog and a champion model. The reload phase WRITES to it
+(it installs a copy of the champion as a new model version, copies the current catalog
+to a new version and moves `models/CHAMPION` and `catalog/CURRENT`; all of it is put back
+and removed at the end): run it on a copy of a home you care about (`cp -a`).
+
+What runs, in order, each phase printing one JSON object (appended to --out, default
+`bench/results/serve.jsonl`):
+
+1. `in_process`: the bench process loads `MatchService` on the same home (one BLAS thread,
+   as the server) and times `MatchPipeline.run(brand, k=20, default filters,
+   with_reasons=True)` over --briefs stored brands sent as inline briefs, brief embeddings
+   cached (a warm-up pass first), --repeats passes. Then the service is closed.
+2. The server: `python -m microtribe serve --host 127.0.0.1 --port <free>` (uvicorn, one
+   worker) in a subprocess with `MICROTRIBE_API_KEYS` (a read and an admin key made here),
+   `MICROTRIBE_RATE_LIMIT=off` (the default 100/s per key would turn an overload into 429s
+   instead of latency) and `MICROTRIBE_POLL_SECONDS=--poll`; the script waits for `/readyz`.
+3. `sequential_http`: the same requests, one at a time on one keep-alive connection (no
+   queueing): client latency (send → body read), the server's `took_ms` (pipeline + response
+   model, inside the route), and from `/metrics` deltas over the phase the server-side HTTP
+   time (ASGI middleware: routing, auth, body validation, route, serialisation) and the sum of
+   the pipeline stages inside the server. Overheads: (client median − in-process median) /
+   in-process median, and (server HTTP mean − server pipeline mean) / server pipeline mean
+   (same requests, same process); target ≤ 0.15.
+4. `cached_load`: open-loop load at --rate requests/s for --duration s from a separate
+   process (asyncio + httpx, up to 64 connections): request i is due at t0 + i/rate whether
+   or not earlier ones have answered, and its latency runs from when it was due (so a stall
+   shows up instead of silently slowing the sender; coordinated omission avoided). k=20,
+   explain on, the --briefs briefs in turn (cached). Targets p50 ≤ 20 ms, p99 ≤ 60 ms,
+   achieved ≥ 50 req/s with zero errors (status ≠ 200 or transport error).
+5. `uncached_load`: the same, each request's brief text made unique (`values` gets a unique
+   suffix, so every request embeds its brief). Target p99 ≤ 100 ms.
+6. `reload_under_load`: cached load again while, at even intervals, the script calls
+   `POST /v1/admin/reload`, installs the champion bundle as a new model version and moves
+   `models/CHAMPION` to it (a promotion as the server sees it: the poll or the next reload
+   picks it up), and copies the current catalog to a new version and moves `catalog/CURRENT`
+   (as a build would). After a promotion or a new catalog the script watches `/v1/model`
+   until it is served (`served_after_s`: poll interval + loading beside the old one). Target:
+   zero failed requests; the model/catalog versions seen in the responses show the swaps
+   happened under load.
+
+--quick: a few seconds per phase (CI checks that the script works; its timings mean
+nothing). The machine is shared: read `load_1min` in each record and repeat when disturbed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+MATCH = "/v1/match"
+K = 20
+CONNECTIONS = 64
+TARGETS = {
+    "cached_p50_ms": 20.0,
+    "cached_p99_ms": 60.0,
+    "uncached_p99_ms": 100.0,
+    "sustained_rps": 50.0,
+    "overhead_ratio": 0.15,
+}
+
+
+# ---- the load generator (runs in its own process; imports only the standard library + httpx) --
+
+
+def _unique(body: bytes, i: int, nonce: str) -> bytes:
+    doc = json.loads(body)
+    doc["brand"]["values"] = f"{doc['brand']['values']} · brief {nonce}-{i}"
+    return json.dumps(doc).encode()
+
+
+async def _open_loop(spec: dict[str, Any]) -> list[list[Any]]:
+    rate, duration = float(spec["rate"]), float(spec["duration"])
+    bodies = [b.encode() for b in spec["bodies"]]
+    unique, nonce = bool(spec["unique"]), secrets.token_hex(4)
+    headers = {"Authorization": f"Bearer {spec['key']}", "Content-Type": "application/json"}
+    limits = httpx.Limits(max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS)
+    results: list[list[Any]] = []
+
+    async def one(client: httpx.AsyncClient, i: int, due: float, t0: float) -> None:
+        body = bodies[i % len(bodies)]
+        if unique:
+            body = _unique(body, i, nonce)
+        sent = time.perf_counter()
+        status, took, model, catalog, error = 0, None, None, None, None
+        try:
+            response = await client.post(MATCH, content=body, headers=headers)
+            done = time.perf_counter()
+            status = response.status_code
+            if status == 200:
+                doc = response.json()
+                took, model, catalog = doc["took_ms"], doc["model_version"], doc["catalog_version"]
+            else:
+                error = response.text[:200]
+        except httpx.HTTPError as exc:
+            done = time.perf_counter()
+            error = f"{type(exc).__name__}: {exc}"
+        results.append(
+            [i, due - t0, (done - due) * 1e3, (done - sent) * 1e3, status, took, model, catalog,
+             error]
+        )
+
+    async with httpx.AsyncClient(
+        base_url=spec["url"], limits=limits, timeout=float(spec["timeout"])
+    ) as client:
+        # one request first so the connection exists before the clock starts
+        await client.get("/healthz")
+        n = max(1, round(rate * duration))
+        t0 = time.perf_counter() + 0.05
+        tasks = []
+        for i in range(n):
+            due = t0 + i / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(client, i, due, t0)))
+        await asyncio.gather(*tasks)
+    results.sort()
+    return results
+
+
+def loadgen_main(spec_path: str, out_path: str) -> None:
+    spec = json.loads(Path(spec_path).read_text())
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:
+        pass
+    started = time.perf_counter()
+    results = asyncio.run(_open_loop(spec))
+    wall = time.perf_counter() - started
+    Path(out_path).write_text(json.dumps({"results": results, "wall_s": wall}))
+
+
+# ---- the orchestrator ------------------------------------------------------------------------
+
+
+def _percentiles(values: list[float]) -> dict[str, float | None]:
+    if not values:
+        return {"p50": None, "p90": None, "p99": None, "max": None, "mean": None, "n": 0}
+    import numpy as np
+
+    array = np.asarray(values, dtype=np.float64)
+    p50, p90, p99 = np.percentile(array, [50, 90, 99])
+    return {
+        "p50": round(float(p50), 3),
+        "p90": round(float(p90), 3),
+        "p99": round(float(p99), 3),
+        "max": round(float(array.max()), 3),
+        "mean": round(float(array.mean()), 3),
+        "n": len(values),
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def briefs_from(home: Path, n: int) -> list[dict[str, Any]]:
+    """`n` match bodies: stored brands sent inline (the whole brief is validated per request)."""
+    from matching.store import CatalogStore
+
+    store = CatalogStore(home / "catalog.db")
+    try:
+        brands = store.brands()[:n]
+    finally:
+        store.close()
+    if not brands:
+        raise SystemExit(f"{home}: no stored brands to use as briefs")
+    return [{"brand": brand, "k": K, "explain": True} for brand in brands]
+
+
+def in_process(home: Path, bodies: list[dict[str, Any]], repeats: int) -> dict[str, Any]:
+    from matching.service import MatchService
+    from microtribe.api_models import MatchRequest
+    from microtribe.settings import Settings
+    from serve import filters_from
+
+    service = MatchService(Settings.from_env(home))
+    service.start()
+    try:
+        pipe = service.ready()
+        requests = [MatchRequest.model_validate(body) for body in bodies]
+        brands = [r.brand.model_dump(mode="json", exclude_none=True) for r in requests if r.brand]
+        filters = filters_from(requests[0].filters)
+        for brand in brands:  # warm-up: embeds and caches every brief
+            pipe.run(brand, K, filters, with_reasons=True)
+        samples = []
+        for _ in range(repeats):
+            for brand in brands:
+                started = time.perf_counter()
+                pipe.run(brand, K, filters, with_reasons=True)
+                samples.append((time.perf_counter() - started) * 1e3)
+        creators = int(pipe.catalog.live.sum())
+        versions = {"model_version": pipe.bundle.version, "catalog_version": pipe.catalog.version}
+    finally:
+        service.close()
+    return {"pipeline_run_ms": _percentiles(samples), "creators": creators, **versions}
+
+
+class Server:
+    """`microtribe serve` on a free loopback port, in its own process."""
+
+    def __init__(self, home: Path, poll: float, workdir: Path) -> None:
+        self.home = home
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.read_key, self.admin_key = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
+        self.log_path = workdir / "server.log"
+        env = {
+            **os.environ,
+            "HF_HUB_OFFLINE": "1",
+            "MLFLOW_DISABLE_TELEMETRY": "true",
+            "MICROTRIBE_HOME": str(home),
+            "MICROTRIBE_API_KEYS": f"read:{self.read_key},admin:{self.admin_key}",
+            "MICROTRIBE_RATE_LIMIT": "off",
+            "MICROTRIBE_POLL_SECONDS": str(poll),
+        }
+        command = [sys.executable, "-m", "microtribe", "serve", "--host", "127.0.0.1"]
+        self._log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            [*command, "--port", str(self.port), "--home", str(home)],
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
+
+    def wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"the server exited; see {self.log_path}:\n{self.tail()}")
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise SystemExit(f"the server was not ready within {timeout:.0f} s; see {self.log_path}")
+
+    def tail(self) -> str:
+        return self.log_path.read_text(errors="replace")[-3000:]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._log.close()
+
+    def admin(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.admin_key}"}
+
+    def read(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.read_key}"}
+
+
+def _metric_sums(client: httpx.Client) -> dict[str, float]:
+    """Sums and counts of the /v1/match HTTP latency and of its pipeline stages."""
+    text = client.get("/metrics").text
+    sums = {"http_sum": 0.0, "http_count": 0.0, "stages_sum": 0.0, "stages_count": 0.0}
+    for line in text.splitlines():
+        if line.startswith("#") or " " not in line:
+            continue
+        name, value = line.rsplit(" ", 1)
+        if name.startswith("microtribe_http_request_duration_seconds_") and (
+            f'route="{MATCH}"' in name and 'status="200"' in name
+        ):
+            if name.startswith("microtribe_http_request_duration_seconds_sum"):
+                sums["http_sum"] += float(value)
+            elif name.startswith("microtribe_http_request_duration_seconds_count"):
+                sums["http_count"] += float(value)
+        elif name.startswith("microtribe_match_stage_duration_seconds_sum"):
+            sums["stages_sum"] += float(value)
+        elif name.startswith('microtribe_match_stage_duration_seconds_count{stage="embed"}'):
+            sums["stages_count"] += float(value)
+    return sums
+
+
+def sequential(
+    server: Server, bodies: list[dict[str, Any]], repeats: int, inproc: dict[str, Any]
+) -> dict[str, Any]:
+    encoded = [json.dumps(body).encode() for body in bodies]
+    headers = {**server.read(), "Content-Type": "application/json"}
+    client_ms, took_ms, errors = [], [], 0
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        for body in encoded:  # warm-up: the server's brief cache and the connection
+            client.post(MATCH, content=body, headers=headers)
+        before = _metric_sums(client)
+        for _ in range(repeats):
+            for body in encoded:
+                started = time.perf_counter()
+                response = client.post(MATCH, content=body, headers=headers)
+                elapsed = (time.perf_counter() - started) * 1e3
+                if response.status_code != 200:
+                    errors += 1
+                    continue
+                client_ms.append(elapsed)
+                took_ms.append(float(response.json()["took_ms"]))
+        after = _metric_sums(client)
+    delta = {key: after[key] - before[key] for key in after}
+    http_mean = 1e3 * delta["http_sum"] / max(delta["http_count"], 1)
+    stages_mean = 1e3 * delta["stages_sum"] / max(delta["stages_count"], 1)
+    seen = _percentiles(client_ms)
+    inproc_ms = inproc["pipeline_run_ms"]
+    overhead_client = _overhead(seen["p50"], inproc_ms["p50"])
+    return {
+        "requests": len(client_ms) + errors,
+        "errors": errors,
+        "client_ms": seen,
+        "took_ms": _percentiles(took_ms),
+        "server_http_mean_ms": round(http_mean, 3),
+        "server_pipeline_mean_ms": round(stages_mean, 3),
+        "in_process_pipeline_ms": inproc_ms,
+        "overhead_client_p50_vs_in_process_p50": overhead_client,
+        "overhead_client_mean_vs_in_process_mean": _overhead(seen["mean"], inproc_ms["mean"]),
+        "overhead_server_http_vs_server_pipeline_mean": _overhead(http_mean, stages_mean),
+        "overhead_server_http_mean_vs_in_process_mean": _overhead(http_mean, inproc_ms["mean"]),
+        "target_overhead": TARGETS["overhead_ratio"],
+        "met": overhead_client is not None and overhead_client <= TARGETS["overhead_ratio"],
+    }
+
+
+def _overhead(measured: float | None, base: float | None) -> float | None:
+    """(measured − base) / base, or None when either is missing."""
+    return None if measured is None or not base else round((measured - base) / base, 4)
+
+
+def start_load(
+    server: Server, bodies: list[dict[str, Any]], rate: float, duration: float, unique: bool,
+    workdir: Path,
+) -> tuple[subprocess.Popen[bytes], Path]:
+    spec = {
+        "url": server.url,
+        "key": server.read_key,
+        "rate": rate,
+        "duration": duration,
+        "unique": unique,
+        "bodies": [json.dumps(body) for body in bodies],
+        "timeout": 30.0,
+    }
+    name = f"load-{'unique' if unique else 'cached'}-{time.monotonic_ns()}"
+    spec_path, out_path = workdir / f"{name}.spec.json", workdir / f"{name}.out.json"
+    spec_path.write_text(json.dumps(spec))
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--loadgen", str(spec_path), str(out_path)], cwd=ROOT
+    )
+    return process, out_path
+
+
+def finish_load(
+    process: subprocess.Popen[bytes], out_path: Path, rate: float, duration: float
+) -> dict[str, Any]:
+    if process.wait(timeout=duration + 120) != 0:
+        raise SystemExit(f"the load generator failed (exit {process.returncode})")
+    done = json.loads(out_path.read_text())
+    rows = done["results"]
+    ok = [r for r in rows if r[4] == 200]
+    failed = [r for r in rows if r[4] != 200]
+    span = max((r[1] + r[2] / 1e3 for r in rows), default=0.0)  # first due → last answer
+    return {
+        "rate_target": rate,
+        "duration_s": duration,
+        "requests": len(rows),
+        "errors": len(failed),
+        "error_samples": sorted({str(r[8] or r[4]) for r in failed})[:5],
+        "achieved_rps": round(len(ok) / span, 2) if span else None,
+        "latency_ms": _percentiles([r[2] for r in ok]),  # from when each request was due
+        "service_ms": _percentiles([r[3] for r in ok]),  # from when it was actually sent
+        "took_ms": _percentiles([float(r[5]) for r in ok]),
+        "model_versions": sorted({r[6] for r in ok}),
+        "catalog_versions": sorted({r[7] for r in ok}),
+        "generator": f"open-loop asyncio+httpx, separate process, ≤ {CONNECTIONS} connections",
+    }
+
+
+def run_load(
+    server: Server, bodies: list[dict[str, Any]], rate: float, duration: float, unique: bool,
+    workdir: Path,
+) -> dict[str, Any]:
+    process, out_path = start_load(server, bodies, rate, duration, unique, workdir)
+    return finish_load(process, out_path, rate, duration)
+
+
+@contextmanager
+def restored_pointers(home: Path) -> Iterator[list[Path]]:
+    """Put CHAMPION and CURRENT back and remove the versions made under load."""
+    pointers = [home / "models" / "CHAMPION", home / "catalog" / "CURRENT"]
+    saved = [p.read_text() for p in pointers]
+    made: list[Path] = []
+    try:
+        yield made
+    finally:
+        for pointer, text in zip(pointers, saved, strict=True):
+            _point(pointer, text)
+        for path in made:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _point(path: Path, value: str) -> None:
+    staging = path.with_name(f".{path.name}.bench")
+    staging.write_text(value)
+    os.replace(staging, path)
+
+
+def reload_under_load(
+    server: Server, bodies: list[dict[str, Any]], rate: float, duration: float, promote: bool,
+    events: int, workdir: Path,
+) -> dict[str, Any]:
+    home = server.home
+    kinds = ["admin_reload", "promote_model", "new_catalog"] if promote else ["admin_reload"]
+    log: list[dict[str, Any]] = []
+    with restored_pointers(home) as made:
+        process, out_path = start_load(server, bodies, rate, duration, False, workdir)
+        started = time.monotonic()
+        with httpx.Client(base_url=server.url, timeout=120) as client:
+            for n in range(events):
+                time.sleep(max(0.0, started + duration * (n + 1) / (events + 1) - time.monotonic()))
+                kind = kinds[n % len(kinds)]
+                t = time.monotonic()
+                entry: dict[str, Any] = {"event": kind, "at_s": round(t - started, 2)}
+                if kind == "admin_reload":
+                    response = client.post("/v1/admin/reload", headers=server.admin())
+                    entry["status"] = response.status_code
+                elif kind == "promote_model":
+                    entry["model_version"] = _promote_copy(home, made)
+                    entry["served_after_s"] = _served_after(client, server, entry, t)
+                else:
+                    entry["catalog_version"] = _new_catalog_copy(home, made)
+                    entry["served_after_s"] = _served_after(client, server, entry, t)
+                entry["took_s"] = round(time.monotonic() - t, 3)
+                log.append(entry)
+        result = finish_load(process, out_path, rate, duration)
+        with httpx.Client(base_url=server.url, timeout=30) as client:
+            final = client.get("/v1/model", headers=server.read()).json()
+    result.update(events=log, serving_after={k: final[k] for k in ("model_version",
+                                                                   "catalog_version")})
+    return result
+
+
+def _served_after(
+    client: httpx.Client, server: Server, entry: dict[str, Any], since: float
+) -> float | None:
+    """Seconds until `/v1/model` shows the version just put in place (the poll's pick-up)."""
+    field = "model_version" if "model_version" in entry else "catalog_version"
+    deadline = since + 120
+    while time.monotonic() < deadline:
+        if client.get("/v1/model", headers=server.read()).json()[field] == entry[field]:
+            return round(time.monotonic() - since, 3)
+        time.sleep(0.05)
+    return None
+
+
+def _promote_copy(home: Path, made: list[Path]) -> str:
+    """Install the champion's bundle as a new version and move CHAMPION (what promote does)."""
+    from microtribe.settings import Settings
+    from training.registry import install_bundle
+
+    models = home / "models"
+    champion = (models / "CHAMPION").read_text().strip()
+    numbers = [int(p.name) for p in models.iterdir() if p.is_dir() and p.name.isdigit()]
+    version = str(max(numbers, default=0) + 1000)
+    made.append(install_bundle(Settings.from_env(home), models / champion, version, "bench"))
+    _point(models / "CHAMPION", version)
+    return version
+
+
+def _new_catalog_copy(home: Path, made: list[Path]) -> str:
+    """Copy the current catalog to a new version and move CURRENT (what a build ends with)."""
+    catalog = home / "catalog"
+    current = (catalog / "CURRENT").read_text().strip()
+    version = f"{current.split('-bench')[0]}-bench{time.monotonic_ns() % 10**6}"
+    made.append(catalog / version)
+    shutil.copytree(catalog / current, catalog / version)
+    _point(catalog / "CURRENT", version)
+    return version
+
+
+def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "--loadgen":
+        loadgen_main(sys.argv[2], sys.argv[3])
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--home", type=Path, default=Path(os.environ.get("MICROTRIBE_HOME", "")))
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds per load phase")
+    parser.add_argument("--rate", type=float, default=50.0, help="requests/s, open loop")
+    parser.add_argument("--briefs", type=int, default=20, help="distinct cached briefs")
+    parser.add_argument("--repeats", type=int, default=10, help="passes, in-process/sequential")
+    parser.add_argument("--poll", type=float, default=1.0, help="server MICROTRIBE_POLL_SECONDS")
+    parser.add_argument("--reloads", type=int, default=6, help="reload events under load")
+    parser.add_argument("--no-promote", action="store_true", help="only call /v1/admin/reload")
+    parser.add_argument("--phases", default="cached,uncached,reload", help="load phases to run")
+    parser.add_argument("--startup-timeout", type=float, default=600.0)
+    parser.add_argument("--quick", action="store_true", help="a few seconds a phase (CI)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "serve.jsonl")
+    args = parser.parse_args()
+    if args.quick:
+        args.duration, args.rate, args.repeats, args.reloads = 3.0, 20.0, 2, 3
+        args.briefs = min(args.briefs, 5)
+    home = args.home.resolve()
+    if not (home / "catalog" / "CURRENT").exists() or not (home / "models" / "CHAMPION").exists():
+        raise SystemExit(f"{home}: needs a built catalog and a champion (build, train --promote)")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+    from bench.common import Recorder, log
+
+    recorder = Recorder("serve_load", args.out)
+    context = {"home": str(home), "quick": args.quick, "k": K, "explain": True}
+    bodies = briefs_from(home, args.briefs)
+    log(f"in-process: {len(bodies)} briefs × {args.repeats}")
+    inproc = in_process(home, bodies, args.repeats)
+    context["creators"] = inproc.pop("creators")
+    recorder.emit({"measure": "in_process", **context, **inproc})
+    phases = set(args.phases.split(","))
+    with tempfile.TemporaryDirectory(prefix="serve-load-") as tmp:
+        workdir = Path(tmp)
+        log("starting the server")
+        started = time.perf_counter()
+        server = Server(home, args.poll, workdir)
+        try:
+            server.wait_ready(args.startup_timeout)
+            context["server_start_s"] = round(time.perf_counter() - started, 1)
+            log("sequential requests")
+            seq = sequential(server, bodies, args.repeats, inproc)
+            recorder.emit({"measure": "sequential_http", **context, **seq})
+            if "cached" in phases:
+                log(f"cached load: {args.rate:g}/s for {args.duration:g} s")
+                load = run_load(server, bodies, args.rate, args.duration, False, workdir)
+                latency = load["latency_ms"]
+                load["met"] = {
+                    "p50": _le(latency["p50"], TARGETS["cached_p50_ms"]),
+                    "p99": _le(latency["p99"], TARGETS["cached_p99_ms"]),
+                    "sustained": load["errors"] == 0
+                    and (load["achieved_rps"] or 0) >= TARGETS["sustained_rps"]
+                    and args.duration >= 60,
+                }
+                recorder.emit({"measure": "cached_load", **context, **load})
+            if "uncached" in phases:
+                log(f"uncached load: {args.rate:g}/s for {args.duration:g} s")
+                load = run_load(server, bodies, args.rate, args.duration, True, workdir)
+                load["met"] = {"p99": _le(load["latency_ms"]["p99"], TARGETS["uncached_p99_ms"])}
+                recorder.emit({"measure": "uncached_load", **context, **load})
+            if "reload" in phases:
+                log(f"reload under load: {args.reloads} events in {args.duration:g} s")
+                load = reload_under_load(
+                    server, bodies, args.rate, args.duration, not args.no_promote,
+                    args.reloads, workdir,
+                )
+                load["met"] = {"zero_failed": load["errors"] == 0}
+                recorder.emit({"measure": "reload_under_load", **context, **load})
+        except BaseException:
+            print(server.tail(), file=sys.stderr)
+            raise
+        finally:
+            server.stop()
+
+
+def _le(value: float | None, target: float) -> bool:
+    return value is not None and value <= target
+
+
+if __name__ == "__main__":
+    main()
