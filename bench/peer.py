@@ -324,7 +324,7 @@ def main(argv: list[str] | None = None) -> None:
     recorder = Recorder("peer", args.out)
     import lancedb
 
-    context = {"lancedb": lancedb.__version__, "label": args.label}
+    context = {"lancedb_version": lancedb.__version__, "label": args.label}
 
     def emit(record: dict[str, Any]) -> None:
         recorder.emit({**record, **context})

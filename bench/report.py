@@ -237,7 +237,7 @@ def section_peer(records: list[Record]) -> list[str]:
              ("LanceDB ÷ microtribe", q["lancedb_ndcg_at_20_over_microtribe"],
               q["lancedb_recall_at_50_over_microtribe"])],
         )  # fmt: skip
-    return [*out, "", f"_{when(run)}; LanceDB {run[0].get('lancedb') if run else '?'}._"]
+    return [*out, "", f"_{when(run)}; LanceDB {run[0].get('lancedb_version') if run else '?'}._"]
 
 
 def section_generic(records: list[Record]) -> list[str]:
