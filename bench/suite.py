@@ -17,15 +17,18 @@ step that fails is reported and the suite goes on, exiting non-zero at the end:
   ranking     bench/ranking_speed.py on the trained home (and on --home100k)
   quality     bench/quality.py: the trained home's model on the held-out world
   peer        bench/peer.py: LanceDB vs microtribe at the sizes, and shortlist quality
-  serve_load, batch_throughput, incremental_build: other bench scripts, run when present,
-              with `--home <trained home> --out bench/results/<name>.jsonl` (and `--quick` in
-              quick mode); see EXTERNAL below for the exact arguments
+  serve_load  bench/serve_load.py --home <trained home> --duration 20 (--quick in quick mode)
+  batch_throughput  bench/batch_throughput.py --home <trained home> --brands <its brands>
+              --n-brands 200 --engine local --copy-home (not in quick mode: no --out)
+  incremental_build  bench/incremental_build.py --home <trained home> --work <work>/incremental
+              (--repeats 1 in quick mode)
+              These three are other helpers' scripts, run when present (`external_args`).
   report      bench/report.py: BENCHMARKS.md from bench/results/*.jsonl
 
 Sizes: 10,000 and 100,000 creators (plus 1,000,000 with --with-1m). --quick uses tiny sizes
 and a tiny world (or --train-home, e.g. a test fixture's home) and finishes in about a
-minute; its results go to --results (default bench/results; the CI test uses a temporary
-directory) and it does not rewrite BENCHMARKS.md unless --report is given. A summary of
+minute once its homes exist; its records go to <work>/quick/results, not bench/results, and
+it does not rewrite BENCHMARKS.md unless --report is given. A summary of
 every step (seconds, exit code) is printed as JSON at the end.
 """
 
@@ -59,7 +62,7 @@ class Plan:
 
 def plan(args: argparse.Namespace) -> Plan:
     if args.quick:
-        return Plan((1000,), 300, 16, 200, 5, True)
+        return Plan((1000,), 400, 20, 200, 5, True)
     sizes = (10_000, 100_000, 1_000_000) if args.with_1m else (10_000, 100_000)
     return Plan(sizes, 1500, 60, 3000, 50, False)
 
@@ -84,8 +87,9 @@ def external_args(name: str, p: Plan, home: Path, out: Path, work: Path) -> list
     if name == "incremental_build":
         args = ["--home", str(home), "--work", str(work / "incremental"), "--out", str(out)]
         return [*args, "--repeats", "1"] if p.quick else args
+    # serve_load: its reload phase writes to the home and puts everything back; a bench home
     args = ["--home", str(home), "--out", str(out)]
-    return [*args, "--quick"] if p.quick else args
+    return [*args, "--quick"] if p.quick else [*args, "--duration", "20"]
 
 
 @dataclass
@@ -127,7 +131,10 @@ def main(argv: list[str] | None = None) -> int:
         "--home100k", type=Path, default=None,
         help="a built+trained 100k-creator home: ranking and peer use it too",
     )  # fmt: skip
-    parser.add_argument("--results", type=Path, default=BENCH / "results")
+    parser.add_argument(
+        "--results", type=Path, default=None,
+        help="where records go (default bench/results; with --quick <work>/quick/results)",
+    )  # fmt: skip
     parser.add_argument("--only", default="", help=f"comma-separated steps of {list(STEPS)}")
     parser.add_argument("--skip", default="", help="comma-separated steps to skip")
     parser.add_argument("--report", action="store_true", help="rewrite BENCHMARKS.md in --quick")
@@ -139,11 +146,13 @@ def main(argv: list[str] | None = None) -> int:
     if unknown - set(STEPS):
         parser.error(f"unknown steps {sorted(unknown - set(STEPS))}; expected {list(STEPS)}")
     steps = [s for s in STEPS if s in wanted and s not in args.skip.split(",")]
-    runner = Runner(sys.executable, args.results, [])
-    args.results.mkdir(parents=True, exist_ok=True)
     label = "quick" if p.quick else "suite"
     os.environ["MICROTRIBE_BENCH_RUN"] = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     work = args.work / ("quick" if p.quick else "full")
+    if args.results is None:  # quick figures mean nothing: keep them out of bench/results
+        args.results = work / "results" if p.quick else BENCH / "results"
+    args.results.mkdir(parents=True, exist_ok=True)
+    runner = Runner(sys.executable, args.results, [])
     train_home = args.train_home or work / f"train-seed{TRAIN_SEED}"
     eval_home = work / f"eval-seed{EVAL_SEED}"
     sizes = ",".join(str(n) for n in p.sizes)
