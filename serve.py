@@ -23,7 +23,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 
 from matching.filters import MatchFilters
 from matching.pipeline import MatchPipeline, MatchResult
-from matching.service import RELOAD_ERRORS, MatchService, NotReady
+from matching.service import RELOAD_ERRORS, MatchService, NotReady, one_thread
 from microtribe.api_errors import (
     BODY_ERRORS,
     error_response,
@@ -247,6 +247,7 @@ def create_app(
     ) -> MatchResponse:
         """Ranked, explained shortlist of creators for a brand brief or a stored brand."""
         started = time.perf_counter()
+        one_thread()  # OpenMP limits are per thread: cap this request thread too
         if body.brand is not None:
             brand = body.brand.model_dump(mode="json", exclude_none=True)
         else:

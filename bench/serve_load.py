@@ -11,21 +11,24 @@ and removed at the end): run it on a copy of a home you care about (`cp -a`).
 What runs, in order, each phase printing one JSON object (appended to --out, default
 `bench/results/serve.jsonl`):
 
-1. `in_process`: the bench process loads `MatchService` on the same home (one BLAS thread,
-   as the server) and times `MatchPipeline.run(brand, k=20, default filters,
-   with_reasons=True)` over --briefs stored brands sent as inline briefs, brief embeddings
-   cached (a warm-up pass first), --repeats passes. Then the service is closed.
+1. The bench process loads `MatchService` on the same home (one BLAS/OpenMP thread, as the
+   server) for in-process runs of `MatchPipeline.run(brand, k=20, default filters,
+   with_reasons=True)`; the bodies are --briefs stored brands sent as inline briefs.
 2. The server: `python -m microtribe serve --host 127.0.0.1 --port <free>` (uvicorn, one
    worker) in a subprocess with `MICROTRIBE_API_KEYS` (a read and an admin key made here),
    `MICROTRIBE_RATE_LIMIT=off` (the default 100/s per key would turn an overload into 429s
    instead of latency) and `MICROTRIBE_POLL_SECONDS=--poll`; the script waits for `/readyz`.
-3. `sequential_http`: the same requests, one at a time on one keep-alive connection (no
-   queueing): client latency (send → body read), the server's `took_ms` (pipeline + response
-   model, inside the route), and from `/metrics` deltas over the phase the server-side HTTP
-   time (ASGI middleware: routing, auth, body validation, route, serialisation) and the sum of
-   the pipeline stages inside the server. Overheads: (client median − in-process median) /
-   in-process median, and (server HTTP mean − server pipeline mean) / server pipeline mean
-   (same requests, same process); target ≤ 0.15.
+3. `in_process` and `sequential_http`: after a warm-up pass (brief embeddings cached on both
+   sides), --repeats passes over the briefs, each brief run in process and then sent over
+   HTTP, one at a time on one keep-alive connection (no queueing; interleaved so the noise of
+   a shared machine hits both alike). Recorded: in-process `run` time; client latency (send →
+   body read); the server's `took_ms` (pipeline + response model, inside the route); and from
+   `/metrics` deltas over the phase the server-side HTTP time (ASGI middleware: routing, auth,
+   body validation, route, served log, serialisation) and the sum of the pipeline stages
+   inside the server. HTTP + validation overhead, target ≤ 0.15: `overhead_paired_median` =
+   median over requests of (client latency − in-process time of the same brief just before)
+   / in-process time (what `met` judges); also the ratio of medians, and (server HTTP mean −
+   server pipeline mean) / server pipeline mean (the same requests inside one process).
 4. `cached_load`: open-loop load at --rate requests/s for --duration s from a separate
    process (asyncio + httpx, up to 64 connections): request i is due at t0 + i/rate whether
    or not earlier ones have answered, and its latency runs from when it was due (so a stall
@@ -42,6 +45,15 @@ What runs, in order, each phase printing one JSON object (appended to --out, def
    until it is served (`served_after_s`: poll interval + loading beside the old one). Target:
    zero failed requests; the model/catalog versions seen in the responses show the swaps
    happened under load.
+7. `wrk_capacity` (when `wrk` is on PATH, Debian package `wrk`; not with --quick): wrk, one
+   thread, --wrk-connections connections kept busy for --duration with the cached briefs:
+   the throughput the server sustains, its errors, and wrk's latency (closed loop at
+   saturation, so queueing included). The phases run in the order 4, 5, 7, 6.
+
+Why two generators: the latency targets are defined at a given request rate, which needs an
+open-loop sender; wrk cannot pace requests (closed loop; wrk2 is not packaged) and CI has no
+wrk (the project installs PyPI packages only), so the rate phases use the Python sender in its
+own process and wrk checks capacity and the sender's own cost (compare their latencies).
 
 --quick: a few seconds per phase (CI checks that the script works; its timings mean
 nothing). The machine is shared: read `load_1min` in each record and repeat when disturbed.
@@ -196,32 +208,41 @@ def briefs_from(home: Path, n: int) -> list[dict[str, Any]]:
     return [{"brand": brand, "k": K, "explain": True} for brand in brands]
 
 
-def in_process(home: Path, bodies: list[dict[str, Any]], repeats: int) -> dict[str, Any]:
-    from matching.service import MatchService
-    from microtribe.api_models import MatchRequest
-    from microtribe.settings import Settings
-    from serve import filters_from
+class InProcess:
+    """The pipeline in this process, on the same home, as the server runs it (one thread)."""
 
-    service = MatchService(Settings.from_env(home))
-    service.start()
-    try:
-        pipe = service.ready()
+    def __init__(self, home: Path, bodies: list[dict[str, Any]]) -> None:
+        from matching.service import MatchService
+        from microtribe.api_models import MatchRequest
+        from microtribe.settings import Settings
+        from serve import filters_from
+
+        self.service = MatchService(Settings.from_env(home))
+        self.service.start()
+        self.pipe = self.service.ready()
         requests = [MatchRequest.model_validate(body) for body in bodies]
-        brands = [r.brand.model_dump(mode="json", exclude_none=True) for r in requests if r.brand]
-        filters = filters_from(requests[0].filters)
-        for brand in brands:  # warm-up: embeds and caches every brief
-            pipe.run(brand, K, filters, with_reasons=True)
-        samples = []
-        for _ in range(repeats):
-            for brand in brands:
-                started = time.perf_counter()
-                pipe.run(brand, K, filters, with_reasons=True)
-                samples.append((time.perf_counter() - started) * 1e3)
-        creators = int(pipe.catalog.live.sum())
-        versions = {"model_version": pipe.bundle.version, "catalog_version": pipe.catalog.version}
-    finally:
-        service.close()
-    return {"pipeline_run_ms": _percentiles(samples), "creators": creators, **versions}
+        self.brands = [
+            r.brand.model_dump(mode="json", exclude_none=True) for r in requests if r.brand
+        ]
+        self.filters = [filters_from(r.filters) for r in requests]
+        for i in range(len(self.brands)):  # warm-up: embeds and caches every brief
+            self.run(i)
+
+    def run(self, i: int) -> float:
+        """Milliseconds of one `MatchPipeline.run` for brief `i` (k=20, explained)."""
+        started = time.perf_counter()
+        self.pipe.run(self.brands[i], K, self.filters[i], with_reasons=True)
+        return (time.perf_counter() - started) * 1e3
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "creators": int(self.pipe.catalog.live.sum()),
+            "model_version": self.pipe.bundle.version,
+            "catalog_version": self.pipe.catalog.version,
+        }
+
+    def close(self) -> None:
+        self.service.close()
 
 
 class Server:
@@ -307,46 +328,51 @@ def _metric_sums(client: httpx.Client) -> dict[str, float]:
 
 
 def sequential(
-    server: Server, bodies: list[dict[str, Any]], repeats: int, inproc: dict[str, Any]
-) -> dict[str, Any]:
+    server: Server, bodies: list[dict[str, Any]], repeats: int, inproc: InProcess
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The same requests in process and over HTTP, interleaved so machine noise hits both."""
     encoded = [json.dumps(body).encode() for body in bodies]
     headers = {**server.read(), "Content-Type": "application/json"}
-    client_ms, took_ms, errors = [], [], 0
+    local_ms, client_ms, took_ms, ratios, errors = [], [], [], [], 0
     with httpx.Client(base_url=server.url, timeout=30) as client:
         for body in encoded:  # warm-up: the server's brief cache and the connection
             client.post(MATCH, content=body, headers=headers)
         before = _metric_sums(client)
         for _ in range(repeats):
-            for body in encoded:
+            for i, body in enumerate(encoded):
+                pipeline_ms = inproc.run(i)
                 started = time.perf_counter()
                 response = client.post(MATCH, content=body, headers=headers)
                 elapsed = (time.perf_counter() - started) * 1e3
+                local_ms.append(pipeline_ms)
                 if response.status_code != 200:
                     errors += 1
                     continue
                 client_ms.append(elapsed)
                 took_ms.append(float(response.json()["took_ms"]))
+                ratios.append((elapsed - pipeline_ms) / pipeline_ms)
         after = _metric_sums(client)
     delta = {key: after[key] - before[key] for key in after}
     http_mean = 1e3 * delta["http_sum"] / max(delta["http_count"], 1)
     stages_mean = 1e3 * delta["stages_sum"] / max(delta["stages_count"], 1)
-    seen = _percentiles(client_ms)
-    inproc_ms = inproc["pipeline_run_ms"]
-    overhead_client = _overhead(seen["p50"], inproc_ms["p50"])
-    return {
+    seen, local = _percentiles(client_ms), _percentiles(local_ms)
+    paired = _percentiles(ratios)["p50"]
+    in_process = {"pipeline_run_ms": local, **inproc.describe()}
+    return in_process, {
         "requests": len(client_ms) + errors,
         "errors": errors,
         "client_ms": seen,
         "took_ms": _percentiles(took_ms),
         "server_http_mean_ms": round(http_mean, 3),
         "server_pipeline_mean_ms": round(stages_mean, 3),
-        "in_process_pipeline_ms": inproc_ms,
-        "overhead_client_p50_vs_in_process_p50": overhead_client,
-        "overhead_client_mean_vs_in_process_mean": _overhead(seen["mean"], inproc_ms["mean"]),
+        "in_process_pipeline_ms": local,
+        "overhead_paired_median": None if paired is None else round(paired, 4),
+        "overhead_client_p50_vs_in_process_p50": _overhead(seen["p50"], local["p50"]),
+        "overhead_client_mean_vs_in_process_mean": _overhead(seen["mean"], local["mean"]),
         "overhead_server_http_vs_server_pipeline_mean": _overhead(http_mean, stages_mean),
-        "overhead_server_http_mean_vs_in_process_mean": _overhead(http_mean, inproc_ms["mean"]),
+        "overhead_server_http_mean_vs_in_process_mean": _overhead(http_mean, local["mean"]),
         "target_overhead": TARGETS["overhead_ratio"],
-        "met": overhead_client is not None and overhead_client <= TARGETS["overhead_ratio"],
+        "met": paired is not None and paired <= TARGETS["overhead_ratio"],
     }
 
 
@@ -409,6 +435,63 @@ def run_load(
 ) -> dict[str, Any]:
     process, out_path = start_load(server, bodies, rate, duration, unique, workdir)
     return finish_load(process, out_path, rate, duration)
+
+
+# wrk (a C load generator, Debian package `wrk`): closed loop, so it measures capacity. Each
+# connection sends the bodies in turn; done() prints one JSON line with wrk's own figures.
+WRK_SCRIPT = r"""
+local bodies, counter = {}, 0
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("WRK_KEY")
+for line in io.lines(os.getenv("WRK_BODIES")) do bodies[#bodies + 1] = line end
+function request()
+  counter = counter + 1
+  return wrk.format(nil, "/v1/match", nil, bodies[(counter % #bodies) + 1])
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRK {"requests": %d, "duration_us": %d, "connect": %d, "read": %d, "write": %d, ' ..
+    '"status": %d, "timeout": %d, "p50_us": %d, "p90_us": %d, "p99_us": %d, "max_us": %d, ' ..
+    '"mean_us": %f}\n',
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
+    latency.mean))
+end
+"""
+
+
+def wrk_capacity(
+    server: Server, bodies: list[dict[str, Any]], duration: float, connections: int,
+    workdir: Path,
+) -> dict[str, Any]:
+    """Closed-loop throughput with `connections` connections kept busy (1 wrk thread)."""
+    script, lines = workdir / "match.lua", workdir / "bodies.jsonl"
+    script.write_text(WRK_SCRIPT)
+    lines.write_text("".join(json.dumps(body) + "\n" for body in bodies))
+    env = {**os.environ, "WRK_KEY": server.read_key, "WRK_BODIES": str(lines)}
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(duration))}s", "--timeout",
+               "30s", "-s", str(script), server.url]  # fmt: skip
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    found = [line[4:] for line in done.stdout.splitlines() if line.startswith("WRK ")]
+    if not found:
+        raise SystemExit(f"wrk printed no summary:\n{done.stdout}\n{done.stderr}")
+    raw = json.loads(found[0])
+    errors = sum(raw[key] for key in ("connect", "read", "write", "status", "timeout"))
+    seconds = raw["duration_us"] / 1e6
+    return {
+        "connections": connections,
+        "duration_s": round(seconds, 2),
+        "requests": raw["requests"],
+        "errors": errors,
+        "error_kinds": {k: raw[k] for k in ("connect", "read", "write", "status", "timeout")},
+        "throughput_rps": round((raw["requests"] - errors) / seconds, 2),
+        "latency_ms": {
+            name: round(raw[f"{name}_us"] / 1e3, 3) for name in ("p50", "p90", "p99", "max", "mean")
+        },
+        "generator": f"wrk 1 thread, {connections} connections, closed loop (capacity)",
+    }
 
 
 @contextmanager
@@ -518,7 +601,10 @@ def main() -> None:
     parser.add_argument("--poll", type=float, default=1.0, help="server MICROTRIBE_POLL_SECONDS")
     parser.add_argument("--reloads", type=int, default=6, help="reload events under load")
     parser.add_argument("--no-promote", action="store_true", help="only call /v1/admin/reload")
-    parser.add_argument("--phases", default="cached,uncached,reload", help="load phases to run")
+    parser.add_argument(
+        "--phases", default="cached,uncached,reload,wrk", help="load phases to run"
+    )
+    parser.add_argument("--wrk-connections", type=int, default=4, help="wrk capacity phase")
     parser.add_argument("--startup-timeout", type=float, default=600.0)
     parser.add_argument("--quick", action="store_true", help="a few seconds a phase (CI)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "serve.jsonl")
@@ -536,10 +622,9 @@ def main() -> None:
     recorder = Recorder("serve_load", args.out)
     context = {"home": str(home), "quick": args.quick, "k": K, "explain": True}
     bodies = briefs_from(home, args.briefs)
-    log(f"in-process: {len(bodies)} briefs × {args.repeats}")
-    inproc = in_process(home, bodies, args.repeats)
-    context["creators"] = inproc.pop("creators")
-    recorder.emit({"measure": "in_process", **context, **inproc})
+    log(f"in-process pipeline on {home}")
+    inproc = InProcess(home, bodies)
+    context["creators"] = inproc.describe()["creators"]
     phases = set(args.phases.split(","))
     with tempfile.TemporaryDirectory(prefix="serve-load-") as tmp:
         workdir = Path(tmp)
@@ -549,8 +634,10 @@ def main() -> None:
         try:
             server.wait_ready(args.startup_timeout)
             context["server_start_s"] = round(time.perf_counter() - started, 1)
-            log("sequential requests")
-            seq = sequential(server, bodies, args.repeats, inproc)
+            log(f"sequential: {len(bodies)} briefs × {args.repeats}, in process and over HTTP")
+            local, seq = sequential(server, bodies, args.repeats, inproc)
+            inproc.close()  # the load phases measure the server alone
+            recorder.emit({"measure": "in_process", **context, **local})
             recorder.emit({"measure": "sequential_http", **context, **seq})
             if "cached" in phases:
                 log(f"cached load: {args.rate:g}/s for {args.duration:g} s")
@@ -569,6 +656,15 @@ def main() -> None:
                 load = run_load(server, bodies, args.rate, args.duration, True, workdir)
                 load["met"] = {"p99": _le(load["latency_ms"]["p99"], TARGETS["uncached_p99_ms"])}
                 recorder.emit({"measure": "uncached_load", **context, **load})
+            if "wrk" in phases and not args.quick and shutil.which("wrk"):
+                log(f"wrk capacity: {args.wrk_connections} connections for {args.duration:g} s")
+                load = wrk_capacity(server, bodies, args.duration, args.wrk_connections, workdir)
+                load["met"] = {
+                    "sustained": load["errors"] == 0
+                    and load["throughput_rps"] >= TARGETS["sustained_rps"]
+                    and args.duration >= 60
+                }
+                recorder.emit({"measure": "wrk_capacity", **context, **load})
             if "reload" in phases:
                 log(f"reload under load: {args.reloads} events in {args.duration:g} s")
                 load = reload_under_load(

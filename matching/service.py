@@ -33,6 +33,25 @@ from models.embedding_cache import CachedEmbedder
 log = logging.getLogger("microtribe.service")
 
 
+_THREAD = threading.local()
+
+
+def one_thread() -> None:
+    """Cap BLAS and OpenMP (FAISS, LightGBM) at one thread in the calling thread, once per thread.
+
+    OpenMP's thread count is per thread: a limit set in the main thread at start-up does not
+    reach the worker threads that run requests (they would use every core, and two requests
+    would fight over the 2 cores). The server calls this in each request thread; it costs a
+    few microseconds after the first call in a thread.
+    """
+    if getattr(_THREAD, "limited", False):
+        return
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)
+    _THREAD.limited = True
+
+
 class NotReady(RuntimeError):
     """No catalog or no champion model yet."""
 
@@ -121,9 +140,7 @@ class MatchService:
         """Load at start-up; stay up but not ready when the catalog or model is missing."""
         # One BLAS thread per server worker: small exact scans ran ~30x slower with two
         # threads fighting over the cores under load (bench/retrieval.py notes).
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(limits=1)
+        one_thread()
         sources = self.sources()
         try:
             self.pipeline = self._load(sources)
@@ -135,6 +152,7 @@ class MatchService:
 
     def reload(self) -> MatchPipeline:
         """Load the current champion and catalog beside the old ones; swap only if they work."""
+        one_thread()
         with self._lock:
             sources = self.sources()
             fresh = self._load(sources)  # raises, leaving the old pipeline serving, if off
@@ -208,6 +226,7 @@ class MatchService:
 
     def upsert_creators(self, docs: Sequence[Mapping[str, Any]]) -> str | None:
         """Store (one transaction, durable) then make searchable; returns the catalog version."""
+        one_thread()
         with self._lock:
             self.store.upsert_creators(docs)
             return self._refresh([doc["creator_id"] for doc in docs], [])
