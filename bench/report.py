@@ -189,20 +189,19 @@ def section_quality(records: list[Record]) -> list[str]:
            "known advocates.", ""]  # fmt: skip
     rows = []
     for record in run:
-        metrics = record["metrics"]
-        for name, prefix in QUALITY_SYSTEMS:
-            if f"{prefix}_ndcg_at_20" not in metrics:
-                continue
-            rows.append((record["evaluation"], record["group"], name,
-                         metrics.get(f"{prefix}_ndcg_at_20"), metrics.get(f"{prefix}_recall_at_50"),
-                         metrics.get("advocacy_auc" if prefix == "model" else f"{prefix}_auc"),
-                         metrics.get("model_brands")))  # fmt: skip
-    out += table(["evaluation", "group", "system", "NDCG@20", "recall@50", "advocacy AUC",
-                  "brands"], rows)  # fmt: skip
-    ratios = [(r["evaluation"], r["group"], r["metrics"].get("ndcg_at_20_vs_best_baseline"),
-               r["metrics"].get("sparse_brief_model_ndcg_at_20")) for r in run]  # fmt: skip
-    out += ["", *table(["evaluation", "group", "NDCG@20 ÷ best baseline",
-                        "NDCG@20, terse briefs"], ratios)]  # fmt: skip
+        m = record["metrics"]
+        baselines = [m[f"{prefix}_ndcg_at_20"] for _, prefix in QUALITY_SYSTEMS[1:]
+                     if f"{prefix}_ndcg_at_20" in m]  # fmt: skip
+        ratio = m["model_ndcg_at_20"] / max(baselines) if baselines and max(baselines) else None
+        rows.append((record["evaluation"], record["group"], m.get("model_brands"),
+                     *[m.get(f"{prefix}_ndcg_at_20") for _, prefix in QUALITY_SYSTEMS], ratio,
+                     m.get("model_recall_at_50"), m.get("baseline_similarity_recall_at_50"),
+                     m.get("advocacy_auc"), m.get("baseline_similarity_auc"),
+                     m.get("sparse_brief_model_ndcg_at_20")))  # fmt: skip
+    out += table(["evaluation", "group", "brands", "NDCG@20 microtribe", "similarity only",
+                  "engagement sort", "follower sort", "random", "÷ best baseline",
+                  "recall@50 microtribe", "similarity only", "advocacy AUC microtribe",
+                  "similarity only", "NDCG@20 terse briefs"], rows)  # fmt: skip
     return [*out, "", f"_{when(run)}._"]
 
 
