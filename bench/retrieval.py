@@ -1,6 +1,7 @@
 """Retrieval benchmark: FAISS factories over realistic creator vectors, with and without filters.
 
     .venv/bin/python bench/retrieval.py [--sizes 100000,1000000] [--factories Flat,HNSW32,...]
+    (";" separates factories that contain a comma: --factories "Flat;IVF1024,Flat")
 
 Vectors. A synthetic world (`training.world.generate_world(--creators, n_brands, --seed)`) is
 embedded with the default model (USE multilingual v3, 512-d): a creator's content vector is
@@ -56,7 +57,7 @@ import faiss
 from threadpoolctl import threadpool_limits
 
 from features.tiers import PLATFORMS, TIERS
-from matching.index import EXACT_FACTORY, IndexConfig, build_index, search
+from matching.index import EXACT_FACTORY, IndexConfig, build_index, search, stored_vectors
 from models.embedder import l2_normalise, load_embedder
 from training.world import generate_world
 
@@ -356,16 +357,21 @@ def bench_size(
         index_bytes = serialized_bytes(index)
         log(f"built {factory} in {build_s:.1f} s, {index_bytes / n:.0f} B/creator")
         hnsw = getattr(faiss.downcast_index(index), "hnsw", None)
+        ivf = isinstance(faiss.downcast_index(index), faiss.IndexIVF)
         ef_values = args.ef_search if hnsw is not None else [None]
         seen_effective: set[int | None] = set()
         compressed = is_compressed(index)
-        for ef in ef_values:
+        for ef in ef_values if not ivf else args.nprobe:
             config = IndexConfig(ef_construction=args.ef_construction)
-            if ef is not None:
+            if ivf:
+                config = IndexConfig(ef_construction=args.ef_construction, nprobe=ef)
+            elif ef is not None:
                 config = IndexConfig(ef_construction=args.ef_construction, ef_search=ef)
             fetch = args.k * config.rerank_factor if compressed else args.k
             effective = None if hnsw is None else max(config.ef_search, fetch)
-            if effective in seen_effective:
+            if ivf:
+                effective = None
+            elif effective in seen_effective:
                 continue
             seen_effective.add(effective)
             for filter_name, mask in masks.items():
@@ -388,6 +394,7 @@ def bench_size(
                     "ef_search": None if hnsw is None else config.ef_search,
                     "ef_effective": effective,
                     "ef_construction": None if hnsw is None else args.ef_construction,
+                    "nprobe": config.nprobe if ivf else None,
                     "rerank_factor": config.rerank_factor if compressed else None,
                     "exact_filter_below": config.exact_filter_below,
                     "queries": len(queries),
@@ -408,6 +415,14 @@ def bench_size(
                     "index_plus_vectors_bytes_per_creator": round(
                         (index_bytes + vectors.nbytes) / n, 1
                     ),
+                    # what a served catalog holds: Flat and HNSW-Flat indexes lend their stored
+                    # vectors to exact re-ranking (matching.index.stored_vectors); others keep
+                    # vectors.npy beside the index
+                    "served_bytes_per_creator": round(
+                        (index_bytes + (0 if stored_vectors(index) is not None else vectors.nbytes))
+                        / n,
+                        1,
+                    ),
                     "rss_growth_bytes_per_creator": round(rss_growth / n, 1),
                     "peak_rss_gb": round(peak_rss_bytes() / 2**30, 2),
                     "threads": {
@@ -420,8 +435,9 @@ def bench_size(
                     "seed": args.seed,
                     "at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 }
+                knob = f"nprobe={config.nprobe}" if ivf else f"ef={effective}"
                 log(
-                    f"{factory} ef={effective} {filter_name}: recall {result['recall_at_k_mean']}"
+                    f"{factory} {knob} {filter_name}: recall {result['recall_at_k_mean']}"
                     f", median {result['latency_ms_median']} ms, p99 {result['latency_ms_p99']}"
                     f" ms, x{result['speedup_vs_flat']} vs Flat"
                 )
@@ -467,6 +483,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "max(ef_search, k fetched), duplicates of that are skipped (default %(default)s)",
     )  # fmt: skip
     parser.add_argument(
+        "--nprobe", default="16,32,64,128",
+        help="comma-separated IndexConfig.nprobe values for IVF factories (default %(default)s)",
+    )
+    parser.add_argument(
         "--ef-construction", type=int, default=IndexConfig().ef_construction,
         help="IndexConfig.ef_construction for HNSW builds (default %(default)s)",
     )  # fmt: skip
@@ -490,10 +510,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     args = parser.parse_args(argv)
     args.sizes = [int(s) for s in args.sizes.split(",") if s]
-    factories = [f.strip() for f in args.factories.split(",") if f.strip()]
+    # ";" separates factories when one has a comma itself ("Flat;IVF1024,Flat")
+    separator = ";" if ";" in args.factories else ","
+    factories = [f.strip() for f in args.factories.split(separator) if f.strip()]
     # the exact reference first, so that every other factory has a speed-up in the same run
     args.factories = sorted(factories, key=lambda f: f != EXACT_FACTORY)
     args.ef_search = [int(e) for e in args.ef_search.split(",") if e]
+    args.nprobe = [int(p) for p in args.nprobe.split(",") if p]
     if args.queries < 1 or args.k < 1 or args.repeats < 1:
         parser.error("--queries, --k and --repeats must be positive")
     return args

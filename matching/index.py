@@ -34,6 +34,7 @@ class IndexConfig:
     # 1M), while an exact scan of 50k rows costs a few ms: scan small eligible sets exactly.
     exact_filter_below: int = 50_000
     rerank_factor: int = 4  # compressed indexes fetch k × this, then re-rank exactly
+    nprobe: int = 32  # inverted lists visited per query by an IVF factory ("IVF1024,Flat")
 
     def factory_for(self, n_vectors: int) -> str:
         return EXACT_FACTORY if n_vectors < self.exact_below else self.factory
@@ -58,6 +59,10 @@ def build_index(
 def _hnsw(index: Any) -> Any:
     downcast = faiss.downcast_index(index)
     return getattr(downcast, "hnsw", None)
+
+
+def _is_ivf(index: Any) -> bool:
+    return isinstance(faiss.downcast_index(index), faiss.IndexIVF)
 
 
 def save_index(index: Any, path: Path) -> None:
@@ -124,12 +129,14 @@ def search(
     if k <= 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     hnsw = _hnsw(index)
+    ivf = _is_ivf(index)
     # everything eligible is wanted (audits), or only a few rows are eligible: scan exactly
     narrow = k >= n_eligible or (eligible is not None and n_eligible < config.exact_filter_below)
-    if vectors is not None and (narrow or (hnsw is None and eligible is not None)):
+    flat_filtered = hnsw is None and not ivf and eligible is not None
+    if vectors is not None and (narrow or flat_filtered):
         rows = None if eligible is None else np.flatnonzero(eligible)
         return exact_search(vectors, query, k, rows)
-    compressed = vectors is not None and hnsw is not None and _is_compressed(index)
+    compressed = vectors is not None and (hnsw is not None or ivf) and _is_compressed(index)
     fetch = min(k * config.rerank_factor, n_eligible) if compressed else k
     # the bitmap must outlive the search call: FAISS keeps only a raw pointer to it
     bitmap = None
@@ -138,7 +145,7 @@ def search(
     ef = max(config.ef_search, fetch)
     if eligible is not None:
         ef = min(max(int(ef * index.ntotal / n_eligible), ef), config.ef_max)
-    params = _search_params(hnsw, eligible, bitmap, ef)
+    params = _search_params(hnsw, eligible, bitmap, ef, config.nprobe if ivf else None)
     scores, rows = index.search(query.reshape(1, -1).astype(np.float32), fetch, params=params)
     found = rows[0][rows[0] >= 0].astype(np.int64)
     if len(found) < k and vectors is not None:  # the graph ran dry under the filter
@@ -151,18 +158,30 @@ def search(
 
 
 def _is_compressed(index: Any) -> bool:
-    storage = getattr(faiss.downcast_index(index), "storage", None)
+    downcast = faiss.downcast_index(index)
+    if isinstance(downcast, faiss.IndexIVF):
+        return not isinstance(downcast, faiss.IndexIVFFlat)
+    storage = getattr(downcast, "storage", None)
     return storage is not None and not isinstance(faiss.downcast_index(storage), faiss.IndexFlat)
 
 
 def _search_params(
-    hnsw: Any, eligible: np.ndarray | None, bitmap: np.ndarray | None, ef: int
+    hnsw: Any,
+    eligible: np.ndarray | None,
+    bitmap: np.ndarray | None,
+    ef: int,
+    nprobe: int | None = None,
 ) -> Any:
-    # (the bundled type stubs lack the HNSW parameter class)
+    # (the bundled type stubs lack the HNSW and IVF parameter classes)
     module: Any = faiss
-    params: Any = module.SearchParametersHNSW() if hnsw else module.SearchParameters()
     if hnsw is not None:
+        params: Any = module.SearchParametersHNSW()
         params.efSearch = ef
+    elif nprobe is not None:
+        params = module.SearchParametersIVF()
+        params.nprobe = nprobe
+    else:
+        params = module.SearchParameters()
     if eligible is not None and bitmap is not None:
         params.sel = faiss.IDSelectorBitmap(len(eligible), faiss.swig_ptr(bitmap))
     return params

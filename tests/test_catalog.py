@@ -11,7 +11,7 @@ from matching import catalog as catalog_module
 from matching.build import build_catalog
 from matching.catalog import current_version, load_catalog
 from matching.filters import MatchFilters, eligible_mask
-from matching.index import IndexConfig, exact_search, search
+from matching.index import IndexConfig, build_index, exact_search, search
 from matching.store import CatalogStore
 from models.embedder import HashingEmbedder
 from models.embedding_cache import CachedEmbedder
@@ -207,3 +207,19 @@ def test_old_versions_are_pruned(built: tuple) -> None:
     versions = [p for p in catalog_dir.iterdir() if p.is_dir()]
     assert len(versions) == 2
     assert current_version(catalog_dir) in {p.name for p in versions}
+
+
+def test_ivf_search_applies_the_filter_inside_the_lists() -> None:
+    rng = np.random.default_rng(0)
+    vectors = rng.standard_normal((3000, 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    config = IndexConfig(nprobe=16, exact_filter_below=100)  # every list: exact answers
+    index = build_index(vectors, "IVF16,Flat", config)
+    eligible = np.zeros(3000, dtype=bool)
+    eligible[::3] = True
+    rows, _ = search(index, vectors[5], 50, eligible, vectors, config)
+    exact_rows, _ = exact_search(vectors, vectors[5], 50, np.flatnonzero(eligible))
+    assert eligible[rows].all() and rows.tolist() == exact_rows.tolist()
+    one_list = IndexConfig(nprobe=1, exact_filter_below=100)  # ~60 eligible rows per list
+    few, _ = search(index, vectors[5], 150, eligible, vectors, one_list)
+    assert len(few) == 150 and eligible[few].all()  # the lists ran dry: exact fallback
