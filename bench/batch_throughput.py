@@ -17,12 +17,13 @@ seconds of the pass. `--repeats` passes per engine; the median is reported with 
   `pairs_per_cpu_s`: rows / CPU seconds of this process during the pass (all threads): on a
   shared machine, what the job did with the CPU it got; ×2 bounds what two free cores give.
   `stages_ms_per_brand`: time per stage of `MatchPipeline.run_many` on one thread over the
-  first 64 brands (where the time goes; not a throughput figure).
+  first 64 brands, after the passes (where the time goes; not a throughput figure).
 - spark: `session_start_s` = SparkSession start on `--master`; `first_pass_s` = the first job,
   which also starts the Python workers and loads the pipeline once in each (start-up cost);
   the reported throughput is over the passes after it (warm executors), so the start-up is
-  stated separately, as the issue asks. `spark_vs_local` = median spark / median local pairs/s,
-  both from the same run.
+  stated separately, as the issue asks. With `--engine both` the local and Spark passes
+  alternate (local, spark, local, spark, …) so that both meet the same machine load;
+  `spark_vs_local` = median spark / median local pairs/s.
 - identical: the Spark dataset equals the local one (brand, rank, creator, score, advocacy,
   expected engagement, similarity) exactly, and `max_abs_score_diff` says by how much not.
 
@@ -193,100 +194,100 @@ def frame(path: Path) -> Any:
     return table.sort_values(["brand_id", "rank"]).reset_index(drop=True)
 
 
-def bench_local(
-    args: argparse.Namespace, settings: Settings, brands: list[dict[str, Any]], scratch: Path
-) -> dict[str, Any]:
-    started = time.perf_counter()
-    pipeline = load_pipeline(settings)
-    load_time = time.perf_counter() - started
-    stages: dict[str, float] = {}
-    sample = brands[:64]
-    from matching.batch import one_thread_per_worker
+def measured(report: Any, load: float, cpu: float | None = None) -> dict[str, Any]:
+    row = {
+        "rows": report.rows,
+        "seconds": report.seconds,
+        "pairs_per_s": round(report.rows / report.seconds),
+        "load_1m": load,
+    }
+    if cpu is not None:
+        row.update(cpu_seconds=round(cpu, 3), pairs_per_cpu_s=round(report.rows / cpu))
+    return row
 
-    with one_thread_per_worker():
-        score_chunk(pipeline, sample, JobSpec(args.k), timings=stages)
-    passes = []
-    for repeat in range(args.repeats):
-        out = scratch / f"local-{repeat}"
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)  # every thread of this process
+    return usage.ru_utime + usage.ru_stime
+
+
+class LocalEngine:
+    def __init__(self, args: argparse.Namespace, settings: Settings) -> None:
+        started = time.perf_counter()
+        self.pipeline = load_pipeline(settings)
+        self.load_time = time.perf_counter() - started
+        self.args = args
+        self.passes: list[dict[str, Any]] = []
+
+    def stages(self, brands: list[dict[str, Any]]) -> dict[str, float]:
+        from matching.batch import one_thread_per_worker
+
+        timings: dict[str, float] = {}
+        with one_thread_per_worker():
+            score_chunk(self.pipeline, brands, JobSpec(self.args.k), timings=timings)
+        return {stage: round(ms / len(brands), 3) for stage, ms in timings.items()}
+
+    def run(self, brands: list[dict[str, Any]], out: Path) -> None:
         shutil.rmtree(out, ignore_errors=True)
-        load = machine()["load_average_1m"]
-        cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+        load, before = machine()["load_average_1m"], cpu_seconds()
         report = score_brands(
-            pipeline,
+            self.pipeline,
             brands,
             out,
-            args.k,
-            chunk_size=args.chunk_size,
+            self.args.k,
+            chunk_size=self.args.chunk_size,
             progress=False,
-            workers=args.workers,
+            workers=self.args.workers,
         )
-        cpu_after = resource.getrusage(resource.RUSAGE_SELF)
-        cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (
-            cpu_after.ru_stime - cpu_before.ru_stime
-        )
-        passes.append(
-            {
-                "rows": report.rows,
-                "seconds": report.seconds,
-                "pairs_per_s": round(report.rows / report.seconds),
-                "cpu_seconds": round(cpu, 3),
-                "pairs_per_cpu_s": round(report.rows / cpu),
-                "load_1m": load,
-            }
-        )
-    return {
-        "engine": "local",
-        "workers": args.workers,
-        "load_time_s": round(load_time, 2),
-        "stages_ms_per_brand": {k: round(v / len(sample), 3) for k, v in stages.items()},
-        "passes": passes,
-        "pairs_per_s_median": statistics.median(p["pairs_per_s"] for p in passes),
-        "pairs_per_cpu_s_median": statistics.median(p["pairs_per_cpu_s"] for p in passes),
-        "catalog_version": pipeline.catalog.version,
-        "creators": len(pipeline.catalog),
-        "model_version": pipeline.bundle.version,
-    }
+        self.passes.append(measured(report, load, cpu_seconds() - before))
+
+    def result(self, stages: dict[str, float]) -> dict[str, Any]:
+        return {
+            "engine": "local",
+            "workers": self.args.workers,
+            "load_time_s": round(self.load_time, 2),
+            "stages_ms_per_brand": stages,
+            "passes": self.passes,
+            "pairs_per_s_median": statistics.median(p["pairs_per_s"] for p in self.passes),
+            "pairs_per_cpu_s_median": statistics.median(p["pairs_per_cpu_s"] for p in self.passes),
+            "catalog_version": self.pipeline.catalog.version,
+            "creators": len(self.pipeline.catalog),
+            "model_version": self.pipeline.bundle.version,
+        }
 
 
-def bench_spark(
-    args: argparse.Namespace, settings: Settings, brands: list[dict[str, Any]], scratch: Path
-) -> dict[str, Any]:
-    from matching.spark_engine import score_brands_spark, spark_session
+class SparkEngine:
+    def __init__(self, args: argparse.Namespace, settings: Settings) -> None:
+        from matching.spark_engine import spark_session
 
-    spec = JobSpec(args.k, chunk_size=args.chunk_size)
-    started = time.perf_counter()
-    spark = spark_session(args.master, "microtribe-bench")
-    session_start = time.perf_counter() - started
-    try:
-        passes = []
-        for repeat in range(args.repeats + 1):  # pass 0 starts the executors' pipelines
-            out = scratch / f"spark-{repeat}"
-            shutil.rmtree(out, ignore_errors=True)
-            load = machine()["load_average_1m"]
-            report = score_brands_spark(settings, brands, out, spec, spark=spark)
-            passes.append(
-                {
-                    "rows": report.rows,
-                    "seconds": report.seconds,
-                    "pairs_per_s": round(report.rows / report.seconds),
-                    "load_1m": load,
-                }
-            )
-    finally:
-        spark.stop()
-    warm = passes[1:]
-    return {
-        "engine": "spark",
-        "master": args.master,
-        "session_start_s": round(session_start, 2),
-        "first_pass_s": passes[0]["seconds"],
-        "startup_cost_s": round(
-            session_start + passes[0]["seconds"] - statistics.median(p["seconds"] for p in warm), 2
-        ),
-        "passes": warm,
-        "first_pass": passes[0],
-        "pairs_per_s_median": statistics.median(p["pairs_per_s"] for p in warm),
-    }
+        started = time.perf_counter()
+        self.spark = spark_session(args.master, "microtribe-bench")
+        self.session_start = time.perf_counter() - started
+        self.args, self.settings = args, settings
+        self.passes: list[dict[str, Any]] = []
+
+    def run(self, brands: list[dict[str, Any]], out: Path) -> None:
+        from matching.spark_engine import score_brands_spark
+
+        shutil.rmtree(out, ignore_errors=True)
+        load = machine()["load_average_1m"]
+        spec = JobSpec(self.args.k, chunk_size=self.args.chunk_size)
+        report = score_brands_spark(self.settings, brands, out, spec, spark=self.spark)
+        self.passes.append(measured(report, load))
+
+    def result(self) -> dict[str, Any]:
+        first, warm = self.passes[0], self.passes[1:]
+        warm_seconds = statistics.median(p["seconds"] for p in warm)
+        return {
+            "engine": "spark",
+            "master": self.args.master,
+            "session_start_s": round(self.session_start, 2),
+            "first_pass_s": first["seconds"],
+            "startup_cost_s": round(self.session_start + first["seconds"] - warm_seconds, 2),
+            "passes": warm,
+            "first_pass": first,
+            "pairs_per_s_median": statistics.median(p["pairs_per_s"] for p in warm),
+        }
 
 
 def main() -> None:
@@ -326,26 +327,39 @@ def main() -> None:
         "at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
     results: list[dict[str, Any]] = []
-    if args.engine in ("local", "both"):
-        results.append(bench_local(args, settings, brands, args.scratch))
-    if args.engine in ("spark", "both"):
-        spark = bench_spark(args, settings, brands, args.scratch)
-        if results:
-            local = results[0]
-            spark["spark_vs_local"] = round(
-                spark["pairs_per_s_median"] / local["pairs_per_s_median"], 3
+    local = LocalEngine(args, settings) if args.engine in ("local", "both") else None
+    spark = SparkEngine(args, settings) if args.engine in ("spark", "both") else None
+    try:
+        if spark is not None:
+            spark.run(brands, args.scratch / "spark-0")  # start-up: workers load the pipeline
+        # alternate the engines pass by pass: on a shared machine both see the same load
+        for repeat in range(1, args.repeats + 1):
+            if local is not None:
+                local.run(brands, args.scratch / f"local-{repeat}")
+            if spark is not None:
+                spark.run(brands, args.scratch / f"spark-{repeat}")
+    finally:
+        if spark is not None:
+            spark.spark.stop()
+    if local is not None:
+        results.append(local.result(local.stages(brands[:64])))
+    if spark is not None:
+        result = spark.result()
+        if local is not None:
+            result["spark_vs_local"] = round(
+                result["pairs_per_s_median"] / results[0]["pairs_per_s_median"], 3
             )
-            a, b = frame(args.scratch / "local-0"), frame(args.scratch / "spark-1")
+            a, b = frame(args.scratch / "local-1"), frame(args.scratch / "spark-1")
             same_keys = a[["brand_id", "rank", "creator_id"]].equals(
                 b[["brand_id", "rank", "creator_id"]]
             )
-            spark["identical"] = bool(same_keys and a.equals(b))
-            spark["max_abs_score_diff"] = (
+            result["identical"] = bool(same_keys and a.equals(b))
+            result["max_abs_score_diff"] = (
                 float(np.abs(a.score.to_numpy() - b.score.to_numpy()).max())
                 if same_keys and len(a)
                 else None
             )
-        results.append(spark)
+        results.append(result)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     with RESULTS.open("a") as sink:
         for result in results:

@@ -1,7 +1,7 @@
 """The Spark engine of batch scoring: chunks of brands as Spark tasks, scored on executors.
 
 The driver pins the job (`_job.json`, as the local engine does), lists the chunks whose part
-is missing and turns them into a DataFrame with one chunk per partition. `mapInPandas` runs
+is missing, broadcasts them and runs one partition per chunk. `mapInPandas` runs
 `score_partition` on the executors: each Python worker loads the pipeline (catalog, champion
 bundle, embedder) once from `home` and keeps it for every later task, scores its chunks with
 the local engine's `score_chunk`, and writes `part-<n>.parquet` atomically into `out`. Only
@@ -65,8 +65,9 @@ def executor_pipeline(task: SparkTask) -> MatchPipeline:
     return _PIPELINES[key]
 
 
-def score_partition(task: SparkTask, frames: Iterator[Any]) -> Iterator[Any]:
-    """mapInPandas body: (chunk, brands JSON) rows in, one (chunk, rows, seconds) row out each."""
+def score_partition(task: SparkTask, chunks: Any, frames: Iterator[Any]) -> Iterator[Any]:
+    """mapInPandas body: row ids in (indices into the broadcast list of (chunk, brands JSON)),
+    one (chunk, rows, seconds) row out per chunk scored."""
     import pandas as pd
 
     loaded = executor_pipeline(task)
@@ -74,13 +75,14 @@ def score_partition(task: SparkTask, frames: Iterator[Any]) -> Iterator[Any]:
     # once per chunk they appear in, whichever worker ran an earlier job
     pipeline = replace(loaded, briefs=BriefCache(loaded.briefs.embedder))
     for frame in frames:
-        for number, brands_json in zip(frame["chunk"], frame["brands"], strict=True):
+        for index in frame["id"].tolist():
+            number, brands_json = chunks.value[index]
             started = time.perf_counter()
             table = score_chunk(pipeline, json.loads(brands_json), task.spec)
-            write_part(Path(task.out), int(number), table)
+            write_part(Path(task.out), number, table)
             yield pd.DataFrame(
                 {
-                    "chunk": [int(number)],
+                    "chunk": [number],
                     "rows": [table.num_rows],
                     "seconds": [time.perf_counter() - started],
                 }
@@ -137,10 +139,16 @@ def score_brands_spark(
         task = SparkTask(
             str(settings.home.resolve()), str(out.resolve()), spec, model_version, catalog_version
         )
-        # one chunk per partition: a task is a chunk, so Spark balances and retries chunks
-        frame = session.sparkContext.parallelize(todo, len(todo)).toDF("chunk int, brands string")
-        done = frame.mapInPandas(partial(score_partition, task), RESULT_SCHEMA).collect()
-        rows = sum(int(row["rows"]) for row in done)
+        # The briefs travel once per executor as a broadcast; the DataFrame holds only row
+        # ids, one per partition (spark.range splits evenly and needs no Python to build),
+        # so a task is a chunk and Spark balances and retries chunks.
+        chunks_by_id = session.sparkContext.broadcast(todo)
+        try:
+            ids = session.range(len(todo), numPartitions=len(todo))
+            scored = ids.mapInPandas(partial(score_partition, task, chunks_by_id), RESULT_SCHEMA)
+            rows = sum(int(row["rows"]) for row in scored.collect())
+        finally:
+            chunks_by_id.unpersist()
     return ScoreReport(
         len(brands),
         len(todo),
