@@ -205,14 +205,19 @@ def score(
     out: Annotated[Path, typer.Option(help="Output Parquet dataset (a directory of parts).")],
     k: Annotated[int, typer.Option(min=1, help="Creators kept per brand.")] = 50,
     engine: Annotated[
-        str, typer.Option(help="local (threads on this machine) or spark (pip install .[spark]).")
+        str, typer.Option(help="local (threads here) or spark (the spark extra and Java 17).")
     ] = "local",
     filters: Annotated[
         str | None,
         typer.Option(help='Filters as JSON, as in /v1/match: \'{"countries": ["IT"]}\'.'),
     ] = None,
     all_pairs: Annotated[
-        bool, typer.Option("--all-pairs", help="Score every brand × every creator (audits).")
+        bool,
+        typer.Option(
+            "--all-pairs",
+            help="Rank every eligible creator for every brand, no retrieval cut-off (audits; "
+            "--k is then ignored).",
+        ),
     ] = False,
     master: Annotated[
         str | None,
