@@ -1,7 +1,13 @@
 """Serving benchmark: `/v1/match` under load from a separate process, the #5 targets.
 
-    MICROTRIBE_HOME=... .venv/bin/python bench/serve_load.py [--home DIR] [--duration 60]
-        [--rate 50] [--briefs 20] [--poll 1] [--no-promote] [--quick] [--out FILE]
+    .venv/bin/python bench/serve_load.py --home DIR [--duration 60] [--rate 50] [--briefs 20]
+        [--repeats 10] [--poll 1] [--reloads 6] [--no-promote] [--wrk-connections 4]
+        [--phases cached,uncached,reload,wrk] [--quick] [--out bench/results/serve.jsonl]
+
+(--home defaults to $MICROTRIBE_HOME; `apt-get install wrk` for the capacity phase.)
+--workers N (default 1, the `microtribe serve` server) runs `uvicorn --factory
+serve:app_from_env --workers N` instead: N processes, each with its catalog, model and
+poller. `/v1/admin/reload` then reaches one of them; the poll reaches all.
 
 The home must hold a built catalog and a champion model. The reload phase WRITES to it
 (it installs a copy of the champion as a new model version, copies the current catalog
@@ -246,10 +252,11 @@ class InProcess:
 
 
 class Server:
-    """`microtribe serve` on a free loopback port, in its own process."""
+    """`microtribe serve` on a free loopback port, in its own process (or uvicorn --workers N)."""
 
-    def __init__(self, home: Path, poll: float, workdir: Path) -> None:
+    def __init__(self, home: Path, poll: float, workdir: Path, workers: int = 1) -> None:
         self.home = home
+        self.workers = workers
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.read_key, self.admin_key = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
@@ -263,10 +270,15 @@ class Server:
             "MICROTRIBE_RATE_LIMIT": "off",
             "MICROTRIBE_POLL_SECONDS": str(poll),
         }
-        command = [sys.executable, "-m", "microtribe", "serve", "--host", "127.0.0.1"]
+        address = ["--host", "127.0.0.1", "--port", str(self.port)]
+        if workers == 1:
+            command = [sys.executable, "-m", "microtribe", "serve", *address, "--home", str(home)]
+        else:  # `microtribe serve` runs one worker; several need uvicorn's own command line
+            command = [sys.executable, "-m", "uvicorn", "--factory", "serve:app_from_env",
+                       *address, "--workers", str(workers), "--log-level", "warning"]  # fmt: skip
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [*command, "--port", str(self.port), "--home", str(home)],
+            command,
             env=env,
             stdout=self._log,
             stderr=subprocess.STDOUT,
@@ -353,8 +365,10 @@ def sequential(
                 ratios.append((elapsed - pipeline_ms) / pipeline_ms)
         after = _metric_sums(client)
     delta = {key: after[key] - before[key] for key in after}
-    http_mean = 1e3 * delta["http_sum"] / max(delta["http_count"], 1)
-    stages_mean = 1e3 * delta["stages_sum"] / max(delta["stages_count"], 1)
+    http_mean: float | None = 1e3 * delta["http_sum"] / max(delta["http_count"], 1)
+    stages_mean: float | None = 1e3 * delta["stages_sum"] / max(delta["stages_count"], 1)
+    if server.workers > 1:  # each worker has its own /metrics: the deltas mean nothing
+        http_mean = stages_mean = None
     seen, local = _percentiles(client_ms), _percentiles(local_ms)
     paired = _percentiles(ratios)["p50"]
     in_process = {"pipeline_run_ms": local, **inproc.describe()}
@@ -363,8 +377,8 @@ def sequential(
         "errors": errors,
         "client_ms": seen,
         "took_ms": _percentiles(took_ms),
-        "server_http_mean_ms": round(http_mean, 3),
-        "server_pipeline_mean_ms": round(stages_mean, 3),
+        "server_http_mean_ms": None if http_mean is None else round(http_mean, 3),
+        "server_pipeline_mean_ms": None if stages_mean is None else round(stages_mean, 3),
         "in_process_pipeline_ms": local,
         "overhead_paired_median": None if paired is None else round(paired, 4),
         "overhead_client_p50_vs_in_process_p50": _overhead(seen["p50"], local["p50"]),
@@ -604,6 +618,9 @@ def main() -> None:
     parser.add_argument(
         "--phases", default="cached,uncached,reload,wrk", help="load phases to run"
     )
+    parser.add_argument(
+        "--workers", type=int, default=1, help="server processes (>1: uvicorn --workers)"
+    )
     parser.add_argument("--wrk-connections", type=int, default=4, help="wrk capacity phase")
     parser.add_argument("--startup-timeout", type=float, default=600.0)
     parser.add_argument("--quick", action="store_true", help="a few seconds a phase (CI)")
@@ -620,7 +637,9 @@ def main() -> None:
     from bench.common import Recorder, log
 
     recorder = Recorder("serve_load", args.out)
-    context = {"home": str(home), "quick": args.quick, "k": K, "explain": True}
+    context = {
+        "home": str(home), "quick": args.quick, "k": K, "explain": True, "workers": args.workers
+    }
     bodies = briefs_from(home, args.briefs)
     log(f"in-process pipeline on {home}")
     inproc = InProcess(home, bodies)
@@ -630,7 +649,7 @@ def main() -> None:
         workdir = Path(tmp)
         log("starting the server")
         started = time.perf_counter()
-        server = Server(home, args.poll, workdir)
+        server = Server(home, args.poll, workdir, args.workers)
         try:
             server.wait_ready(args.startup_timeout)
             context["server_start_s"] = round(time.perf_counter() - started, 1)
