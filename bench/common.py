@@ -88,8 +88,10 @@ class Recorder:
     bench: str
     out: Path | None
     run_id: str = field(
-        default_factory=lambda: os.environ.get("MICROTRIBE_BENCH_RUN")
-        or dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        default_factory=lambda: (
+            os.environ.get("MICROTRIBE_BENCH_RUN")
+            or dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        )
     )
 
     def emit(self, record: dict[str, Any]) -> dict[str, Any]:

@@ -107,10 +107,10 @@ def section_retrieval(records: list[Record]) -> list[str]:
     ]
     out += table(
         ["creators", "index", "filter", "eligible", "recall@k", "median ms", "p99 ms",
-         "× vs exact", "build s", "bytes/creator (index+vectors)"],
+         "× vs exact", "build s", "bytes/creator (index+vectors)", "measured (UTC)"],
         [(r["size"], r["factory"], r["filter"], r["eligible_rows"], r["recall_at_k_mean"],
           r["latency_ms_median"], r["latency_ms_p99"], r.get("speedup_vs_flat"), r["build_s"],
-          r["index_plus_vectors_bytes_per_creator"]) for r in rows],
+          r["index_plus_vectors_bytes_per_creator"], r.get("at", "—")) for r in rows],
     )  # fmt: skip
     return [*out, "", f"_{when(rows)}; k = {rows[0]['k'] if rows else '—'}._"]
 
@@ -276,8 +276,10 @@ def section_scaling(by_file: dict[str, list[Record]]) -> list[str]:
     names = sorted({name for name, _, _ in rows})
     sizes = sorted({size for _, size, _ in rows})
     value = {(name, size): v for name, size, v in rows}
-    return table(["figure", *[f"{s:,} creators" for s in sizes]],
-                 [[name, *[value.get((name, s)) for s in sizes]] for name in names])  # fmt: skip
+    out = table(["figure", *[f"{s:,} creators" for s in sizes]],
+                [[name, *[value.get((name, s)) for s in sizes]] for name in names])  # fmt: skip
+    return [*out, "", "Figures of one size can come from different runs (and machine loads): "
+            "the sections above give each figure's measurement time."]  # fmt: skip
 
 
 SECTIONS: dict[str, tuple[str, Callable[[list[Record]], list[str]]]] = {
@@ -290,13 +292,21 @@ SECTIONS: dict[str, tuple[str, Callable[[list[Record]], list[str]]]] = {
 
 
 def machines(by_file: dict[str, list[Record]]) -> list[str]:
-    seen = []
+    """One line per distinct machine description found in the records."""
+    seen: list[str] = []
     for records in by_file.values():
         for record in records:
-            if record.get("machine") and record["machine"] not in seen:
-                seen.append(record["machine"])
-    return [f"- {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, {m['os']}, Python "
-            f"{m['python']}" for m in seen] or ["- not recorded"]  # fmt: skip
+            m = record.get("machine")
+            if not isinstance(m, dict):
+                continue
+            if {"cpu", "cores", "memory_gib", "os", "python"} <= set(m):
+                line = (f"- {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, {m['os']}, "
+                        f"Python {m['python']}")  # fmt: skip
+            else:  # another script's description: shown as it was recorded
+                line = "- " + ", ".join(f"{k}: {v}" for k, v in m.items() if "load" not in k)
+            if line not in seen:
+                seen.append(line)
+    return seen or ["- not recorded"]
 
 
 def render(results: Path) -> str:
