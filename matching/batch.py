@@ -19,7 +19,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -154,27 +154,52 @@ def score_brands(
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
     # one brief cache per worker: BriefCache is not thread-safe, the embedder itself is
     views = [replace(pipeline, briefs=BriefCache(pipeline.briefs.embedder)) for _ in range(workers)]
-    idle = list(views)
 
     def task(view: MatchPipeline, number: int, chunk: Sequence[Mapping[str, Any]]) -> int:
         table = score_chunk(view, chunk, spec)
         write_part(out, number, table)
         return int(table.num_rows)
 
-    rows = 0
-    bar = tqdm(total=len(brands), unit="brand", desc="score", disable=None if progress else True)
-    bar.update(len(brands) - sum(len(chunk) for _, chunk in todo))
+    with tqdm(
+        total=len(brands), unit="brand", desc="score", disable=None if progress else True
+    ) as bar:
+        bar.update(len(brands) - sum(len(chunk) for _, chunk in todo))
+        rows = 0
+        if todo:
+            with one_thread_per_worker():
+                views[0].briefs.vector("warm-up")  # lazy weights load once, not in two threads
+                rows = _in_threads(views, todo, task, bar)
+    return ScoreReport(
+        len(brands),
+        len(todo),
+        len(chunks) - len(todo),
+        rows,
+        round(time.perf_counter() - started, 3),
+    )
+
+
+def _in_threads(
+    views: list[MatchPipeline],
+    todo: list[tuple[int, Sequence[Mapping[str, Any]]]],
+    task: Callable[[MatchPipeline, int, Sequence[Mapping[str, Any]]], int],
+    bar: Any,
+) -> int:
+    """Run `task` over the chunks, one pipeline view per thread; the rows written in total.
+
+    A worker's error (or a Ctrl-C) cancels the chunks not started; those running finish and
+    write their parts, which a re-run then keeps."""
+    idle = list(views)
     pending: dict[Future[int], tuple[MatchPipeline, int]] = {}
     queue = iter(todo)
-    with one_thread_per_worker(), ThreadPoolExecutor(workers, "score") as pool:
+    rows = 0
+    with ThreadPoolExecutor(len(views), "score") as pool:
         try:
-            views[0].briefs.vector("warm-up")  # loads lazy weights once, not in two threads
             while True:
                 while idle and (item := next(queue, None)) is not None:
                     view = idle.pop()
-                    pending[pool.submit(task, view, item[0], item[1])] = (view, len(item[1]))
+                    pending[pool.submit(task, view, *item)] = (view, len(item[1]))
                 if not pending:
-                    break
+                    return rows
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     view, size = pending.pop(future)
@@ -184,11 +209,3 @@ def score_brands(
         finally:
             for future in pending:
                 future.cancel()
-            bar.close()
-    return ScoreReport(
-        len(brands),
-        len(todo),
-        len(chunks) - len(todo),
-        rows,
-        round(time.perf_counter() - started, 3),
-    )

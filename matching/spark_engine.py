@@ -1,7 +1,7 @@
 """The Spark engine of batch scoring: chunks of brands as Spark tasks, scored on executors.
 
 The driver pins the job (`_job.json`, as the local engine does), lists the chunks whose part
-is missing, broadcasts them and runs one partition per chunk. `mapInPandas` runs
+is missing, broadcasts them and spreads them over a few tasks per core. `mapInPandas` runs
 `score_partition` on the executors: each Python worker loads the pipeline (catalog, champion
 bundle, embedder) once from `home` and keeps it for every later task, scores its chunks with
 the local engine's `score_chunk`, and writes `part-<n>.parquet` atomically into `out`. Only
@@ -69,6 +69,7 @@ def score_partition(task: SparkTask, chunks: Any, frames: Iterator[Any]) -> Iter
     """mapInPandas body: row ids in (indices into the broadcast list of (chunk, brands JSON)),
     one (chunk, rows, seconds) row out per chunk scored."""
     import pandas as pd
+    import pyarrow.parquet as pq
 
     loaded = executor_pipeline(task)
     # a fresh brief cache per task, as each local job starts with one: briefs are embedded
@@ -78,14 +79,15 @@ def score_partition(task: SparkTask, chunks: Any, frames: Iterator[Any]) -> Iter
         for index in frame["id"].tolist():
             number, brands_json = chunks.value[index]
             started = time.perf_counter()
-            table = score_chunk(pipeline, json.loads(brands_json), task.spec)
-            write_part(Path(task.out), number, table)
+            done = part_path(Path(task.out), number)
+            if done.exists():  # written by an earlier attempt of this task
+                rows = pq.read_metadata(done).num_rows
+            else:
+                table = score_chunk(pipeline, json.loads(brands_json), task.spec)
+                write_part(Path(task.out), number, table)
+                rows = table.num_rows
             yield pd.DataFrame(
-                {
-                    "chunk": [number],
-                    "rows": [table.num_rows],
-                    "seconds": [time.perf_counter() - started],
-                }
+                {"chunk": [number], "rows": [rows], "seconds": [time.perf_counter() - started]}
             )
 
 
@@ -126,8 +128,13 @@ def score_brands_spark(
     spec: JobSpec,
     master: str | None = "local[*]",
     spark: Any = None,
+    tasks_per_core: int = 2,
 ) -> ScoreReport:
-    """Score every brand into `out` on Spark; pass `spark` to reuse a running session."""
+    """Score every brand into `out` on Spark; pass `spark` to reuse a running session.
+
+    Missing chunks are spread over `tasks_per_core` × default parallelism tasks; a retried
+    task skips the chunks whose part its failed attempt already wrote.
+    """
     started = time.perf_counter()
     model_version, catalog_version = pinned_versions(settings)
     claim_job(out, brands, spec, model_version, catalog_version)
@@ -140,11 +147,14 @@ def score_brands_spark(
             str(settings.home.resolve()), str(out.resolve()), spec, model_version, catalog_version
         )
         # The briefs travel once per executor as a broadcast; the DataFrame holds only row
-        # ids, one per partition (spark.range splits evenly and needs no Python to build),
-        # so a task is a chunk and Spark balances and retries chunks.
+        # ids (spark.range splits them evenly and needs no Python to build). A few tasks
+        # per core: each task is a handoff between JVM and Python worker, so fewer, larger
+        # tasks cost less, while more than one per core keeps the cores balanced.
         chunks_by_id = session.sparkContext.broadcast(todo)
         try:
-            ids = session.range(len(todo), numPartitions=len(todo))
+            slots = max(1, int(session.sparkContext.defaultParallelism))
+            tasks = min(len(todo), slots * tasks_per_core)
+            ids = session.range(len(todo), numPartitions=tasks)
             scored = ids.mapInPandas(partial(score_partition, task, chunks_by_id), RESULT_SCHEMA)
             rows = sum(int(row["rows"]) for row in scored.collect())
         finally:

@@ -227,7 +227,7 @@ def score(
         int | None, typer.Option(min=1, help="Local engine threads (default: CPU count).")
     ] = None,
     chunk_size: Annotated[
-        int, typer.Option(min=1, help="Brands per Parquet part (and per Spark task).")
+        int, typer.Option(min=1, help="Brands per Parquet part (the unit of resume).")
     ] = 32,
     home: Home = None,
 ) -> None:
