@@ -182,10 +182,14 @@ def machine() -> dict[str, Any]:
 
 
 def commit() -> str:
-    done = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
-    )
-    return done.stdout.strip()
+    """HEAD, with `-dirty` when the scoring code differs from it (then HEAD alone lies)."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], capture_output=True, text=True, check=False)
+        return done.stdout.strip()
+
+    dirty = git("status", "--porcelain", "--", "matching", "models", "features", __file__)
+    return git("rev-parse", "--short", "HEAD") + ("-dirty" if dirty else "")
 
 
 def frame(path: Path) -> Any:
