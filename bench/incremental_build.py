@@ -56,7 +56,7 @@ def _cli(home: Path, *args: str) -> str:
     return done.stdout
 
 
-def _prepare(args: argparse.Namespace) -> tuple[Path, float, str]:
+def _prepare(args: argparse.Namespace) -> tuple[Path, float | None, str]:
     """A home to change, the cold full build time and where that figure comes from."""
     work: Path = args.work
     if work.exists():
@@ -64,9 +64,12 @@ def _prepare(args: argparse.Namespace) -> tuple[Path, float, str]:
     if args.home:
         shutil.copytree(args.home, work, symlinks=True)
         grown = args.home / "scaled_home.json"
-        if grown.exists():  # made by bench/scaled_home.py, which timed its cold full build
-            cold = json.loads(grown.read_text())["build"]["seconds"]
+        grown_record = json.loads(grown.read_text()) if grown.exists() else {}
+        if grown_record.get("cold"):  # bench/scaled_home.py timed a cold full build
+            cold = grown_record["build"]["seconds"]
             return work, float(cold), f"cold full build by bench/scaled_home.py ({grown})"
+        if grown_record:  # grown with the base's cache kept: no cold build was timed
+            return work, None, f"not measured: {grown} was built with --keep-cache"
         catalog_dir = Settings.from_env(work).catalog_dir
         versions = sorted(p for p in catalog_dir.iterdir() if p.is_dir() and p.name[0] != ".")
         manifest = json.loads((versions[0] / "manifest.json").read_text())
@@ -147,12 +150,12 @@ def main() -> None:
         "fraction_changed": args.fraction,
         "embedder": manifest["embedder"],
         "index_factory": manifest["index_factory"],
-        "cold_full_build_s": round(cold_s, 2),
+        "cold_full_build_s": None if cold_s is None else round(cold_s, 2),
         "cold_full_build_source": cold_source,
         "warm_full_build_s": round(warm_s, 2),
         "incremental_build_s_median": round(median, 2),
         "incremental_build_s": [round(s, 2) for s in incremental],
-        "ratio_vs_cold": round(median / cold_s, 4),
+        "ratio_vs_cold": None if cold_s is None else round(median / cold_s, 4),
         "ratio_vs_warm_full": round(median / warm_s, 4),
         "target_ratio_vs_cold": 0.10,
         "runs": reports,
