@@ -1,13 +1,14 @@
 """Batch scoring throughput: ranked brand×creator pairs per second, local engine and Spark.
 
-    .venv/bin/python bench/batch_throughput.py --home H --brands B.jsonl [--k 500]
+    .venv/bin/python bench/batch_throughput.py --home H [--brands B.jsonl] [--k 500]
         [--engine local|spark|both] [--workers 2] [--master local[2]] [--n-brands N]
         [--repeats 3] [--chunk-size 32] [--scratch DIR] [--copy-home] [--grow N]
 
-What is measured. `--n-brands` brands of `--brands` (cycled when more are asked for; a repeat
-of a brand gets a new `brand_id` and " (N)" appended to its values, so its brief is embedded
-again rather than served from a cache) are scored against the roster of home `--home` with
-`--k` creators kept per brand (K candidates ranked = max(k, 500)), no filters. A pass is one
+What is measured. `--n-brands` brands of `--brands` (default: the brands stored in the
+home; cycled when more are asked for, a repeat of a brand getting a new `brand_id` and
+" (N)" appended to its values, so its brief is embedded again) are scored against the
+roster of home `--home` with `--k` creators kept per brand (K candidates ranked =
+max(k, 500)), no filters. A pass is one
 complete `score` job into a fresh output directory under `--scratch`: brief embedding,
 retrieval, features, both LightGBM models, Parquet writing. pairs/s = rows written / wall
 seconds of the pass. `--repeats` passes per engine; the median is reported with every pass.
@@ -72,9 +73,21 @@ from microtribe.settings import Settings
 RESULTS = Path(__file__).resolve().parent / "results" / "batch.jsonl"
 
 
-def read_brands(path: Path, n: int | None) -> list[dict[str, Any]]:
-    with path.open() as lines:
-        base = [json.loads(line) for line in lines if line.strip()]
+def read_brands(path: Path | None, n: int | None, home: Path) -> list[dict[str, Any]]:
+    """Brands from a JSON Lines file, or (no file) the brands stored in `home`."""
+    if path is None:
+        from matching.store import CatalogStore
+
+        store = CatalogStore(home / "catalog.db")
+        try:
+            base = store.brands()
+        finally:
+            store.close()
+    else:
+        with path.open() as lines:
+            base = [json.loads(line) for line in lines if line.strip()]
+    if not base:
+        raise SystemExit("no brands to score")
     n = n or len(base)
     out = []
     for i in range(n):
@@ -297,7 +310,7 @@ class SparkEngine:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--home", type=Path, required=True)
-    parser.add_argument("--brands", type=Path, required=True)
+    parser.add_argument("--brands", type=Path, default=None)
     parser.add_argument("--k", type=int, default=500)
     parser.add_argument("--engine", choices=["local", "spark", "both"], default="local")
     parser.add_argument("--workers", type=int, default=2)
@@ -318,7 +331,7 @@ def main() -> None:
         home = copy_home(args.home, args.scratch) if args.copy_home or args.grow else args.home
         catalog = grow_home(home, args.grow) if args.grow else "real"
     settings = Settings.from_env(home)
-    brands = read_brands(args.brands, args.n_brands)
+    brands = read_brands(args.brands, args.n_brands, home)
     common = {
         "bench": "batch_throughput",
         "home": str(args.home),
