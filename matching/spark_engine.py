@@ -159,6 +159,8 @@ def score_brands_spark(
             rows = sum(int(row["rows"]) for row in scored.collect())
         finally:
             chunks_by_id.unpersist()
+            if spark is None:
+                session.stop()  # ours to stop; a session passed in stays up for its owner
     return ScoreReport(
         len(brands),
         len(todo),
