@@ -88,15 +88,15 @@ def test_filters_return_exactly_the_eligible_set(built: tuple) -> None:
         assert len(rows) == 3 and set(rows.tolist()) <= expected
 
 
-@pytest.mark.parametrize("factory", ["HNSW32", "HNSW32_SQ8"])
-def test_graph_index_with_filter_still_returns_k(tmp_path: Path, factory: str) -> None:
+@pytest.mark.parametrize("factory", ["HNSW32", "HNSW32_SQ8", "IVF{nlist},Flat", "IVF{nlist},SQ8"])
+def test_approximate_index_with_filter_still_returns_k(tmp_path: Path, factory: str) -> None:
     store = CatalogStore(tmp_path / "catalog.db")
     store.upsert_creators(_creators(60))
     embedder = CachedEmbedder(HashingEmbedder(), None)
     config = IndexConfig(exact_below=10, factory=factory, exact_filter_below=0)
     build_catalog(store, embedder, tmp_path / "catalog", progress=False, index_config=config)
     catalog = load_catalog(tmp_path / "catalog")
-    assert catalog.manifest["index_factory"] == factory
+    assert catalog.manifest["index_factory"] == config.factory_for(60) != "Flat"
     mask = eligible_mask(catalog, MatchFilters(platforms=("youtube",)))
     query = np.asarray(catalog.vectors[7])
     rows, scores = search(catalog.index, query, 15, mask, catalog.vectors, config)
