@@ -125,7 +125,8 @@ def section_embedders(records: list[Record]) -> list[str]:
            "(not between different models).", ""]  # fmt: skip
     speed = [r for r in run if r["kind"] == "backend_speed"]
     out += table(
-        ["backend", "dim", "threads", "captions", "sentences/s", "load s"],
+        ["backend", "dim", "threads", "captions", "sentences/s",
+         "load s (the first torch backend pays the import)"],
         [(r["backend"], r["dimension"], r["threads"], r["captions"], r["sentences_per_s"],
           r["load_s"]) for r in speed],
     )  # fmt: skip
