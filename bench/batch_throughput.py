@@ -32,7 +32,7 @@ seconds of the pass. `--repeats` passes per engine; the median is reported with 
 grown to N creators in a copy under `--scratch`: row i is real creator i mod n (all its
 fields, features and mentions; id suffixed `~copy`), its content vector
 l2_normalise(real + 0.0245 · N(0, I)) as in bench/retrieval.py (mean cosine to the source
-≈ 0.875), indexed with the production `IndexConfig` (HNSW32 from 50k). Copies are added to
+≈ 0.875), indexed with the production `IndexConfig().factory_for(N)`. Copies are added to
 the copied store with their source's content hash, so loading sees no pending upserts. The
 result says `"catalog": "grown …"`: a real N-creator catalog is the better measurement.
 
