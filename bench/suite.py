@@ -204,9 +204,9 @@ def main(argv: list[str] | None = None) -> int:
             "--out", runner.out("peer")])  # fmt: skip
     for step, script in EXTERNAL.items():
         if step in steps and (BENCH / script).exists():
-            chosen = external_args(step, p, train_home, Path(runner.out(step)), work)
-            if chosen is not None:
-                runner.run(step, script, chosen)
+            external = external_args(step, p, train_home, Path(runner.out(step)), work)
+            if external is not None:
+                runner.run(step, script, external)
     if "report" in steps and (not p.quick or args.report):
         runner.run("report", "report.py", ["--results", str(args.results),
                                            "--out", str(args.report_out)])  # fmt: skip
