@@ -255,13 +255,14 @@ def create_app(
             if stored is None:
                 raise HTTPException(404, f"unknown brand_id {body.brand_id!r}")
             brand = stored
-        result = pipe.run(
-            brand,
-            body.k,
-            filters_from(body.filters),
-            with_reasons=body.explain,
-            diversify=body.diversify,
-        )
+        with service.match_slots:  # bounded: see MatchService.match_slots
+            result = pipe.run(
+                brand,
+                body.k,
+                filters_from(body.filters),
+                with_reasons=body.explain,
+                diversify=body.diversify,
+            )
         metrics.observe_match_stages(result.timings_ms)
         response = MatchResponse(
             request_id=uuid.uuid4().hex,

@@ -36,11 +36,12 @@ What runs, in order, each phase printing one JSON object (appended to --out, def
    / in-process time (what `met` judges); also the ratio of medians, and (server HTTP mean −
    server pipeline mean) / server pipeline mean (the same requests inside one process).
 4. `cached_load`: open-loop load at --rate requests/s for --duration s from a separate
-   process (asyncio + httpx, up to 64 connections): request i is due at t0 + i/rate whether
-   or not earlier ones have answered, and its latency runs from when it was due (so a stall
-   shows up instead of silently slowing the sender; coordinated omission avoided). k=20,
-   explain on, the --briefs briefs in turn (cached). Targets p50 ≤ 20 ms, p99 ≤ 60 ms,
-   achieved ≥ 50 req/s with zero errors (status ≠ 200 or transport error).
+   process (asyncio + httpx, up to --connections connections, default 64; a request waits
+   on the client when all are busy, and that wait counts in its latency): request i is due
+   at t0 + i/rate whether or not earlier ones have answered, and its latency runs from when
+   it was due (so a stall shows up instead of silently slowing the sender; coordinated
+   omission avoided). k=20, explain on, the --briefs briefs in turn (cached). Targets
+   p50 ≤ 20 ms, p99 ≤ 60 ms, achieved ≥ 50 req/s with zero errors (status ≠ 200 or transport error).
 5. `uncached_load`: the same, each request's brief text made unique (`values` gets a unique
    suffix, so every request embeds its brief). Target p99 ≤ 100 ms.
 6. `reload_under_load`: cached load again while, at even intervals, the script calls
@@ -114,7 +115,12 @@ async def _open_loop(spec: dict[str, Any]) -> list[list[Any]]:
     bodies = [b.encode() for b in spec["bodies"]]
     unique, nonce = bool(spec["unique"]), secrets.token_hex(4)
     headers = {"Authorization": f"Bearer {spec['key']}", "Content-Type": "application/json"}
-    limits = httpx.Limits(max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS)
+    connections = int(spec["connections"])
+    # idle connections are dropped before uvicorn's 5 s keep-alive timeout closes them: a POST
+    # sent on a connection the server is closing fails with a ReadError and is not retried
+    limits = httpx.Limits(
+        max_connections=connections, max_keepalive_connections=connections, keepalive_expiry=2.0
+    )
     results: list[list[Any]] = []
 
     async def one(client: httpx.AsyncClient, i: int, due: float, t0: float) -> None:
@@ -397,7 +403,7 @@ def _overhead(measured: float | None, base: float | None) -> float | None:
 
 def start_load(
     server: Server, bodies: list[dict[str, Any]], rate: float, duration: float, unique: bool,
-    workdir: Path,
+    workdir: Path, connections: int = CONNECTIONS,
 ) -> tuple[subprocess.Popen[bytes], Path]:
     spec = {
         "url": server.url,
@@ -407,6 +413,7 @@ def start_load(
         "unique": unique,
         "bodies": [json.dumps(body) for body in bodies],
         "timeout": 30.0,
+        "connections": connections,
     }
     name = f"load-{'unique' if unique else 'cached'}-{time.monotonic_ns()}"
     spec_path, out_path = workdir / f"{name}.spec.json", workdir / f"{name}.out.json"
@@ -418,7 +425,8 @@ def start_load(
 
 
 def finish_load(
-    process: subprocess.Popen[bytes], out_path: Path, rate: float, duration: float
+    process: subprocess.Popen[bytes], out_path: Path, rate: float, duration: float,
+    connections: int = CONNECTIONS,
 ) -> dict[str, Any]:
     if process.wait(timeout=duration + 120) != 0:
         raise SystemExit(f"the load generator failed (exit {process.returncode})")
@@ -439,16 +447,16 @@ def finish_load(
         "took_ms": _percentiles([float(r[5]) for r in ok]),
         "model_versions": sorted({r[6] for r in ok}),
         "catalog_versions": sorted({r[7] for r in ok}),
-        "generator": f"open-loop asyncio+httpx, separate process, ≤ {CONNECTIONS} connections",
+        "generator": f"open-loop asyncio+httpx, separate process, ≤ {connections} connections",
     }
 
 
 def run_load(
     server: Server, bodies: list[dict[str, Any]], rate: float, duration: float, unique: bool,
-    workdir: Path,
+    workdir: Path, connections: int = CONNECTIONS,
 ) -> dict[str, Any]:
-    process, out_path = start_load(server, bodies, rate, duration, unique, workdir)
-    return finish_load(process, out_path, rate, duration)
+    process, out_path = start_load(server, bodies, rate, duration, unique, workdir, connections)
+    return finish_load(process, out_path, rate, duration, connections)
 
 
 # wrk (a C load generator, Debian package `wrk`): closed loop, so it measures capacity. Each
@@ -621,6 +629,9 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=1, help="server processes (>1: uvicorn --workers)"
     )
+    parser.add_argument(
+        "--connections", type=int, default=CONNECTIONS, help="open-loop sender's connection cap"
+    )
     parser.add_argument("--wrk-connections", type=int, default=4, help="wrk capacity phase")
     parser.add_argument("--startup-timeout", type=float, default=600.0)
     parser.add_argument("--quick", action="store_true", help="a few seconds a phase (CI)")
@@ -660,7 +671,9 @@ def main() -> None:
             recorder.emit({"measure": "sequential_http", **context, **seq})
             if "cached" in phases:
                 log(f"cached load: {args.rate:g}/s for {args.duration:g} s")
-                load = run_load(server, bodies, args.rate, args.duration, False, workdir)
+                load = run_load(
+                    server, bodies, args.rate, args.duration, False, workdir, args.connections
+                )
                 latency = load["latency_ms"]
                 load["met"] = {
                     "p50": _le(latency["p50"], TARGETS["cached_p50_ms"]),
@@ -672,7 +685,9 @@ def main() -> None:
                 recorder.emit({"measure": "cached_load", **context, **load})
             if "uncached" in phases:
                 log(f"uncached load: {args.rate:g}/s for {args.duration:g} s")
-                load = run_load(server, bodies, args.rate, args.duration, True, workdir)
+                load = run_load(
+                    server, bodies, args.rate, args.duration, True, workdir, args.connections
+                )
                 load["met"] = {"p99": _le(load["latency_ms"]["p99"], TARGETS["uncached_p99_ms"])}
                 recorder.emit({"measure": "uncached_load", **context, **load})
             if "wrk" in phases and not args.quick and shutil.which("wrk"):

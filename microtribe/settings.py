@@ -8,6 +8,7 @@ from pathlib import Path
 
 DEFAULT_HOME = ".microtribe"
 DEFAULT_POLL_SECONDS = 30.0
+DEFAULT_MATCH_CONCURRENCY = 2
 DEFAULT_EMBEDDER = "use-multilingual-v3"
 REGISTERED_MODEL_NAME = "microtribe-ranker"
 
@@ -19,7 +20,9 @@ class Settings:
     Every field has an environment variable: `MICROTRIBE_HOME`, `MICROTRIBE_EMBEDDER`,
     `MICROTRIBE_EMBED_THREADS`, `MICROTRIBE_KEEP_CATALOG_VERSIONS`,
     `MICROTRIBE_POLL_SECONDS` (how often the server checks for a new champion or catalog
-    version; 0 turns the poll off), and the standard `MLFLOW_TRACKING_URI`.
+    version; 0 turns the poll off), `MICROTRIBE_MATCH_CONCURRENCY` (match pipelines run at
+    once per server process; more requests wait their turn), and the standard
+    `MLFLOW_TRACKING_URI`.
     """
 
     home: Path
@@ -28,6 +31,7 @@ class Settings:
     keep_catalog_versions: int = 3
     tracking_uri: str = ""
     poll_seconds: float = DEFAULT_POLL_SECONDS
+    match_concurrency: int = DEFAULT_MATCH_CONCURRENCY
 
     @classmethod
     def from_env(cls, home: Path | None = None) -> Settings:
@@ -41,6 +45,7 @@ class Settings:
             keep_catalog_versions=int(os.environ.get("MICROTRIBE_KEEP_CATALOG_VERSIONS", "3")),
             tracking_uri=tracking,
             poll_seconds=_poll_seconds(os.environ.get("MICROTRIBE_POLL_SECONDS")),
+            match_concurrency=_concurrency(os.environ.get("MICROTRIBE_MATCH_CONCURRENCY")),
         )
 
     @property
@@ -80,3 +85,11 @@ def _poll_seconds(raw: str | None) -> float:
             f"MICROTRIBE_POLL_SECONDS={raw!r}: give 0 (off) or a number of seconds in [0.1, 86400]"
         )
     return seconds
+
+
+def _concurrency(raw: str | None) -> int:
+    if raw is None or not raw.strip():
+        return DEFAULT_MATCH_CONCURRENCY
+    if not raw.strip().isdigit() or not 1 <= int(raw) <= 64:
+        raise ValueError(f"MICROTRIBE_MATCH_CONCURRENCY={raw!r}: give a whole number in [1, 64]")
+    return int(raw)

@@ -144,3 +144,11 @@ def test_poll_off_and_bad_settings(home: Path, monkeypatch: pytest.MonkeyPatch) 
         monkeypatch.setenv("MICROTRIBE_POLL_SECONDS", bad)
         with pytest.raises(ValueError, match="MICROTRIBE_POLL_SECONDS"):
             Settings.from_env(home)
+    monkeypatch.delenv("MICROTRIBE_POLL_SECONDS")
+    assert Settings.from_env(home).match_concurrency == 2
+    monkeypatch.setenv("MICROTRIBE_MATCH_CONCURRENCY", "3")
+    assert Settings.from_env(home).match_concurrency == 3
+    for bad in ("0", "many", "-1", "65"):
+        monkeypatch.setenv("MICROTRIBE_MATCH_CONCURRENCY", bad)
+        with pytest.raises(ValueError, match="MICROTRIBE_MATCH_CONCURRENCY"):
+            Settings.from_env(home)
