@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
@@ -71,3 +72,31 @@ def test_spark_equals_local_and_resumes(trained_home: Path, spark: Any, tmp_path
     with pytest.raises(ValueError, match="another job"):
         score_brands_spark(settings, brands, tmp_path / "spark", JobSpec(k=16, filters=filters,
                            chunk_size=2), spark=spark)
+
+
+def test_registered_model_scores_through_mlflow_spark_udf(trained_home: Path, spark: Any) -> None:
+    """The champion in the MLflow registry, as a Spark UDF, scores what the pipeline served."""
+    import mlflow
+    from pyspark.sql import functions as F
+
+    from features.schema import FEATURE_NAMES
+
+    settings = Settings.from_env(trained_home)
+    pipeline = load_pipeline(settings)
+    with (trained_home / "world" / "brands.jsonl").open() as lines:
+        brand = json.loads(next(lines))
+    served = pipeline.run(brand, 40, None, with_reasons=False)
+    frame = pd.DataFrame(served.features, columns=list(FEATURE_NAMES))
+    mlflow.set_tracking_uri(settings.tracking_uri)
+    udf = mlflow.pyfunc.spark_udf(
+        spark,
+        "models:/microtribe-ranker@champion",
+        result_type="score double, advocacy_fit double, expected_engagement_rate double",
+        env_manager="local",
+    )
+    columns = [F.col(name) for name in FEATURE_NAMES]
+    scored = spark.createDataFrame(frame).withColumn("out", udf(*columns)).select("out.*")
+    result = scored.toPandas()
+    assert len(result) == len(served.rows) > 0
+    np.testing.assert_allclose(result["score"], served.ranked.score, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(result["advocacy_fit"], served.ranked.advocacy_fit, atol=1e-9)
