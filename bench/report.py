@@ -352,7 +352,7 @@ def render(results: Path) -> str:
         "```bash",
         "make bench        # the suite at 10k and 100k creators, then this file (< 20 min)",
         ".venv/bin/python bench/suite.py --with-1m   # adds the 1M sizes",
-        "make bench-quick  # tiny sizes, seconds: what CI runs",
+        "make bench-quick  # tiny sizes, seconds (CI: tests/test_bench_quick.py)",
         "```",
         "",
         "Each script's docstring says exactly what it measures; `bench/suite.py --help` lists "

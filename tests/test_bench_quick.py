@@ -99,7 +99,6 @@ def test_shortlist_metrics_credit_only_what_was_returned() -> None:
 
 
 def test_peer_baseline_quick(trained_home: Path, eval_home: Path, tmp_path: Path) -> None:
-    pytest.importorskip("lancedb", reason="the bench extra (make bench) installs lancedb")
     from bench import peer
 
     out = tmp_path / "peer.jsonl"
