@@ -6,6 +6,7 @@ the response is written.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
@@ -47,18 +48,22 @@ class BriefCache:
         self.embedder = embedder
         self.size = size
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        # request threads share the cache: an eviction must not race a hit's move_to_end
+        self._lock = threading.Lock()
 
     def vector(self, text: str) -> np.ndarray:
-        hit = self._vectors.get(text)
-        if hit is not None:
-            self._vectors.move_to_end(text)
-            return hit
+        with self._lock:
+            hit = self._vectors.get(text)
+            if hit is not None:
+                self._vectors.move_to_end(text)
+                return hit
         from models.embedding_cache import canonical
 
-        vector = canonical(self.embedder.encode([text]))[0]
-        self._vectors[text] = vector
-        if len(self._vectors) > self.size:
-            self._vectors.popitem(last=False)
+        vector = canonical(self.embedder.encode([text]))[0]  # outside the lock: ~ms of work
+        with self._lock:
+            self._vectors[text] = vector
+            if len(self._vectors) > self.size:
+                self._vectors.popitem(last=False)
         return vector
 
 
