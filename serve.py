@@ -93,12 +93,14 @@ def filters_from(given: FiltersIn) -> MatchFilters:
 
 
 def _matches(pipe: MatchPipeline, result: MatchResult) -> list[MatchOut]:
+    """The answer's matches, built without validation: every field is typed here already
+    (model_construct); the response is serialised once, not validated again by FastAPI."""
     catalog, ranked = pipe.catalog, result.ranked
     out = []
     for rank, row in enumerate(result.rows.tolist()):
         reasons = result.reasons[rank] if result.reasons else []
         out.append(
-            MatchOut(
+            MatchOut.model_construct(
                 rank=rank + 1,
                 creator_id=catalog.creators.creator_id[row],
                 handle=catalog.creators.handle[row],
@@ -111,7 +113,7 @@ def _matches(pipe: MatchPipeline, result: MatchResult) -> list[MatchOut]:
                 similarity=round(float(result.similarity[rank]), 6),
                 estimated_cost=round(float(catalog.estimated_cost[row]), 2),
                 reasons=[
-                    ReasonOut(
+                    ReasonOut.model_construct(
                         feature=r.feature,
                         description=r.description,
                         value=r.value,
@@ -244,7 +246,7 @@ def create_app(
         body: Annotated[MatchRequest, Body(openapi_examples=MATCH_EXAMPLES)],
         service: ServiceDep,
         pipe: PipelineDep,
-    ) -> MatchResponse:
+    ) -> Response:
         """Ranked, explained shortlist of creators for a brand brief or a stored brand."""
         started = time.perf_counter()
         one_thread()  # OpenMP limits are per thread: cap this request thread too
@@ -264,7 +266,7 @@ def create_app(
                 diversify=body.diversify,
             )
         metrics.observe_match_stages(result.timings_ms)
-        response = MatchResponse(
+        response = MatchResponse.model_construct(
             request_id=uuid.uuid4().hex,
             brand_id=result.brand_id,
             model_version=pipe.bundle.version,
@@ -273,7 +275,8 @@ def create_app(
             matches=_matches(pipe, result),
         )
         served.record(body, response, result.features, pipe.bundle.ranker.feature_names_in_)
-        return response
+        # serialised once here; returning the model would make FastAPI validate it again
+        return Response(response.model_dump_json(), media_type="application/json")
 
     @route(app.post, "/v1/creators", "write", BODY_ERRORS, response_model=CreatorsUpserted)
     def upsert_creators(
