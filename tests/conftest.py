@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -49,3 +50,11 @@ def trained_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = run_cli(home, "train", "--register", "--promote")
     assert '"promoted": true' in out, out
     return home
+
+
+@pytest.fixture
+def home(trained_home: Path, tmp_path: Path) -> Path:
+    """A private copy of `trained_home`, for tests that write (upserts, reloads, promotions)."""
+    copy = tmp_path / "home"
+    shutil.copytree(trained_home, copy)
+    return copy

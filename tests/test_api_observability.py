@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,13 +22,6 @@ READ = {"Authorization": "Bearer rea"}
 ADMIN = {"X-API-Key": "adm"}
 BRIEF = {"brand": {"name": "Miele Vivo", "values": "apicoltura, miele artigianale, api"}, "k": 5}
 STAGES = ("embed", "filter", "retrieve", "features", "rank", "explain")
-
-
-@pytest.fixture
-def home(trained_home: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "home"
-    shutil.copytree(trained_home, copy)
-    return copy
 
 
 def _app(home: Path) -> FastAPI:

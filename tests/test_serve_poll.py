@@ -30,13 +30,6 @@ POLL = 0.1
 
 
 @pytest.fixture
-def home(trained_home: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "home"
-    shutil.copytree(trained_home, copy)
-    return copy
-
-
-@pytest.fixture
 def client(home: Path) -> Iterator[TestClient]:
     settings = replace(Settings.from_env(home), poll_seconds=POLL)
     with TestClient(create_app(settings, KEYS)) as test_client:
