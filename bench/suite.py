@@ -204,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
             "--out", runner.out("peer")])  # fmt: skip
     for step, script in EXTERNAL.items():
         if step in steps and (BENCH / script).exists():
-            external = external_args(step, p, train_home, Path(runner.out(step)), work)
+            results = "serve" if step == "serve_load" else step  # serve_load.py's own file
+            external = external_args(step, p, train_home, Path(runner.out(results)), work)
             if external is not None:
                 runner.run(step, script, external)
     if "report" in steps and (not p.quick or args.report):
