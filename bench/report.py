@@ -325,12 +325,55 @@ def section_scaling(by_file: dict[str, list[Record]]) -> list[str]:
             "the sections above give each figure's measurement time."]  # fmt: skip
 
 
+def section_serve(records: list[Record]) -> list[str]:
+    """Per catalog size, the newest full (not --quick) run of bench/serve_load.py."""
+    full = [r for r in records if not r.get("quick") and r.get("run") and r.get("creators")]
+    runs: dict[int, str] = {}
+    for r in full:
+        runs[r["creators"]] = max(runs.get(r["creators"], ""), r["run"])
+    out = [
+        "`/v1/match` over HTTP against `microtribe serve` (uvicorn, loopback), k = 20, "
+        "explanations on, an open-loop sender in another process (`bench/serve_load.py`). "
+        "Overhead = client p50 ÷ in-process `MatchPipeline.run` p50 − 1, interleaved in the "
+        "same run (target ≤ 0.15).",
+        "",
+    ]
+    rows, shown = [], []
+    for creators, run in sorted(runs.items()):
+        by = {r["measure"]: r for r in full if r["creators"] == creators and r["run"] == run}
+        shown += by.values()
+
+        def get(measure: str, *path: str, by: dict[str, Record] = by) -> Any:
+            value: Any = by.get(measure)
+            for key in path:
+                value = value.get(key) if isinstance(value, dict) else None
+            return value
+
+        rows.append((
+            creators, get("cached_load", "rate_target"), get("cached_load", "achieved_rps"),
+            get("cached_load", "duration_s"), get("cached_load", "latency_ms", "p50"),
+            get("cached_load", "latency_ms", "p99"), get("uncached_load", "latency_ms", "p99"),
+            sum(int(get(m, "errors") or 0) for m in ("cached_load", "uncached_load")),
+            get("sequential_http", "overhead_client_p50_vs_in_process_p50"),
+            get("reload_under_load", "errors"), get("reload_under_load", "latency_ms", "p99"),
+            get("wrk_capacity", "achieved_rps"), get("cached_load", "load_1min"),
+        ))  # fmt: skip
+    out += table(
+        ["creators", "rate target", "achieved req/s", "seconds", "cached p50 ms",
+         "cached p99 ms", "uncached p99 ms", "errors", "HTTP overhead", "failed during reloads",
+         "p99 during reloads ms", "wrk capacity req/s", "load avg"],
+        rows,
+    )  # fmt: skip
+    return [*out, "", f"_{when(shown)}._"]
+
+
 SECTIONS: dict[str, tuple[str, Callable[[list[Record]], list[str]]]] = {
     "retrieval": ("Retrieval", section_retrieval),
     "embedders": ("Embedding", section_embedders),
     "ranking_speed": ("Ranking", section_ranking),
     "quality": ("Quality on a held-out world", section_quality),
     "peer": ("Peer baseline: LanceDB", section_peer),
+    "serve": ("Serving end to end", section_serve),
 }
 
 
