@@ -54,6 +54,11 @@ class ScoreReport:
     rows: int
     seconds: float
 
+    @classmethod
+    def of(cls, brands: int, written: int, chunks: int, rows: int, started: float) -> ScoreReport:
+        """The report of a job over `chunks` chunks, `written` of them by this run."""
+        return cls(brands, written, chunks - written, rows, round(time.perf_counter() - started, 3))
+
 
 def load_pipeline(settings: Settings) -> MatchPipeline:
     """The server's pipeline: champion bundle, current catalog and the upserts acknowledged
@@ -169,13 +174,7 @@ def score_brands(
             with one_thread_per_worker():
                 views[0].briefs.vector("warm-up")  # lazy weights load once, not in two threads
                 rows = _in_threads(views, todo, task, bar)
-    return ScoreReport(
-        len(brands),
-        len(todo),
-        len(chunks) - len(todo),
-        rows,
-        round(time.perf_counter() - started, 3),
-    )
+    return ScoreReport.of(len(brands), len(todo), len(chunks), rows, started)
 
 
 def _in_threads(

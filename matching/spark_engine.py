@@ -161,10 +161,4 @@ def score_brands_spark(
             chunks_by_id.unpersist()
             if spark is None:
                 session.stop()  # ours to stop; a session passed in stays up for its owner
-    return ScoreReport(
-        len(brands),
-        len(todo),
-        len(chunks) - len(todo),
-        rows,
-        round(time.perf_counter() - started, 3),
-    )
+    return ScoreReport.of(len(brands), len(todo), len(chunks), rows, started)
