@@ -86,6 +86,24 @@ def assemble_features(
     return feature_matrix(columns)
 
 
+class Stopwatch:
+    """Milliseconds per named stage, added into `timings` (rounded to `digits` when given)."""
+
+    def __init__(self, timings: dict[str, float] | None, digits: int | None = None) -> None:
+        self.timings = timings
+        self.digits = digits
+        self._clock = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        if self.timings is not None:
+            elapsed = (now - self._clock) * 1000
+            if self.digits is not None:
+                elapsed = round(elapsed, self.digits)
+            self.timings[stage] = self.timings.get(stage, 0.0) + elapsed
+        self._clock = now
+
+
 @dataclass
 class MatchPipeline:
     catalog: Catalog
@@ -104,14 +122,7 @@ class MatchPipeline:
     ) -> MatchResult:
         """Top-`k` for one brand; `depth` candidates are ranked (default `self.depth`)."""
         timings: dict[str, float] = {}
-        clock = time.perf_counter()
-
-        def lap(stage: str) -> None:
-            nonlocal clock
-            now = time.perf_counter()
-            timings[stage] = round((now - clock) * 1000, 3)
-            clock = now
-
+        lap = Stopwatch(timings, digits=3).lap
         profile = brand_profile(brand)
         query = self.briefs.vector(profile.text)
         lap("embed")
@@ -134,11 +145,7 @@ class MatchPipeline:
             brand_id=profile.brand_id,
             rows=rows[order],
             similarity=similarity[order],
-            ranked=RankerOutput(
-                ranked.advocacy_fit[order],
-                ranked.expected_engagement_rate[order],
-                ranked.score[order],
-            ),
+            ranked=ranked.take(order),
             reasons=reasons,
             timings_ms=timings,
             features=features[order],
@@ -160,15 +167,7 @@ class MatchPipeline:
         every brand's candidates, so per-call overheads are paid per chunk, not per brand.
         `timings`, when given, accumulates milliseconds per stage over the whole call.
         """
-        clock = time.perf_counter()
-
-        def lap(stage: str) -> None:
-            nonlocal clock
-            now = time.perf_counter()
-            if timings is not None:
-                timings[stage] = timings.get(stage, 0.0) + (now - clock) * 1000
-            clock = now
-
+        lap = Stopwatch(timings).lap
         profiles = [brand_profile(brand) for brand in brands]
         queries = [self.briefs.vector(profile.text) for profile in profiles]
         lap("embed")
@@ -197,11 +196,7 @@ class MatchPipeline:
                     brand_id=profile.brand_id,
                     rows=rows[order],
                     similarity=similarity[order],
-                    ranked=RankerOutput(
-                        ranked.advocacy_fit[span][order],
-                        ranked.expected_engagement_rate[span][order],
-                        ranked.score[span][order],
-                    ),
+                    ranked=ranked.take(span).take(order),
                     reasons=[],
                     timings_ms={},
                     features=block[order],

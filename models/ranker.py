@@ -27,6 +27,12 @@ class RankerOutput:
     expected_engagement_rate: np.ndarray
     score: np.ndarray
 
+    def take(self, index: np.ndarray | slice) -> RankerOutput:
+        """The rows at `index` (an order, a mask or a slice) of all three outputs."""
+        return RankerOutput(
+            self.advocacy_fit[index], self.expected_engagement_rate[index], self.score[index]
+        )
+
 
 def engagement_benchmark(features: np.ndarray, feature_names: Sequence[str]) -> np.ndarray:
     """The published engagement rate for each row's size and platform."""
