@@ -54,7 +54,11 @@ def trained_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def home(trained_home: Path, tmp_path: Path) -> Path:
-    """A private copy of `trained_home`, for tests that write (upserts, reloads, promotions)."""
+    """A private copy of `trained_home`, for tests that write (upserts, reloads, promotions).
+
+    Without the served log other tests' servers left in `trained_home/logs`: a fresh home
+    has served nothing, whatever ran before.
+    """
     copy = tmp_path / "home"
-    shutil.copytree(trained_home, copy)
+    shutil.copytree(trained_home, copy, ignore=shutil.ignore_patterns("logs"))
     return copy
