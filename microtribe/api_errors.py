@@ -49,6 +49,7 @@ DESCRIPTIONS = {
     503: "No catalog or model loaded yet",
 }
 BODY_ERRORS = (400, 413, 415, 422)
+NOT_JSON = "send the body as JSON with `Content-Type: application/json`"
 
 
 def error_responses(statuses: Iterable[int]) -> dict[int | str, dict[str, Any]]:
@@ -90,8 +91,7 @@ async def _invalid_request(_: Request, exc: Exception) -> JSONResponse:
             return error_response(400, "the body is not valid JSON", details, code="invalid_json")
         # FastAPI hands the raw bytes on when the content type is not JSON.
         if error["loc"][:1] == ("body",) and isinstance(error.get("input"), bytes):
-            message = "send the body as JSON with `Content-Type: application/json`"
-            return error_response(415, message)
+            return error_response(415, NOT_JSON)
     details = [
         {"field": ".".join(str(p) for p in error["loc"][1:]) or "body", "problem": error["msg"]}
         for error in errors

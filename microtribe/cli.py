@@ -288,16 +288,24 @@ def serve(
     insecure_no_auth: Annotated[
         bool, typer.Option("--insecure-no-auth", help="Serve without API keys (local only).")
     ] = False,
+    access_log: Annotated[
+        bool,
+        typer.Option(
+            help="Log a line per request to stdout (uvicorn's access log). Off by default: "
+            "it is CPU spent on every request, and /metrics and logs/served.jsonl already count "
+            "and record every match."
+        ),
+    ] = False,
     home: Home = None,
 ) -> None:
     """Serve the API (keys from MICROTRIBE_API_KEYS, e.g. admin:k1,read:k2)."""
     settings = _settings(home)
     if not os.environ.get("MICROTRIBE_API_KEYS") and not insecure_no_auth:
         _fail("no API keys: set MICROTRIBE_API_KEYS=role:key,… or pass --insecure-no-auth")
-    _run_server(settings, host, port)
+    _run_server(settings, host, port, access_log)
 
 
-def _run_server(settings: Settings, host: str, port: int) -> None:
+def _run_server(settings: Settings, host: str, port: int, access_log: bool = False) -> None:
     import uvicorn
 
     from microtribe.auth import KeyRing
@@ -308,7 +316,7 @@ def _run_server(settings: Settings, host: str, port: int) -> None:
         keys = KeyRing.parse(spec) if spec else None
     except ValueError as exc:
         _fail(str(exc))
-    uvicorn.run(create_app(settings, keys), host=host, port=port)
+    uvicorn.run(create_app(settings, keys), host=host, port=port, access_log=access_log)
 
 
 @app.command()

@@ -2,10 +2,12 @@
 joined to exactly what was shown (model, catalog, rank, scores, feature values).
 
 Written to `MICROTRIBE_HOME/logs/served.jsonl`, append-only, rotated by size. The request
-thread only queues references to the request, the response and the feature rows (all left
-unchanged afterwards); a listener thread builds the line, serialises and writes it, so neither
-the line's 20 × 40 feature values nor a slow disk show in the response time. When the queue
-is full (the disk has stalled) lines are dropped and counted rather than blocking requests.
+thread only appends references to the request, the answer and the feature rows (all left
+unchanged afterwards) to a bounded buffer. A writer thread wakes every `FLUSH_SECONDS`, turns
+what accumulated into lines and writes them in one go, so neither the line's 20 × 40 feature
+values nor a slow disk show in the response time, and requests do not wake a thread each.
+When the buffer is full (the disk has stalled) lines are dropped and counted rather than
+blocking requests; `stop` writes everything still buffered.
 """
 
 from __future__ import annotations
@@ -13,142 +15,173 @@ from __future__ import annotations
 import json
 import logging
 import math
-import queue
-from collections.abc import Callable, Sequence
+import threading
+from collections import deque
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from logging.handlers import QueueHandler, QueueListener, RotatingFileHandler
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 
-from microtribe.api_models import MatchRequest, MatchResponse
+from microtribe.api_models import MatchRequest
 
 log = logging.getLogger("microtribe.served_log")
 MAX_BYTES = 50 * 1024 * 1024
 BACKUPS = 5
 QUEUE_SIZE = 10_000
-
-
-class _JsonLines(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        msg = record.msg
-        line = msg.line() if isinstance(msg, _Served) else msg
-        return json.dumps(line, ensure_ascii=False, separators=(",", ":"))
-
-
-class _DictQueueHandler(QueueHandler):
-    """Queues the record as it is: the base class would `str()` the dict in the request thread."""
-
-    def __init__(self, sink: queue.Queue[Any], on_full: Callable[[], None]) -> None:
-        super().__init__(sink)
-        self._on_full = on_full
-
-    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
-        return record
-
-    def enqueue(self, record: logging.LogRecord) -> None:
-        try:
-            self.queue.put_nowait(record)
-        except queue.Full:
-            self._on_full()
-
-
-class _Listener(QueueListener):
-    def enqueue_sentinel(self) -> None:
-        self.queue.put(self._sentinel)  # type: ignore[attr-defined]  # wait for room: drain all
-
-
-class ServedLog:
-    """Start in the app's lifespan, `record` per match, `stop` at shutdown (drains the queue)."""
-
-    def __init__(self, path: Path, max_bytes: int = MAX_BYTES, backups: int = BACKUPS) -> None:
-        self.path = path
-        self.max_bytes = max_bytes
-        self.backups = backups
-        self.dropped = 0
-        self._handler: _DictQueueHandler | None = None
-        self._listener: _Listener | None = None
-
-    def start(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        sink: queue.Queue[Any] = queue.Queue(QUEUE_SIZE)
-        writer = RotatingFileHandler(
-            self.path, maxBytes=self.max_bytes, backupCount=self.backups, encoding="utf-8"
-        )
-        writer.setFormatter(_JsonLines())
-        self._handler = _DictQueueHandler(sink, self._count_drop)
-        self._listener = _Listener(sink, writer)
-        self._listener.start()
-
-    def stop(self) -> None:
-        if self._listener is not None:
-            self._listener.stop()
-            for handler in self._listener.handlers:
-                handler.close()
-        self._handler = self._listener = None
-
-    def record(
-        self,
-        request: MatchRequest,
-        response: MatchResponse,
-        features: np.ndarray,
-        feature_names: Sequence[str],
-    ) -> None:
-        """One line per answer; `features` holds the returned rows in `feature_names` order."""
-        if self._handler is None:
-            return
-        served = _Served(request, response, features, feature_names, datetime.now(UTC))
-        self._handler.handle(logging.makeLogRecord({"msg": served, "levelno": logging.INFO}))
-
-    def _count_drop(self) -> None:
-        self.dropped += 1
-        if self.dropped == 1 or self.dropped % 1000 == 0:
-            log.warning("served log queue full: %d lines dropped so far", self.dropped)
+FLUSH_SECONDS = 0.25
+SCORES = ("score", "advocacy_fit", "expected_engagement_rate", "similarity", "estimated_cost")
 
 
 @dataclass(frozen=True, slots=True)
 class _Served:
-    """One answer, turned into its log line on the listener thread."""
+    """One answer, turned into its log line on the writer thread."""
 
     request: MatchRequest
-    response: MatchResponse
-    features: np.ndarray
+    answer: Mapping[str, Any]  # the response body as sent
+    features: np.ndarray  # the returned rows, `feature_names` order
     feature_names: Sequence[str]
     time: datetime
 
     def line(self) -> dict[str, Any]:
-        request, response, feature_names = self.request, self.response, self.feature_names
+        request, answer = self.request, self.answer
+        values = self.features.astype(object)  # None, not NaN: a NaN is not JSON
+        values[~np.isfinite(self.features)] = None
         return {
-            "request_id": response.request_id,
+            "request_id": answer["request_id"],
             "time": self.time.isoformat(timespec="milliseconds"),
-            "brand_id": response.brand_id,
+            "brand_id": answer["brand_id"],
             "brief": "inline" if request.brand is not None else "stored",
-            "model_version": response.model_version,
-            "catalog_version": response.catalog_version,
+            "model_version": answer["model_version"],
+            "catalog_version": answer["catalog_version"],
             "k": request.k,
             "explain": request.explain,
             "diversify": request.diversify,
             "filters": request.filters.model_dump(mode="json"),
             "matches": [
                 {
-                    "creator_id": m.creator_id,
-                    "rank": m.rank,
-                    "score": _finite(m.score),
-                    "advocacy_fit": _finite(m.advocacy_fit),
-                    "expected_engagement_rate": _finite(m.expected_engagement_rate),
-                    "similarity": _finite(m.similarity),
-                    "estimated_cost": _finite(m.estimated_cost),
+                    "creator_id": match["creator_id"],
+                    "rank": match["rank"],
+                    **{name: _finite(match[name]) for name in SCORES},
                     # every feature the ranker saw, to join later outcomes to what was served
-                    "features": {
-                        name: _finite(float(value))
-                        for name, value in zip(feature_names, row.tolist(), strict=True)
-                    },
+                    "features": dict(zip(self.feature_names, row, strict=True)),
                 }
-                for m, row in zip(response.matches, self.features, strict=True)
+                for match, row in zip(answer["matches"], values.tolist(), strict=True)
             ],
         }
+
+
+class ServedLog:
+    """Start in the app's lifespan, `record` per match, `stop` at shutdown (writes the rest)."""
+
+    def __init__(
+        self,
+        path: Path,
+        max_bytes: int = MAX_BYTES,
+        backups: int = BACKUPS,
+        flush_seconds: float = FLUSH_SECONDS,
+    ) -> None:
+        self.path = path
+        self.max_bytes = max_bytes
+        self.backups = backups
+        self.flush_seconds = flush_seconds
+        self.dropped = 0
+        self._pending: deque[_Served] = deque()
+        self._accepting = False
+        self._stopping = threading.Event()
+        self._writer: threading.Thread | None = None
+        self._file: IO[str] | None = None
+
+    def start(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = self.path.open("a", encoding="utf-8")
+        self._stopping.clear()
+        self._writer = threading.Thread(target=self._run, name="served-log", daemon=True)
+        self._writer.start()
+        self._accepting = True
+
+    def stop(self) -> None:
+        self._accepting = False
+        if self._writer is not None:
+            self._stopping.set()
+            self._writer.join()  # its last pass writes whatever is still pending
+            self._writer = None
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def record(
+        self,
+        request: MatchRequest,
+        answer: Mapping[str, Any],
+        features: np.ndarray,
+        feature_names: Sequence[str],
+    ) -> None:
+        """One line per answer; `features` holds the returned rows in `feature_names` order."""
+        if not self._accepting:
+            return
+        if len(self._pending) >= QUEUE_SIZE:
+            self._count_drop()
+            return
+        # deque.append is atomic: no lock, no wake-up on the request path
+        self._pending.append(_Served(request, answer, features, feature_names, datetime.now(UTC)))
+
+    def _run(self) -> None:
+        while not self._stopping.wait(self.flush_seconds):
+            self._write_pending()
+        self._write_pending()
+
+    def _write_pending(self) -> None:
+        lines = []
+        while self._pending:
+            served = self._pending.popleft()
+            try:
+                lines.append(json.dumps(served.line(), ensure_ascii=False, separators=(",", ":")))
+            except Exception:  # one bad line must not stop the log
+                request_id = served.answer.get("request_id")
+                log.exception("served log: the line of request %s not written", request_id)
+        if lines:
+            try:
+                self._write(lines)
+            except OSError:
+                log.exception("served log: %d lines not written", len(lines))
+
+    def _write(self, lines: list[str]) -> None:
+        assert self._file is not None
+        size = self._file.tell()
+        chunk: list[str] = []
+        for line in lines:
+            encoded = len(line.encode("utf-8")) + 1
+            if size and size + encoded > self.max_bytes:
+                self._file.write("".join(chunk))
+                chunk = []
+                self._rotate()
+                size = 0
+            chunk.append(line + "\n")
+            size += encoded
+        self._file.write("".join(chunk))
+        self._file.flush()
+
+    def _rotate(self) -> None:
+        """served.jsonl → .1 → .2 …; the oldest beyond `backups` is removed."""
+        assert self._file is not None
+        self._file.close()
+        for n in range(self.backups - 1, 0, -1):
+            older = self.path.with_name(f"{self.path.name}.{n}")
+            if older.exists():
+                older.replace(self.path.with_name(f"{self.path.name}.{n + 1}"))
+        if self.backups > 0:
+            self.path.replace(self.path.with_name(f"{self.path.name}.1"))
+        else:
+            self.path.unlink()
+        self._file = self.path.open("a", encoding="utf-8")
+
+    def _count_drop(self) -> None:
+        self.dropped += 1
+        if self.dropped == 1 or self.dropped % 1000 == 0:
+            log.warning("served log buffer full: %d lines dropped so far", self.dropped)
 
 
 def _finite(value: float | None) -> float | None:

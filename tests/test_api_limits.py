@@ -127,6 +127,47 @@ def test_malformed_bodies_get_a_4xx_in_the_error_shape(
         _error(client.post("/v1/brands", content=body, headers=headers), status, CODE[status])
 
 
+BRIEF = {"brand": {"values": "apicoltura"}, "k": 5}
+MATCH_MALFORMED = [
+    ("not JSON", b"{nope", AS_JSON, 400),
+    ("NaN", b'{"brand": {"values": "v"}, "filters": {"max_cost": NaN}}', AS_JSON, 400),
+    ("lone surrogate", b'{"brand": {"values": "\\ud800"}}', AS_JSON, 400),
+    ("not UTF-8", b'{"brand": {"values": "\xff"}}', AS_JSON, 400),
+    ("nested too deep", b"[" * 1500 + b"]" * 1500, AS_JSON, 400),
+    ("text/plain", json.dumps(BRIEF).encode(), AS_TEXT, 415),
+    ("no content type", json.dumps(BRIEF).encode(), NO_TYPE, 415),
+    ("a JSON list", b"[]", AS_JSON, 422),
+    ("no body", b"", AS_JSON, 422),
+    ("neither brand nor brand_id", b'{"k": 5}', AS_JSON, 422),
+    ("k out of range", json.dumps({**BRIEF, "k": 0}).encode(), AS_JSON, 422),
+    ("unknown field", json.dumps({**BRIEF, "kk": 1}).encode(), AS_JSON, 422),
+]
+
+
+@pytest.mark.parametrize(("case", "body", "content_type", "status"), MATCH_MALFORMED)
+def test_match_reads_its_own_body_with_the_same_errors(
+    client: TestClient, case: str, body: bytes, content_type: str, status: int
+) -> None:
+    # /v1/match bypasses FastAPI's body handling (serve.serve_match): same answers required
+    headers = {**ADMIN, "Content-Type": content_type} if content_type else ADMIN
+    error = _error(client.post("/v1/match", content=body, headers=headers), status, CODE[status])
+    if status == 422:
+        assert error["details"] and all(d["field"] and d["problem"] for d in error["details"])
+    anonymous = {"Content-Type": content_type} if content_type else {}
+    _error(client.post("/v1/match", content=body, headers=anonymous), 401, "unauthorized")
+
+
+def test_match_names_the_invalid_fields_and_is_503_until_ready(client: TestClient) -> None:
+    bad = {"brand": {"values": "v"}, "k": 500, "filters": {"tiers": ["giant"]}}
+    error = _error(client.post("/v1/match", json=bad, headers=ADMIN), 422, "invalid_request")
+    assert {d["field"] for d in error["details"]} == {"k", "filters.tiers.0"}
+    _error(client.post("/v1/match", json=BRIEF, headers=ADMIN), 503, "not_ready")
+    wrong = {"Authorization": "Bearer nope"}
+    _error(client.post("/v1/match", json=BRIEF, headers=wrong), 401, "unauthorized")
+    by_key_header = {"X-API-Key": "rea"}  # a read key, the other way to send it
+    _error(client.post("/v1/match", json=BRIEF, headers=by_key_header), 503, "not_ready")
+
+
 def test_field_level_details_name_each_problem(client: TestClient) -> None:
     bad = client.post("/v1/feedback", json=[{"brand_id": "a"}], headers=ADMIN)
     fields = {d["field"] for d in _error(bad, 422, "invalid_request")["details"]}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -14,10 +15,11 @@ NAMES = ("similarity", "sponsored_share")
 FEATURES = np.array([[0.5, 0.1], [0.4, float("nan")], [0.3, 0.0]])
 
 
-def _response(request_id: str, matches: int = 3) -> MatchResponse:
+def _response(request_id: str, matches: int = 3) -> dict[str, Any]:
     reason = ReasonOut(
         feature="brand_mentions", description="mentions", value=2.0, contribution=0.4
     )
+    # the answer as sent: the route hands the log the dict it encoded
     return MatchResponse(
         request_id=request_id,
         brand_id="ecoveste",
@@ -31,7 +33,7 @@ def _response(request_id: str, matches: int = 3) -> MatchResponse:
                      reasons=[reason])
             for i in range(matches)
         ],
-    )  # fmt: skip
+    ).model_dump()  # fmt: skip
 
 
 REQUEST = MatchRequest.model_validate(
