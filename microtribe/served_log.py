@@ -12,10 +12,10 @@ blocking requests; `stop` writes everything still buffered.
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import threading
+import time
 from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
+from pydantic_core import to_json
 
 from microtribe.api_models import MatchRequest
 
@@ -136,9 +137,10 @@ class ServedLog:
     def _write_pending(self) -> None:
         lines = []
         while self._pending:
+            time.sleep(0)  # let request threads take the GIL between lines
             served = self._pending.popleft()
             try:
-                lines.append(json.dumps(served.line(), ensure_ascii=False, separators=(",", ":")))
+                lines.append(to_json(served.line(), inf_nan_mode="null").decode())
             except Exception:  # one bad line must not stop the log
                 request_id = served.answer.get("request_id")
                 log.exception("served log: the line of request %s not written", request_id)
