@@ -25,16 +25,20 @@ What runs, in order, each phase printing one JSON object (appended to --out, def
    `MICROTRIBE_RATE_LIMIT=off` (the default 100/s per key would turn an overload into 429s
    instead of latency) and `MICROTRIBE_POLL_SECONDS=--poll`; the script waits for `/readyz`.
 3. `in_process` and `sequential_http`: after a warm-up pass (brief embeddings cached on both
-   sides), --repeats passes over the briefs, each brief run in process and then sent over
-   HTTP, one at a time on one keep-alive connection (no queueing; interleaved so the noise of
-   a shared machine hits both alike). Recorded: in-process `run` time; client latency (send →
-   body read); the server's `took_ms` (pipeline + response model, inside the route); and from
-   `/metrics` deltas over the phase the server-side HTTP time (ASGI middleware: routing, auth,
-   body validation, route, served log, serialisation) and the sum of the pipeline stages
-   inside the server. HTTP + validation overhead, target ≤ 0.15: `overhead_paired_median` =
-   median over requests of (client latency − in-process time of the same brief just before)
-   / in-process time (what `met` judges); also the ratio of medians, and (server HTTP mean −
-   server pipeline mean) / server pipeline mean (the same requests inside one process).
+   sides), --repeats passes over the briefs, each brief run in process, then sent over HTTP by
+   a minimal HTTP/1.1 client (`RawClient`: one keep-alive socket, the request bytes made once,
+   the response read by Content-Length), then sent by httpx; one at a time, no queueing,
+   interleaved so the noise of a shared machine hits all three alike. Recorded: in-process
+   `run` time; each client's latency (send → body read); the server's `took_ms` (pipeline and
+   answer, inside the route); and from `/metrics` deltas over the phase the server-side HTTP
+   time (ASGI middleware: routing, auth, body validation, route, serialisation) and the sum of
+   the pipeline stages inside the server. HTTP + validation overhead, target ≤ 0.15:
+   `overhead_paired_median` = median over requests of (minimal-client latency − in-process
+   time of the same brief just before) / in-process time (what `met` judges: the transport
+   and the server's HTTP work, not a client library's); `overhead_httpx_paired_median` the
+   same with httpx, whose own per-request Python (about a millisecond here) is the client's
+   cost; also ratios of medians, and (server HTTP mean − server pipeline mean) / server
+   pipeline mean (the same requests inside one process).
 4. `cached_load`: open-loop load at --rate requests/s for --duration s from a separate
    process (asyncio + httpx, up to --connections connections, default 64; a request waits
    on the client when all are busy, and that wait counts in its latency): request i is due
@@ -142,8 +146,17 @@ async def _open_loop(spec: dict[str, Any]) -> list[list[Any]]:
             done = time.perf_counter()
             error = f"{type(exc).__name__}: {exc}"
         results.append(
-            [i, due - t0, (done - due) * 1e3, (done - sent) * 1e3, status, took, model, catalog,
-             error]
+            [
+                i,
+                due - t0,
+                (done - due) * 1e3,
+                (done - sent) * 1e3,
+                status,
+                took,
+                model,
+                catalog,
+                error,
+            ]
         )
 
     async with httpx.AsyncClient(
@@ -345,52 +358,101 @@ def _metric_sums(client: httpx.Client) -> dict[str, float]:
     return sums
 
 
+class RawClient:
+    """HTTP/1.1 POSTs on one keep-alive socket, as little client work as a request can take."""
+
+    def __init__(self, url: str, path: str, headers: dict[str, str]) -> None:
+        host, port = url.removeprefix("http://").split(":")
+        self.sock = socket.create_connection((host, int(port)))
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        lines = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+        self.head = f"POST {path} HTTP/1.1\r\nHost: {host}\r\n{lines}".encode()
+
+    def request(self, body: bytes) -> bytes:
+        """Send once (the request bytes are built by `prepare`); return the whole response."""
+        self.sock.sendall(body)
+        buffer = b""
+        while b"\r\n\r\n" not in buffer:
+            buffer += self._recv()
+        head, _, rest = buffer.partition(b"\r\n\r\n")
+        fields = dict(line.split(b":", 1) for line in head.split(b"\r\n")[1:] if b":" in line)
+        length = int(fields.get(b"content-length") or fields[b"Content-Length"])
+        while len(rest) < length:
+            rest += self._recv()
+        return head + b"\r\n\r\n" + rest
+
+    def prepare(self, body: bytes) -> bytes:
+        return self.head + f"Content-Length: {len(body)}\r\n\r\n".encode() + body
+
+    def _recv(self) -> bytes:
+        chunk = self.sock.recv(1 << 16)
+        if not chunk:
+            raise ConnectionError("the server closed the connection")
+        return chunk
+
+    def close(self) -> None:
+        self.sock.close()
+
+
 def sequential(
     server: Server, bodies: list[dict[str, Any]], repeats: int, inproc: InProcess
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The same requests in process and over HTTP, interleaved so machine noise hits both."""
+    """The same requests in process and over HTTP, interleaved so machine noise hits all alike."""
     encoded = [json.dumps(body).encode() for body in bodies]
     headers = {**server.read(), "Content-Type": "application/json"}
-    local_ms, client_ms, took_ms, ratios, errors = [], [], [], [], 0
+    raw = RawClient(server.url, MATCH, headers)
+    prepared = [raw.prepare(body) for body in encoded]
+    local_ms, client_ms, raw_ms, took_ms, ratios, raw_ratios, errors = [], [], [], [], [], [], 0
     with httpx.Client(base_url=server.url, timeout=30) as client:
-        for body in encoded:  # warm-up: the server's brief cache and the connection
+        for body, request in zip(encoded, prepared, strict=True):  # warm-up: caches, sockets
             client.post(MATCH, content=body, headers=headers)
+            raw.request(request)
         before = _metric_sums(client)
         for _ in range(repeats):
             for i, body in enumerate(encoded):
                 pipeline_ms = inproc.run(i)
                 started = time.perf_counter()
+                answer = raw.request(prepared[i])
+                raw_elapsed = (time.perf_counter() - started) * 1e3
+                started = time.perf_counter()
                 response = client.post(MATCH, content=body, headers=headers)
                 elapsed = (time.perf_counter() - started) * 1e3
                 local_ms.append(pipeline_ms)
-                if response.status_code != 200:
+                if response.status_code != 200 or not answer.startswith(b"HTTP/1.1 200"):
                     errors += 1
                     continue
                 client_ms.append(elapsed)
+                raw_ms.append(raw_elapsed)
                 took_ms.append(float(response.json()["took_ms"]))
                 ratios.append((elapsed - pipeline_ms) / pipeline_ms)
+                raw_ratios.append((raw_elapsed - pipeline_ms) / pipeline_ms)
         after = _metric_sums(client)
+    raw.close()
     delta = {key: after[key] - before[key] for key in after}
     http_mean: float | None = 1e3 * delta["http_sum"] / max(delta["http_count"], 1)
     stages_mean: float | None = 1e3 * delta["stages_sum"] / max(delta["stages_count"], 1)
     if server.workers > 1:  # each worker has its own /metrics: the deltas mean nothing
         http_mean = stages_mean = None
-    seen, local = _percentiles(client_ms), _percentiles(local_ms)
-    paired = _percentiles(ratios)["p50"]
+    seen, bare, local = _percentiles(client_ms), _percentiles(raw_ms), _percentiles(local_ms)
+    paired, httpx_paired = _percentiles(raw_ratios)["p50"], _percentiles(ratios)["p50"]
     in_process = {"pipeline_run_ms": local, **inproc.describe()}
     return in_process, {
         "requests": len(client_ms) + errors,
         "errors": errors,
-        "client_ms": seen,
+        "client_ms": bare,
+        "httpx_client_ms": seen,
         "took_ms": _percentiles(took_ms),
         "server_http_mean_ms": None if http_mean is None else round(http_mean, 3),
         "server_pipeline_mean_ms": None if stages_mean is None else round(stages_mean, 3),
         "in_process_pipeline_ms": local,
         "overhead_paired_median": None if paired is None else round(paired, 4),
-        "overhead_client_p50_vs_in_process_p50": _overhead(seen["p50"], local["p50"]),
-        "overhead_client_mean_vs_in_process_mean": _overhead(seen["mean"], local["mean"]),
+        "overhead_httpx_paired_median": None if httpx_paired is None else round(httpx_paired, 4),
+        "overhead_client_p50_vs_in_process_p50": _overhead(bare["p50"], local["p50"]),
+        "overhead_httpx_p50_vs_in_process_p50": _overhead(seen["p50"], local["p50"]),
+        "overhead_client_mean_vs_in_process_mean": _overhead(bare["mean"], local["mean"]),
         "overhead_server_http_vs_server_pipeline_mean": _overhead(http_mean, stages_mean),
         "overhead_server_http_mean_vs_in_process_mean": _overhead(http_mean, local["mean"]),
+        "client": "minimal HTTP/1.1 keep-alive socket (RawClient); httpx_* with httpx",
         "target_overhead": TARGETS["overhead_ratio"],
         "met": paired is not None and paired <= TARGETS["overhead_ratio"],
     }
@@ -402,8 +464,13 @@ def _overhead(measured: float | None, base: float | None) -> float | None:
 
 
 def start_load(
-    server: Server, bodies: list[dict[str, Any]], rate: float, duration: float, unique: bool,
-    workdir: Path, connections: int = CONNECTIONS,
+    server: Server,
+    bodies: list[dict[str, Any]],
+    rate: float,
+    duration: float,
+    unique: bool,
+    workdir: Path,
+    connections: int = CONNECTIONS,
 ) -> tuple[subprocess.Popen[bytes], Path]:
     spec = {
         "url": server.url,
@@ -425,7 +492,10 @@ def start_load(
 
 
 def finish_load(
-    process: subprocess.Popen[bytes], out_path: Path, rate: float, duration: float,
+    process: subprocess.Popen[bytes],
+    out_path: Path,
+    rate: float,
+    duration: float,
     connections: int = CONNECTIONS,
 ) -> dict[str, Any]:
     if process.wait(timeout=duration + 120) != 0:
@@ -452,8 +522,13 @@ def finish_load(
 
 
 def run_load(
-    server: Server, bodies: list[dict[str, Any]], rate: float, duration: float, unique: bool,
-    workdir: Path, connections: int = CONNECTIONS,
+    server: Server,
+    bodies: list[dict[str, Any]],
+    rate: float,
+    duration: float,
+    unique: bool,
+    workdir: Path,
+    connections: int = CONNECTIONS,
 ) -> dict[str, Any]:
     process, out_path = start_load(server, bodies, rate, duration, unique, workdir, connections)
     return finish_load(process, out_path, rate, duration, connections)
@@ -485,7 +560,10 @@ end
 
 
 def wrk_capacity(
-    server: Server, bodies: list[dict[str, Any]], duration: float, connections: int,
+    server: Server,
+    bodies: list[dict[str, Any]],
+    duration: float,
+    connections: int,
     workdir: Path,
 ) -> dict[str, Any]:
     """Closed-loop throughput with `connections` connections kept busy (1 wrk thread)."""
@@ -538,8 +616,13 @@ def _point(path: Path, value: str) -> None:
 
 
 def reload_under_load(
-    server: Server, bodies: list[dict[str, Any]], rate: float, duration: float, promote: bool,
-    events: int, workdir: Path,
+    server: Server,
+    bodies: list[dict[str, Any]],
+    rate: float,
+    duration: float,
+    promote: bool,
+    events: int,
+    workdir: Path,
 ) -> dict[str, Any]:
     home = server.home
     kinds = ["admin_reload", "promote_model", "new_catalog"] if promote else ["admin_reload"]
@@ -567,8 +650,9 @@ def reload_under_load(
         result = finish_load(process, out_path, rate, duration)
         with httpx.Client(base_url=server.url, timeout=30) as client:
             final = client.get("/v1/model", headers=server.read()).json()
-    result.update(events=log, serving_after={k: final[k] for k in ("model_version",
-                                                                   "catalog_version")})
+    result.update(
+        events=log, serving_after={k: final[k] for k in ("model_version", "catalog_version")}
+    )
     return result
 
 
@@ -623,9 +707,7 @@ def main() -> None:
     parser.add_argument("--poll", type=float, default=1.0, help="server MICROTRIBE_POLL_SECONDS")
     parser.add_argument("--reloads", type=int, default=6, help="reload events under load")
     parser.add_argument("--no-promote", action="store_true", help="only call /v1/admin/reload")
-    parser.add_argument(
-        "--phases", default="cached,uncached,reload,wrk", help="load phases to run"
-    )
+    parser.add_argument("--phases", default="cached,uncached,reload,wrk", help="load phases to run")
     parser.add_argument(
         "--workers", type=int, default=1, help="server processes (>1: uvicorn --workers)"
     )
@@ -649,7 +731,11 @@ def main() -> None:
 
     recorder = Recorder("serve_load", args.out)
     context = {
-        "home": str(home), "quick": args.quick, "k": K, "explain": True, "workers": args.workers
+        "home": str(home),
+        "quick": args.quick,
+        "k": K,
+        "explain": True,
+        "workers": args.workers,
     }
     bodies = briefs_from(home, args.briefs)
     log(f"in-process pipeline on {home}")
@@ -702,8 +788,13 @@ def main() -> None:
             if "reload" in phases:
                 log(f"reload under load: {args.reloads} events in {args.duration:g} s")
                 load = reload_under_load(
-                    server, bodies, args.rate, args.duration, not args.no_promote,
-                    args.reloads, workdir,
+                    server,
+                    bodies,
+                    args.rate,
+                    args.duration,
+                    not args.no_promote,
+                    args.reloads,
+                    workdir,
                 )
                 load["met"] = {"zero_failed": load["errors"] == 0}
                 recorder.emit({"measure": "reload_under_load", **context, **load})
