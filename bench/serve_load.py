@@ -146,17 +146,8 @@ async def _open_loop(spec: dict[str, Any]) -> list[list[Any]]:
             done = time.perf_counter()
             error = f"{type(exc).__name__}: {exc}"
         results.append(
-            [
-                i,
-                due - t0,
-                (done - due) * 1e3,
-                (done - sent) * 1e3,
-                status,
-                took,
-                model,
-                catalog,
-                error,
-            ]
+            [i, due - t0, (done - due) * 1e3, (done - sent) * 1e3, status, took, model, catalog,
+             error]
         )
 
     async with httpx.AsyncClient(
@@ -464,13 +455,8 @@ def _overhead(measured: float | None, base: float | None) -> float | None:
 
 
 def start_load(
-    server: Server,
-    bodies: list[dict[str, Any]],
-    rate: float,
-    duration: float,
-    unique: bool,
-    workdir: Path,
-    connections: int = CONNECTIONS,
+    server: Server, bodies: list[dict[str, Any]], rate: float, duration: float, unique: bool,
+    workdir: Path, connections: int = CONNECTIONS,
 ) -> tuple[subprocess.Popen[bytes], Path]:
     spec = {
         "url": server.url,
@@ -492,10 +478,7 @@ def start_load(
 
 
 def finish_load(
-    process: subprocess.Popen[bytes],
-    out_path: Path,
-    rate: float,
-    duration: float,
+    process: subprocess.Popen[bytes], out_path: Path, rate: float, duration: float,
     connections: int = CONNECTIONS,
 ) -> dict[str, Any]:
     if process.wait(timeout=duration + 120) != 0:
@@ -522,13 +505,8 @@ def finish_load(
 
 
 def run_load(
-    server: Server,
-    bodies: list[dict[str, Any]],
-    rate: float,
-    duration: float,
-    unique: bool,
-    workdir: Path,
-    connections: int = CONNECTIONS,
+    server: Server, bodies: list[dict[str, Any]], rate: float, duration: float, unique: bool,
+    workdir: Path, connections: int = CONNECTIONS,
 ) -> dict[str, Any]:
     process, out_path = start_load(server, bodies, rate, duration, unique, workdir, connections)
     return finish_load(process, out_path, rate, duration, connections)
@@ -560,10 +538,7 @@ end
 
 
 def wrk_capacity(
-    server: Server,
-    bodies: list[dict[str, Any]],
-    duration: float,
-    connections: int,
+    server: Server, bodies: list[dict[str, Any]], duration: float, connections: int,
     workdir: Path,
 ) -> dict[str, Any]:
     """Closed-loop throughput with `connections` connections kept busy (1 wrk thread)."""
@@ -616,13 +591,8 @@ def _point(path: Path, value: str) -> None:
 
 
 def reload_under_load(
-    server: Server,
-    bodies: list[dict[str, Any]],
-    rate: float,
-    duration: float,
-    promote: bool,
-    events: int,
-    workdir: Path,
+    server: Server, bodies: list[dict[str, Any]], rate: float, duration: float, promote: bool,
+    events: int, workdir: Path,
 ) -> dict[str, Any]:
     home = server.home
     kinds = ["admin_reload", "promote_model", "new_catalog"] if promote else ["admin_reload"]
@@ -650,9 +620,8 @@ def reload_under_load(
         result = finish_load(process, out_path, rate, duration)
         with httpx.Client(base_url=server.url, timeout=30) as client:
             final = client.get("/v1/model", headers=server.read()).json()
-    result.update(
-        events=log, serving_after={k: final[k] for k in ("model_version", "catalog_version")}
-    )
+    result.update(events=log, serving_after={k: final[k] for k in ("model_version",
+                                                                   "catalog_version")})
     return result
 
 
@@ -707,7 +676,9 @@ def main() -> None:
     parser.add_argument("--poll", type=float, default=1.0, help="server MICROTRIBE_POLL_SECONDS")
     parser.add_argument("--reloads", type=int, default=6, help="reload events under load")
     parser.add_argument("--no-promote", action="store_true", help="only call /v1/admin/reload")
-    parser.add_argument("--phases", default="cached,uncached,reload,wrk", help="load phases to run")
+    parser.add_argument(
+        "--phases", default="cached,uncached,reload,wrk", help="load phases to run"
+    )
     parser.add_argument(
         "--workers", type=int, default=1, help="server processes (>1: uvicorn --workers)"
     )
@@ -731,11 +702,7 @@ def main() -> None:
 
     recorder = Recorder("serve_load", args.out)
     context = {
-        "home": str(home),
-        "quick": args.quick,
-        "k": K,
-        "explain": True,
-        "workers": args.workers,
+        "home": str(home), "quick": args.quick, "k": K, "explain": True, "workers": args.workers
     }
     bodies = briefs_from(home, args.briefs)
     log(f"in-process pipeline on {home}")
@@ -788,13 +755,8 @@ def main() -> None:
             if "reload" in phases:
                 log(f"reload under load: {args.reloads} events in {args.duration:g} s")
                 load = reload_under_load(
-                    server,
-                    bodies,
-                    args.rate,
-                    args.duration,
-                    not args.no_promote,
-                    args.reloads,
-                    workdir,
+                    server, bodies, args.rate, args.duration, not args.no_promote,
+                    args.reloads, workdir,
                 )
                 load["met"] = {"zero_failed": load["errors"] == 0}
                 recorder.emit({"measure": "reload_under_load", **context, **load})
