@@ -186,6 +186,7 @@ def train(
             "embedder": embedder.model_id,
         }
         params["best_iteration_advocacy"] = ranker.advocacy_booster_.best_iteration
+        params["calibration_folds"] = config.calibration_folds
         run_id, version = log_run(
             settings, bundle_dir, params, evaluation, example, register, plots
         )
