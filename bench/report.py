@@ -316,6 +316,14 @@ def section_scaling(by_file: dict[str, list[Record]]) -> list[str]:
         if r.get("candidates") == 500:
             rows.append(("feature assembly ms, K = 500", r["catalog_creators"],
                          r["stages"]["feature_assembly"]["median_ms"]))  # fmt: skip
+    for creators, by in serve_runs(by_file.get("serve", [])):
+        for name, path in (("serving /v1/match cached p50 ms", ("latency_ms", "p50")),
+                           ("serving /v1/match cached p99 ms", ("latency_ms", "p99"))):  # fmt: skip
+            rows.append((name, creators, pick(by, "cached_load", *path)))
+        rows.append(("serving /v1/match uncached p99 ms", creators,
+                     pick(by, "uncached_load", "latency_ms", "p99")))  # fmt: skip
+        rows.append(("serving /v1/match in-process pipeline p50 ms", creators,
+                     pick(by, "in_process", "pipeline_run_ms", "p50")))  # fmt: skip
     names = sorted({name for name, _, _ in rows})
     sizes = sorted({size for _, size, _ in rows})
     value = {(name, size): v for name, size, v in rows}
@@ -325,41 +333,69 @@ def section_scaling(by_file: dict[str, list[Record]]) -> list[str]:
             "the sections above give each figure's measurement time."]  # fmt: skip
 
 
-def section_serve(records: list[Record]) -> list[str]:
-    """Per catalog size, the newest full (not --quick) run of bench/serve_load.py."""
+def serve_runs(records: list[Record]) -> list[tuple[int, dict[str, Record]]]:
+    """Per catalog size, the records (by measure) of the newest full (not --quick) run."""
     full = [r for r in records if not r.get("quick") and r.get("run") and r.get("creators")]
     runs: dict[int, str] = {}
     for r in full:
         runs[r["creators"]] = max(runs.get(r["creators"], ""), r["run"])
+    return [
+        (creators, {r["measure"]: r for r in full if r["creators"] == creators and r["run"] == run})
+        for creators, run in sorted(runs.items())
+    ]
+
+
+def pick(by: dict[str, Record], measure: str, *path: str) -> Any:
+    """`by[measure][path[0]][path[1]]...`, or None where a level is missing."""
+    value: Any = by.get(measure)
+    for key in path:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def home_origin(home: Any) -> str:
+    """How a serving home was made, from the record its grower left in it (else its name)."""
+    path = Path(str(home or ""))
+    for name, text in (("scaled_catalog.json", "catalog rows grown from {:,}"),
+                       ("scaled_home.json", "built, grown from {:,}")):  # fmt: skip
+        try:
+            record = json.loads((path / name).read_text())
+            return f"{path.name}: " + text.format(int(record["base_creators"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    world = path / "bench-world.json"
+    return f"{path.name}: generated world" if world.exists() else path.name or "—"
+
+
+def section_serve(records: list[Record]) -> list[str]:
+    """Per catalog size, the newest full (not --quick) run of bench/serve_load.py."""
     out = [
         "`/v1/match` over HTTP against `microtribe serve` (uvicorn, loopback), k = 20, "
         "explanations on, an open-loop sender in another process (`bench/serve_load.py`). "
         "Overhead = client p50 ÷ in-process `MatchPipeline.run` p50 − 1, interleaved in the "
-        "same run (target ≤ 0.15).",
+        "same run (target ≤ 0.15). Home: a generated world built by `microtribe build`, one "
+        "grown through its store and rebuilt (`bench/scaled_home.py`), or one whose catalog "
+        "rows were replicated (`bench/scaled_catalog.py`; each script's docstring says how).",
         "",
     ]
-    rows, shown = [], []
-    for creators, run in sorted(runs.items()):
-        by = {r["measure"]: r for r in full if r["creators"] == creators and r["run"] == run}
+    rows: list[tuple[Any, ...]] = []
+    shown: list[Record] = []
+    for creators, by in serve_runs(records):
         shown += by.values()
-
-        def get(measure: str, *path: str, by: dict[str, Record] = by) -> Any:
-            value: Any = by.get(measure)
-            for key in path:
-                value = value.get(key) if isinstance(value, dict) else None
-            return value
-
         rows.append((
-            creators, get("cached_load", "rate_target"), get("cached_load", "achieved_rps"),
-            get("cached_load", "duration_s"), get("cached_load", "latency_ms", "p50"),
-            get("cached_load", "latency_ms", "p99"), get("uncached_load", "latency_ms", "p99"),
-            sum(int(get(m, "errors") or 0) for m in ("cached_load", "uncached_load")),
-            get("sequential_http", "overhead_client_p50_vs_in_process_p50"),
-            get("reload_under_load", "errors"), get("reload_under_load", "latency_ms", "p99"),
-            get("wrk_capacity", "achieved_rps"), get("cached_load", "load_1min"),
+            creators, home_origin(pick(by, "cached_load", "home")),
+            pick(by, "cached_load", "rate_target"), pick(by, "cached_load", "achieved_rps"),
+            pick(by, "cached_load", "duration_s"), pick(by, "cached_load", "latency_ms", "p50"),
+            pick(by, "cached_load", "latency_ms", "p99"),
+            pick(by, "uncached_load", "latency_ms", "p99"),
+            sum(int(pick(by, m, "errors") or 0) for m in ("cached_load", "uncached_load")),
+            pick(by, "sequential_http", "overhead_client_p50_vs_in_process_p50"),
+            pick(by, "reload_under_load", "errors"),
+            pick(by, "reload_under_load", "latency_ms", "p99"),
+            pick(by, "wrk_capacity", "throughput_rps"), pick(by, "cached_load", "load_1min"),
         ))  # fmt: skip
     out += table(
-        ["creators", "rate target", "achieved req/s", "seconds", "cached p50 ms",
+        ["creators", "home", "rate target", "achieved req/s", "seconds", "cached p50 ms",
          "cached p99 ms", "uncached p99 ms", "errors", "HTTP overhead", "failed during reloads",
          "p99 during reloads ms", "wrk capacity req/s", "load avg"],
         rows,
@@ -410,6 +446,9 @@ def render(results: Path) -> str:
         "```bash",
         "make bench        # the suite at 10k and 100k creators, then this file (< 20 min)",
         ".venv/bin/python bench/suite.py --with-1m   # adds the 1M sizes",
+        "# serving at 1M: a home whose catalog rows are grown from a built 100k home, then load",
+        ".venv/bin/python bench/scaled_catalog.py --base HOME100K --out HOME1M --creators 1000000",
+        ".venv/bin/python bench/serve_load.py --home HOME1M",
         "make bench-quick  # tiny sizes, seconds (CI: tests/test_bench_quick.py)",
         "```",
         "",

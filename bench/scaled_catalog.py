@@ -1,0 +1,372 @@
+"""A very large serving home, grown at the catalog level from a built one (no embedding, no build).
+
+    .venv/bin/python bench/scaled_catalog.py --base /work/benchhome/h100k \\
+        --out /work/benchhome/h1m --creators 1000000
+
+`bench/scaled_home.py` grows a home through its store and a full `microtribe build`: at 1M
+creators that is about an hour of both cores and tens of GB. For serving benchmarks this
+script instead writes the catalog version directly, from the rows of --base's current
+catalog, in minutes:
+
+- Rows. Every base row is kept as it is. The other rows are replicas: output row i is a copy
+  of base row src(i) (the base rows taken in turn, replica j = 1, 2, ... of each), with
+  - id `<base id with "~" as "-">-m<j>` (checked unique and against the contract's
+    identifier pattern) and handle `<base handle>_m<j>`;
+  - followers × s, s ~ U(0.8, 1.25), and every post's likes and comments × t, t ~ U(0.7,
+    1.4), both per replica (--seed); the features that depend on them are recomputed with
+    the project's definitions (`features.creator_features`, `features.tiers`): log
+    followers, tier, following ratio, engagement rate mean and median (× t·f/f'), engagement
+    vs tier, the estimated authenticity when none is declared, the estimated post cost when
+    there is no rate card. Features that do not depend on them (posting rhythm, recency,
+    sponsored share, comments per like, reply rate, niche focus, audience, country,
+    language, categories, rate card ...) and `last_post_at` are the source row's;
+  - content vector l2norm(v_src + sigma·g), g ~ N(0, I), sigma = --noise-sigma (0.0245, the
+    recipe of `bench/retrieval.py` and `bench/peer.py`: cosine to the source ≈ 0.875);
+  - the source's brand-mention postings (the same organic posts mention the same brands).
+  Rows are laid out in creator_id order, as a build lays them out.
+- Index: `matching.index.build_index` with `IndexConfig().factory_for(N)` (IVF1024,Flat at
+  1M, searched with the default nprobe), i.e. what `microtribe build` would make for N rows.
+- Version: written by `matching.catalog.write_version` (same files, manifest and
+  FORMAT_VERSION as a build); the manifest keeps the base's embedder, feature list,
+  reference time, brand-key digest and feature fingerprint, and says how it was grown
+  (`grown`); `build_seconds` is the time this script took to make the version.
+- Store: `catalog.db` is the base's (brands, outcomes, base creators), plus one PROFILE
+  document per replica: the source's stored document with the new id, handle and followers
+  and WITHOUT its posts (with them the store would be ~8 GB at 1M). The catalog's
+  `content_hash` of every row is the store's hash of its document, so the server's start-up
+  catch-up finds nothing to apply and upserts, deletes and `brand_id` requests work as on a
+  built home. A `microtribe build` on the grown home would re-feature replicas from their
+  profiles alone: the home is for serving benchmarks, not for build benchmarks.
+- From the rest of the base home only `models/` is copied (the champion bundle and
+  `models/CHAMPION`, all that serving loads). Not copied: its catalog versions, its
+  embedding cache (serving embeds briefs directly; the cache starts empty), its served logs,
+  its generated world, and its MLflow registry (`mlflow.db` names the base's artifact
+  directory: training in the copy would write there; `microtribe train` on the grown home
+  starts a fresh registry).
+
+One JSON object describing the home is printed and written to `--out/scaled_catalog.json`.
+Memory: about 3 × N × dim × 4 bytes at the peak (the vectors, the IVF lists, the float32 copy
+`write_version` saves); 6 GB at 1M.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import sqlite3
+import sys
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow.parquet as pq
+from tqdm import tqdm
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from features.creator_table import take_creator_columns
+from features.mentions import MentionIndex
+from features.tiers import estimated_post_cost, expected_engagement_rate, tier_index
+from matching.catalog import Catalog, load_catalog, write_version
+from matching.index import IndexConfig, build_index
+from matching.store import CatalogStore
+from microtribe.contract import ID_PATTERN
+from microtribe.settings import Settings
+
+CHUNK = 50_000  # rows per chunk when generating vectors or store documents
+FOLLOWERS_JITTER = (0.8, 1.25)
+ENGAGEMENT_JITTER = (0.7, 1.4)
+# copied separately (the store), or left out (catalog versions, the embedding cache, logs)
+NOT_COPIED = (
+    "catalog", "catalog.db", "catalog.db-wal", "catalog.db-shm", "embeddings.db",
+    "embeddings.db-wal", "embeddings.db-shm", "logs", "mlflow.db", "mlartifacts", "world",
+    "bench-world.json", "scaled_home.json", "scaled_catalog.json",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Where each output row comes from, in output (creator_id) order."""
+
+    source: np.ndarray  # int64 base row
+    replica: np.ndarray  # int64: 0 = the base row itself, j ≥ 1 = replica j
+    creator_id: np.ndarray  # object
+    handle: np.ndarray  # object
+    followers_factor: np.ndarray  # float64, 1 for base rows
+    engagement_factor: np.ndarray  # float64, 1 for base rows
+
+
+def replica_id(base_id: str, j: int) -> str:
+    return f"{base_id.replace('~', '-')}-m{j}"
+
+
+def layout(base: Catalog, n: int, rng: np.random.Generator) -> Layout:
+    """`n` rows: the base rows, then replicas of them in turn, sorted by creator_id."""
+    n_base = len(base)
+    if n < n_base:
+        raise ValueError(f"--creators {n} is below the base catalog's {n_base} rows")
+    source = np.arange(n, dtype=np.int64) % n_base
+    replica = np.arange(n, dtype=np.int64) // n_base
+    base_ids, base_handles = base.creators.creator_id.tolist(), base.creators.handle.tolist()
+    ids = [
+        base_ids[s] if j == 0 else replica_id(base_ids[s], j)
+        for s, j in zip(source.tolist(), replica.tolist(), strict=True)
+    ]
+    handles = [
+        base_handles[s] if j == 0 else f"{base_handles[s]}_m{j}"
+        for s, j in zip(source.tolist(), replica.tolist(), strict=True)
+    ]
+    pattern = re.compile(ID_PATTERN)
+    for creator_id in ids[n_base:]:
+        if not pattern.match(creator_id):
+            raise ValueError(f"replica id {creator_id!r} does not match {ID_PATTERN}")
+    if len(set(ids)) != n:
+        raise ValueError("replica ids collide with existing ones")
+    is_replica = replica > 0
+    followers = np.where(is_replica, rng.uniform(*FOLLOWERS_JITTER, size=n), 1.0)
+    engagement = np.where(is_replica, rng.uniform(*ENGAGEMENT_JITTER, size=n), 1.0)
+    order = np.argsort(np.asarray(ids, dtype=str), kind="stable")  # a build's row order
+    id_array = np.asarray(ids, dtype=object)
+    handle_array = np.asarray(handles, dtype=object)
+    return Layout(source[order], replica[order], id_array[order], handle_array[order],
+                  followers[order], engagement[order])  # fmt: skip
+
+
+def replica_features(base: Catalog, rows: Layout, followers: np.ndarray) -> dict[str, np.ndarray]:
+    """The base rows' features, with those that depend on followers or engagement redone."""
+    src = rows.source
+    features = {name: values[src] for name, values in base.features.items()}
+    old = np.maximum(base.creators.followers[src], 1.0)
+    new = np.maximum(followers, 1.0)
+    platform = base.creators.platform[src]
+    rate_scale = rows.engagement_factor * old / new  # (likes + comments) × t / followers'
+    features["log_followers"] = np.log10(new)
+    features["tier"] = tier_index(followers).astype(np.float64)
+    features["following_ratio"] = base.creators.following[src] / new
+    features["engagement_rate_mean"] = features["engagement_rate_mean"] * rate_scale
+    features["engagement_rate_median"] = features["engagement_rate_median"] * rate_scale
+    with np.errstate(divide="ignore", invalid="ignore"):
+        vs_tier = features["engagement_rate_median"] / expected_engagement_rate(followers, platform)
+    features["engagement_vs_tier"] = vs_tier
+    given = base.creators.authentic_share[src]
+    estimate = np.clip(0.9 * np.sqrt(np.nan_to_num(vs_tier, nan=1.0)), 0.3, 0.95)
+    features["authenticity"] = np.where(np.isnan(given), estimate, given)
+    rate_card = base.creators.rate_post[src]
+    cost = np.where(np.isnan(rate_card), estimated_post_cost(followers, platform), rate_card)
+    features["log_cost_per_post"] = np.log10(np.maximum(cost, 1.0))
+    return features
+
+
+def replica_vectors(
+    base_vectors: np.ndarray, rows: Layout, sigma: float, rng: np.random.Generator,
+    progress: bool,
+) -> tuple[np.ndarray, float]:  # fmt: skip
+    """Base rows' vectors as they are, replicas' perturbed; (vectors, mean cos to the source)."""
+    n, dim = len(rows.source), base_vectors.shape[1]
+    out = np.empty((n, dim), dtype=np.float32)
+    cos_sum, n_replicas = 0.0, 0
+    for start in tqdm(range(0, n, CHUNK), desc="vectors", unit="chunk", disable=None if progress
+                      else True):  # fmt: skip
+        stop = min(start + CHUNK, n)
+        block = out[start:stop]
+        real = np.asarray(base_vectors[rows.source[start:stop]], dtype=np.float32)
+        rng.standard_normal(size=block.shape, dtype=np.float32, out=block)
+        block *= np.float32(sigma)
+        block += real
+        block /= np.linalg.norm(block, axis=1, keepdims=True)
+        keep = rows.replica[start:stop] == 0
+        block[keep] = real[keep]
+        cos = np.einsum("ij,ij->i", block, real)
+        cos_sum += float(cos[~keep].sum())
+        n_replicas += int((~keep).sum())
+    return out, cos_sum / max(n_replicas, 1)
+
+
+def replica_mentions(mentions: MentionIndex, rows: Layout) -> MentionIndex:
+    """Each output row gets its source row's postings (token → count of organic posts)."""
+    table = mentions.to_table()  # sorted by token: from_table's stable sort stays cheap
+    by_source = np.argsort(rows.source, kind="stable")
+    counts = np.bincount(rows.source, minlength=mentions.n_rows)
+    starts = np.r_[0, np.cumsum(counts)[:-1]]
+    per_entry = counts[table["row"]]
+    offsets = np.arange(per_entry.sum()) - np.repeat(np.cumsum(per_entry) - per_entry, per_entry)
+    new_rows = by_source[np.repeat(starts[table["row"]], per_entry) + offsets]
+    return MentionIndex.from_table(
+        np.repeat(table["token"], per_entry), new_rows, np.repeat(table["count"], per_entry),
+        len(rows.source),
+    )  # fmt: skip
+
+
+def copy_home(base: Path, out: Path) -> None:
+    """The base home minus its catalog, embedding cache and logs; the store via SQLite backup."""
+    shutil.copytree(base, out, symlinks=True, ignore=lambda d, names: [
+        n for n in names if Path(d) == base and n in NOT_COPIED])  # fmt: skip
+    source = sqlite3.connect(f"file:{base / 'catalog.db'}?mode=ro", uri=True)
+    target = sqlite3.connect(out / "catalog.db")
+    try:
+        source.backup(target)  # consistent even if the base has a WAL
+    finally:
+        source.close()
+        target.close()
+
+
+def store_replicas(store: CatalogStore, base_db: Path, rows: Layout, followers: np.ndarray,
+                   progress: bool) -> int:  # fmt: skip
+    """One profile document per replica: the source's, new id/handle/followers, no posts."""
+    wanted = set(rows.creator_id[rows.replica == 0].tolist())
+    profiles: dict[str, dict[str, Any]] = {}
+    connection = sqlite3.connect(f"file:{base_db}?mode=ro", uri=True)
+    try:
+        for creator_id, text in connection.execute("SELECT creator_id, doc FROM creators"):
+            if creator_id in wanted:
+                doc = json.loads(text)
+                doc.pop("posts", None)
+                profiles[creator_id] = doc
+    finally:
+        connection.close()
+    missing = wanted - set(profiles)
+    if missing:
+        raise ValueError(f"base store lacks {len(missing)} catalog creators, e.g. {min(missing)!r}")
+    base_ids = rows.creator_id[rows.replica == 0]
+    by_row = dict(zip(rows.source[rows.replica == 0].tolist(), base_ids.tolist(), strict=True))
+    picked = np.flatnonzero(rows.replica > 0)
+    written = 0
+    bar = tqdm(total=len(picked), desc="store", unit="creator", disable=None if progress else True)
+    with bar:
+        for start in range(0, len(picked), CHUNK):
+            docs = []
+            for i in picked[start : start + CHUNK].tolist():
+                doc = dict(profiles[by_row[int(rows.source[i])]])
+                doc["creator_id"] = rows.creator_id[i]
+                doc["handle"] = rows.handle[i]
+                doc["followers"] = int(followers[i])
+                docs.append(doc)
+            written += store.upsert_creators(docs)
+            bar.update(len(docs))
+    return written
+
+
+def grow(
+    base: Path, out: Path, creators: int, seed: int = 3, sigma: float = 0.0245,
+    config: IndexConfig | None = None, progress: bool = True,
+) -> dict[str, Any]:  # fmt: skip
+    """Make `out`, a home whose catalog holds `creators` rows grown from `base`'s catalog."""
+    started = time.perf_counter()
+    config = config or IndexConfig()
+    if out.exists():
+        raise FileExistsError(f"--out {out} exists; choose a new directory")
+    base_settings = Settings.from_env(base)
+    base_catalog = load_catalog(base_settings.catalog_dir)
+    if base_catalog.n_base != len(base_catalog):
+        raise ValueError(f"{base}: the base catalog has unapplied upserts")
+    rng = np.random.default_rng(seed)
+    rows = layout(base_catalog, creators, rng)
+    followers = np.where(
+        rows.replica > 0,
+        np.maximum(np.round(base_catalog.creators.followers[rows.source] * rows.followers_factor),
+                   1.0),
+        base_catalog.creators.followers[rows.source],
+    )  # fmt: skip
+    features = replica_features(base_catalog, rows, followers)
+    vectors, mean_cos = replica_vectors(base_catalog.vectors, rows, sigma, rng, progress)
+    mentions = replica_mentions(base_catalog.mentions, rows)
+    base_table = base_settings.catalog_dir / base_catalog.version / "creators.parquet"
+    last_post_at = (
+        pq.read_table(base_table, columns=["last_post_at"]).column("last_post_at")
+        .to_numpy(zero_copy_only=False).astype(np.float64)[rows.source]
+    )  # fmt: skip
+
+    copy_home(base, out)
+    settings = Settings.from_env(out)
+    store = CatalogStore(settings.store_path)
+    try:
+        stored = store_replicas(store, base / "catalog.db", rows, followers, progress)
+        hashes = store.creator_hashes()
+    finally:
+        store.close()
+    missing = [cid for cid in rows.creator_id.tolist() if cid not in hashes]
+    if missing or len(hashes) != creators:
+        raise ValueError(f"store holds {len(hashes)} creators for {creators} rows "
+                         f"({len(missing)} rows without a document)")  # fmt: skip
+    columns = replace(
+        take_creator_columns(base_catalog.creators, rows.source),
+        creator_id=rows.creator_id,
+        handle=rows.handle,
+        followers=followers,
+    )
+    factory = config.factory_for(creators)
+    index_started = time.perf_counter()
+    index = build_index(vectors, factory, config)
+    index_s = time.perf_counter() - index_started
+    manifest = {key: value for key, value in base_catalog.manifest.items()
+                if key not in ("version", "format_version")}  # fmt: skip
+    recipe = (f"base rows kept; replica j of base row r: id <r id>-m<j>, followers x U"
+              f"{FOLLOWERS_JITTER}, likes/comments x U{ENGAGEMENT_JITTER} (features that "
+              f"depend on them recomputed), vector l2norm(v_r + {sigma} * N(0, I)), "
+              f"the same mentions; store: profile documents without posts")  # fmt: skip
+    manifest.update(
+        created_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        creators=creators,
+        posts_read=0,
+        index_factory=factory,
+        creators_reused=len(base_catalog),
+        creators_featured=0,
+        build_seconds=round(time.perf_counter() - started, 3),
+        grown={
+            "script": "bench/scaled_catalog.py",
+            "base": str(base),
+            "base_version": base_catalog.version,
+            "base_creators": len(base_catalog),
+            "seed": seed,
+            "noise_sigma": sigma,
+            "recipe": recipe,
+        },
+    )
+    version = write_version(
+        settings.catalog_dir, columns, [hashes[c] for c in rows.creator_id.tolist()], features,
+        vectors, index, mentions, last_post_at, manifest,
+    )  # fmt: skip
+    record = {
+        "bench": "scaled_catalog",
+        "base": str(base),
+        "base_version": base_catalog.version,
+        "home": str(out),
+        "creators": creators,
+        "base_creators": len(base_catalog),
+        "replicas_stored": stored,
+        "version": version,
+        "index_factory": factory,
+        "index_build_s": round(index_s, 2),
+        "seconds": round(time.perf_counter() - started, 2),
+        "noise_sigma": sigma,
+        "mean_cos_replica_to_source": round(mean_cos, 4),
+        "seed": seed,
+        "recipe": recipe,
+    }
+    (out / "scaled_catalog.json").write_text(json.dumps(record, indent=2))
+    return record
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--base", type=Path, required=True, help="a built, trained home")
+    parser.add_argument("--out", type=Path, required=True, help="new home (must not exist)")
+    parser.add_argument("--creators", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--noise-sigma", type=float, default=0.0245)
+    args = parser.parse_args(argv)
+    if args.out.exists():
+        parser.error(f"--out {args.out} exists; choose a new directory")
+    record = grow(args.base.resolve(), args.out.resolve(), args.creators, args.seed,
+                  args.noise_sigma)  # fmt: skip
+    print(json.dumps(record))
+
+
+if __name__ == "__main__":
+    main()
