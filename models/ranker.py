@@ -1,7 +1,8 @@
 """The ranker: calibrated advocacy probability, expected engagement rate, and the final score.
 
-- `advocacy_fit`: LightGBM binary model on `advocate`, calibrated by isotonic regression fitted
-  on brands held out from the trees (stored as knots, applied with `np.interp`).
+- `advocacy_fit`: LightGBM binary model on `advocate`, calibrated by Platt scaling fitted on
+  predictions for brands the predicting trees never saw (`training.fit`), stored as monotone
+  knots and applied with `np.interp`.
 - `expected_engagement_rate`: LightGBM regression of log(engagement_rate / tier benchmark), the
   benchmark being the published median for the creator's size and platform.
 - `score = advocacy_fit × clip(expected / benchmark, 0.5, 2) ** ENGAGEMENT_WEIGHT`: advocacy

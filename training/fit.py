@@ -36,7 +36,7 @@ class FitConfig:
     early_stopping_rounds: int = 50
     # out-of-fold predictions for the training brands join the validation brands in the
     # calibration set (0: validation brands only)
-    calibration_folds: int = 4
+    calibration_folds: int = 2
     threads: int = 2
 
     def lightgbm_params(self, objective: str) -> dict[str, Any]:
