@@ -1,0 +1,113 @@
+"""bench/scaled_catalog.py: a catalog grown at the catalog level serves like a built one.
+
+Grows the 800-creator test home to 2,000 rows (with an IVF index, as 1M gets) and checks that
+`MatchService` loads it as a normal version with nothing to catch up, that a match answers
+from base rows and replicas alike, and that each replica's features are what the project's
+own feature code gives for its source creator with followers × s and engagement × t.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bench.scaled_catalog import grow, layout, replica_features
+from features.creator_features import CREATOR_FEATURES, creator_features
+from features.creator_table import creator_columns, post_columns
+from matching.catalog import FORMAT_VERSION, load_catalog
+from matching.creator_snapshot import known_brand_keys
+from matching.index import IndexConfig
+from matching.service import MatchService
+from matching.store import CatalogStore
+from microtribe.contract import ID_PATTERN
+from microtribe.settings import Settings
+
+GROWN = 2_000
+
+
+@pytest.fixture(scope="module")
+def grown(trained_home: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("grown") / "home"
+    record = grow(trained_home, out, GROWN, config=IndexConfig(exact_below=1_000), progress=False)
+    return out, record
+
+
+def test_grown_catalog_loads_and_matches(trained_home: Path, grown: tuple[Path, dict]) -> None:
+    home, record = grown
+    assert json.loads((home / "scaled_catalog.json").read_text()) == record
+    catalog = load_catalog(Settings.from_env(home).catalog_dir)
+    base = load_catalog(Settings.from_env(trained_home).catalog_dir)
+    assert len(catalog) == GROWN and catalog.manifest["creators"] == GROWN
+    assert catalog.manifest["format_version"] == FORMAT_VERSION
+    assert catalog.manifest["index_factory"].startswith("IVF") and catalog.index.ntotal == GROWN
+    for key in ("embedder", "feature_names", "reference_time", "features_fingerprint"):
+        assert catalog.manifest[key] == base.manifest[key], key
+    ids = catalog.creators.creator_id.tolist()
+    assert ids == sorted(ids) and len(set(ids)) == GROWN
+    assert set(base.creators.creator_id.tolist()) <= set(ids)
+    replicas = [cid for cid in ids if cid not in set(base.creators.creator_id.tolist())]
+    assert all(re.match(ID_PATTERN, cid) for cid in replicas)
+    norms = np.linalg.norm(np.asarray(catalog.vectors), axis=1)
+    assert np.allclose(norms, 1.0, atol=1e-4)
+    assert 0.8 < record["mean_cos_replica_to_source"] < 0.95
+
+    service = MatchService(Settings.from_env(home))
+    try:
+        service.start()
+        pipe = service.ready()
+        assert len(pipe.catalog) == GROWN and pipe.catalog.live.all()  # nothing to catch up
+        brand = service.store.brands()[0]
+        result = pipe.run(brand, 50, with_reasons=True)
+        found = [ids[r] for r in result.rows.tolist()]
+        assert len(found) == 50 and len(result.reasons) == 50
+        assert any(cid in replicas for cid in found)
+        stored = service.store.creator(replicas[0])
+        assert stored is not None and "posts" not in stored
+        row = ids.index(replicas[0])
+        assert stored["followers"] == catalog.creators.followers[row]
+    finally:
+        service.close()
+
+
+def test_replica_features_follow_the_feature_code(trained_home: Path) -> None:
+    """Each replica row = the features of its source creator scaled as the docstring says."""
+    settings = Settings.from_env(trained_home)
+    base = load_catalog(settings.catalog_dir)
+    rows = layout(base, GROWN, np.random.default_rng(5))
+    followers = np.where(
+        rows.replica > 0,
+        np.maximum(np.round(base.creators.followers[rows.source] * rows.followers_factor), 1.0),
+        base.creators.followers[rows.source],
+    )
+    features = replica_features(base, rows, followers)
+    store = CatalogStore(settings.store_path)
+    try:
+        brand_keys = known_brand_keys(store.brands())
+        for i in np.flatnonzero(rows.replica > 0)[:25].tolist():
+            doc = store.creator(base.creators.creator_id[rows.source[i]])
+            assert doc is not None
+            t = float(rows.engagement_factor[i])
+            doc["followers"] = float(followers[i])
+            for post in doc.get("posts") or []:
+                post["likes"] *= t
+                post["comments"] *= t
+                if post.get("creator_replies") is not None:
+                    post["creator_replies"] *= t
+            expected = creator_features(
+                creator_columns([doc]),
+                post_columns([doc], brand_keys),
+                np.array([0]),
+                np.array([math.inf]),
+                reference_time=base.manifest["reference_time"],
+            )
+            for name in CREATOR_FEATURES:
+                assert np.allclose(
+                    features[name][i], expected[name][0], rtol=1e-9, equal_nan=True
+                ), (name, i)
+    finally:
+        store.close()
