@@ -32,15 +32,18 @@ class Bundle:
         return str(self.manifest.get("model_version", "unregistered"))
 
     def check_compatible(self, embedder: str, dimension: int, feature_names: list[str]) -> None:
-        """Refuse a catalog built with another embedder or feature list: mismatches are silent
-        garbage otherwise."""
+        """Refuse a catalog built with another embedder, or lacking a feature the model uses:
+        mismatches are silent garbage otherwise."""
         problems = []
         if self.manifest["embedder"] != embedder:
             problems.append(f"embedder {self.manifest['embedder']!r} vs catalog {embedder!r}")
         if int(self.manifest["dimension"]) != dimension:
             problems.append(f"dimension {self.manifest['dimension']} vs catalog {dimension}")
-        if self.manifest["feature_names"] != feature_names:
-            problems.append("feature names differ")
+        # a model trained before a feature was added still scores: the ranker takes its own
+        # columns by name (`Ranker`); a model needing a feature the code lacks cannot
+        missing = [name for name in self.manifest["feature_names"] if name not in feature_names]
+        if missing:
+            problems.append(f"feature names differ: the model needs {missing}")
         if problems:
             raise BundleError("model bundle does not fit the catalog: " + "; ".join(problems))
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from features.schema import FEATURE_NAMES
 from features.tiers import expected_engagement_rate
 
 ENGAGEMENT_WEIGHT = 0.2
@@ -58,13 +59,27 @@ class Ranker:
         self.calibration_x_ = np.asarray(calibration_x, dtype=np.float64)
         self.calibration_y_ = np.asarray(calibration_y, dtype=np.float64)
         self.feature_names_in_ = list(feature_names)
+        # A model trained on an older feature list, given a matrix in today's FEATURE_NAMES
+        # order, takes its own columns by name (None: the lists are equal, or not a subset).
+        self._own_columns = (
+            [FEATURE_NAMES.index(name) for name in self.feature_names_in_]
+            if self.feature_names_in_ != list(FEATURE_NAMES)
+            and set(self.feature_names_in_) <= set(FEATURE_NAMES)
+            else None
+        )
 
     def _check(self, features: np.ndarray) -> np.ndarray:
         features = np.asarray(features, dtype=np.float32)
+        if (
+            self._own_columns is not None
+            and features.ndim == 2
+            and features.shape[1] == len(FEATURE_NAMES)
+        ):
+            features = features[:, self._own_columns]
         if features.ndim != 2 or features.shape[1] != len(self.feature_names_in_):
             raise ValueError(
-                f"expected a (rows, {len(self.feature_names_in_)}) feature matrix in "
-                f"FEATURE_NAMES order, got shape {features.shape}"
+                f"expected a (rows, {len(self.feature_names_in_)}) feature matrix in the "
+                f"model's feature order, or one in FEATURE_NAMES order; got {features.shape}"
             )
         return features
 

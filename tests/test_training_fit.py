@@ -50,3 +50,18 @@ def test_calibrated_advocacy_tracks_the_observed_rate() -> None:
     fit = ranker.predict(data.features[split.test]).advocacy_fit
     assert abs(fit.mean() - data.advocate[split.test].mean()) < 0.05
     assert np.all(np.diff(ranker.calibration_y_) > 0)  # Platt: strictly increasing
+
+
+def test_a_model_from_an_older_feature_list_scores_todays_matrix_by_name() -> None:
+    from dataclasses import replace
+
+    data = _data(rows=1200, brands=20, seed=2)
+    older = [name for name in FEATURE_NAMES if name != "category_post_share"]
+    keep = [FEATURE_NAMES.index(name) for name in older]
+    old_data = replace(data, features=data.features[:, keep], feature_names=tuple(older))
+    config = FitConfig(max_rounds=40, threads=1)
+    ranker = fit_ranker(old_data, split_by_brand(old_data, config), config)
+    today = ranker.predict(data.features)  # FEATURE_NAMES order, one column more
+    own = ranker.predict(old_data.features)
+    assert np.array_equal(today.score, own.score)
+
