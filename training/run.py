@@ -215,7 +215,8 @@ def _gate(
     champion_score = None
     if champion is not None and champion != version:
         bundle = load_bundle(settings.models_dir / champion)
-        if list(bundle.ranker.feature_names_in_) == list(data.feature_names):
+        # a champion trained before a feature was added still scores these rows, by name
+        if set(bundle.ranker.feature_names_in_) <= set(data.feature_names):
             champion_score = evaluate_bundle(bundle, data, split.test).metrics[PRIMARY_METRIC]
     return gate(candidate.metrics[PRIMARY_METRIC], champion_score, margin)
 
