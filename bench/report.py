@@ -354,7 +354,8 @@ def pick(by: dict[str, Record], measure: str, *path: str) -> Any:
 
 
 def home_origin(home: Any) -> str:
-    """How a serving home was made, from the record its grower left in it (else its name)."""
+    """How a serving home was made, from the record its grower left in it (else its name:
+    a suite home such as `train-seed7` is a generated world built by `microtribe build`)."""
     path = Path(str(home or ""))
     for name, text in (("scaled_catalog.json", "catalog rows grown from {:,}"),
                        ("scaled_home.json", "built, grown from {:,}")):  # fmt: skip
@@ -363,8 +364,7 @@ def home_origin(home: Any) -> str:
             return f"{path.name}: " + text.format(int(record["base_creators"]))
         except (OSError, ValueError, KeyError, TypeError):
             continue
-    world = path / "bench-world.json"
-    return f"{path.name}: generated world" if world.exists() else path.name or "—"
+    return path.name or "—"
 
 
 def section_serve(records: list[Record]) -> list[str]:

@@ -111,3 +111,28 @@ def test_replica_features_follow_the_feature_code(trained_home: Path) -> None:
                 ), (name, i)
     finally:
         store.close()
+
+
+def test_report_shows_a_grown_home_and_serving_scaling(tmp_path: Path) -> None:
+    """BENCHMARKS.md says how a serving home was made and how serving grows with the size."""
+    from bench import report
+
+    home = tmp_path / "h1m"
+    home.mkdir()
+    (home / "scaled_catalog.json").write_text(json.dumps({"base_creators": 100_000}))
+    results = tmp_path / "results"
+    results.mkdir()
+    lines = []
+    for creators, p50 in ((10_000, 11.0), (1_000_000, 15.5)):
+        for measure in ("in_process", "cached_load", "uncached_load"):
+            lines.append({"bench": "serve_load", "measure": measure, "run": f"r{creators}",
+                          "creators": creators, "home": str(home), "rate_target": 50.0,
+                          "latency_ms": {"p50": p50, "p99": 2 * p50},
+                          "pipeline_run_ms": {"p50": p50 / 2}, "errors": 0})  # fmt: skip
+    (results / "serve.jsonl").write_text("".join(json.dumps(r) + "\n" for r in lines))
+    out = tmp_path / "BENCHMARKS.md"
+    report.main(["--results", str(results), "--out", str(out)])
+    text = out.read_text()
+    assert "h1m: catalog rows grown from 100,000" in text
+    assert "| serving /v1/match cached p50 ms | 11 | 15.5 |" in text
+    assert "| serving /v1/match uncached p99 ms | 22 | 31 |" in text
