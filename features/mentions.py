@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -85,16 +85,30 @@ class MentionIndex:
         }
 
     @classmethod
-    def from_table(
-        cls, token: np.ndarray, row: np.ndarray, count: np.ndarray, n_rows: int
+    def from_codes(
+        cls,
+        code: np.ndarray,
+        names: Sequence[str],
+        row: np.ndarray,
+        count: np.ndarray,
+        n_rows: int,
     ) -> MentionIndex:
-        if len(token) == 0:
+        """From postings whose tokens are given as integer codes into `names` (a dictionary-
+        encoded column): grouping sorts integers, not a million strings."""
+        if len(code) == 0:
             return cls({}, n_rows)
-        order = np.argsort(token, kind="stable")
-        token, row, count = token[order], row[order], count[order]
-        bounds = np.flatnonzero(np.r_[True, token[1:] != token[:-1], True])
+        order = np.argsort(code, kind="stable")
+        code, row, count = code[order], row[order], count[order]
+        bounds = np.flatnonzero(np.r_[True, code[1:] != code[:-1], True])
         postings = {
-            str(token[a]): (row[a:b].astype(np.int64), count[a:b].astype(np.float64))
+            str(names[code[a]]): (row[a:b].astype(np.int64), count[a:b].astype(np.float64))
             for a, b in itertools.pairwise(bounds)
         }
         return cls(postings, n_rows)
+
+    @classmethod
+    def from_table(
+        cls, token: np.ndarray, row: np.ndarray, count: np.ndarray, n_rows: int
+    ) -> MentionIndex:
+        names, code = np.unique(np.asarray(token, dtype=object), return_inverse=True)
+        return cls.from_codes(code, names.tolist(), row, count, n_rows)

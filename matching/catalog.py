@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -150,20 +151,22 @@ def load_catalog(catalog_dir: Path, version: str | None = None) -> Catalog:
     def array(name: str) -> np.ndarray:
         return col(name).to_numpy(zero_copy_only=False)
 
+    def objects(name: str) -> np.ndarray:
+        return np.asarray(_pylist(col(name)), dtype=object)
+
     creators = CreatorColumns(
-        creator_id=np.asarray(col("creator_id").to_pylist(), dtype=object),
-        handle=np.asarray(col("handle").to_pylist(), dtype=object),
+        creator_id=objects("creator_id"),
+        handle=objects("handle"),
         platform=pc.index_in(col("platform"), value_set=pa.array(PLATFORMS))
         .to_numpy()
         .astype(np.int64),
         followers=array("followers").astype(np.float64),
         following=array("following").astype(np.float64),
-        country=np.asarray(col("country").to_pylist(), dtype=object),
-        language=np.asarray(col("language").to_pylist(), dtype=object),
-        categories=_category_sets(col("categories").to_pylist()),
+        country=objects("country"),
+        language=objects("language"),
+        categories=_category_sets(_pylist(col("categories"))),
         bio=[""] * table.num_rows,  # not needed once the vectors exist
-        # one parse of all rows: a json.loads call per row took 2.5x as long at 100k
-        audience_countries=json.loads("[" + ",".join(col("audience_countries").to_pylist()) + "]"),
+        audience_countries=_json_rows(col("audience_countries")),
         audience_ages=np.column_stack([array(f"age_{b}") for b in AGE_BRACKETS]).astype(float),
         female_share=array("female_share").astype(np.float64),
         authentic_share=array("authentic_share").astype(np.float64),
@@ -173,8 +176,10 @@ def load_catalog(catalog_dir: Path, version: str | None = None) -> Catalog:
         name[2:]: array(name).astype(np.float64) for name in table.column_names if name[:2] == "f_"
     }
     mention_table = pq.read_table(path / "mentions.parquet")
-    mentions = MentionIndex.from_table(
-        np.asarray(mention_table.column("token").to_pylist(), dtype=object),
+    tokens = mention_table.column("token").combine_chunks().dictionary_encode()
+    mentions = MentionIndex.from_codes(
+        tokens.indices.to_numpy(zero_copy_only=False),
+        tokens.dictionary.to_pylist(),
         mention_table.column("row").to_numpy(),
         mention_table.column("count").to_numpy(),
         len(creators),
@@ -196,11 +201,35 @@ def load_catalog(catalog_dir: Path, version: str | None = None) -> Catalog:
         mentions=mentions,
         tier=tier_names(creators.followers),
         estimated_cost=post_cost(creators),
-        content_hash=np.asarray(col("content_hash").to_pylist(), dtype=object),
+        content_hash=objects("content_hash"),
         live=np.ones(len(creators), dtype=bool),
         n_base=len(creators),
         delta_vectors=np.zeros((0, vectors.shape[1]), dtype=np.float32),
     )
+
+
+# A reload loads the next catalog while requests are served from the current one. Python
+# objects are made a slice at a time, the GIL offered to request threads between slices: one
+# conversion of a whole 1M-row column held it for a second or more and stalled every answer.
+SLICE_ROWS = 32_768
+
+
+def _slices(column: pa.ChunkedArray) -> Iterator[pa.ChunkedArray]:
+    for start in range(0, len(column), SLICE_ROWS):
+        yield column.slice(start, SLICE_ROWS)
+        time.sleep(0)  # let waiting request threads take the GIL
+
+
+def _pylist(column: pa.ChunkedArray) -> list[Any]:
+    return [value for part in _slices(column) for value in part.to_pylist()]
+
+
+def _json_rows(column: pa.ChunkedArray) -> list[Any]:
+    """One parse per slice of JSON texts: a json.loads call per row took 2.5x as long at 100k."""
+    rows: list[Any] = []
+    for part in _slices(column):
+        rows.extend(json.loads("[" + ",".join(part.to_pylist()) + "]"))
+    return rows
 
 
 def _category_sets(rows: list[list[str]]) -> list[frozenset[str]]:
