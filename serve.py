@@ -22,6 +22,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
+from features.schema import FEATURE_NAMES
 from matching.filters import MatchFilters
 from matching.pipeline import MatchPipeline
 from matching.service import RELOAD_ERRORS, MatchService, NotReady, one_thread
@@ -239,7 +240,7 @@ def create_app(
         metrics.observe_match_stages(result.timings_ms)
         took_ms = round((time.perf_counter() - started) * 1000, 3)
         answer = match_answer(pipe, result, uuid.uuid4().hex, took_ms)
-        served.record(body, answer, result.features, pipe.bundle.ranker.feature_names_in_)
+        served.record(body, answer, result.features, FEATURE_NAMES)  # every column computed
         return Response(encode(answer), media_type="application/json")
 
     async def serve_match(request: Request) -> Response:

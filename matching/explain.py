@@ -28,6 +28,8 @@ def explain(ranker: Ranker, features: np.ndarray, top: int = 5) -> list[list[Rea
     """
     if len(features) == 0:
         return []
+    # the model's own columns: a model trained on an older feature list has fewer
+    features = ranker.model_matrix(features)
     try:
         contributions = ranker.contributions(features)[:, :-1]  # drop the bias column
     except Exception:

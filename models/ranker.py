@@ -68,7 +68,8 @@ class Ranker:
             else None
         )
 
-    def _check(self, features: np.ndarray) -> np.ndarray:
+    def model_matrix(self, features: np.ndarray) -> np.ndarray:
+        """`features` as this model's columns (`feature_names_in_` order), float32."""
         features = np.asarray(features, dtype=np.float32)
         if (
             self._own_columns is not None
@@ -84,13 +85,15 @@ class Ranker:
         return features
 
     def raw_advocacy(self, features: np.ndarray) -> np.ndarray:
-        return np.asarray(self.advocacy_booster_.predict(self._check(features), num_threads=1))
+        return np.asarray(
+            self.advocacy_booster_.predict(self.model_matrix(features), num_threads=1)
+        )
 
     def calibrate(self, raw: np.ndarray) -> np.ndarray:
         return np.interp(raw, self.calibration_x_, self.calibration_y_)
 
     def predict(self, features: np.ndarray) -> RankerOutput:
-        features = self._check(features)
+        features = self.model_matrix(features)
         advocacy = self.calibrate(self.raw_advocacy(features))
         benchmark = engagement_benchmark(features, self.feature_names_in_)
         log_ratio = np.asarray(self.engagement_booster_.predict(features, num_threads=1))
@@ -101,5 +104,7 @@ class Ranker:
     def contributions(self, features: np.ndarray) -> np.ndarray:
         """Per-feature contributions to the advocacy log-odds (last column: the bias)."""
         return np.asarray(
-            self.advocacy_booster_.predict(self._check(features), pred_contrib=True, num_threads=1)
+            self.advocacy_booster_.predict(
+                self.model_matrix(features), pred_contrib=True, num_threads=1
+            )
         )

@@ -64,4 +64,12 @@ def test_a_model_from_an_older_feature_list_scores_todays_matrix_by_name() -> No
     today = ranker.predict(data.features)  # FEATURE_NAMES order, one column more
     own = ranker.predict(old_data.features)
     assert np.array_equal(today.score, own.score)
+    # explanations name the model's features with their own values, not a shifted column
+    from matching.explain import explain
+
+    reasons = explain(ranker, data.features[:5])
+    for row, row_reasons in enumerate(reasons):
+        for reason in row_reasons:
+            value = data.features[row, FEATURE_NAMES.index(reason.feature)]
+            assert reason.value is None or abs(reason.value - value) < 1e-3
 
