@@ -177,6 +177,9 @@ def create_app(
 
         return Depends(check)
 
+    def documented_errors(role: Role | None, errors: Iterable[int]) -> dict[int | str, Any]:
+        return error_responses({500, *errors, *((401, 403, 429) if role else ())})
+
     def route(
         method: Callable[..., Any],
         path: str,
@@ -184,8 +187,7 @@ def create_app(
         errors: Iterable[int] = (),
         **extra: Any,
     ) -> Any:
-        statuses = {500, *errors, *((401, 403, 429) if role else ())}
-        responses = {**error_responses(statuses), **extra.pop("responses", {})}
+        responses = {**documented_errors(role, errors), **extra.pop("responses", {})}
         dependencies = [require(role)] if role else []
         return method(path, dependencies=dependencies, responses=responses, **extra)
 
@@ -256,7 +258,7 @@ def create_app(
         methods=["POST"],
         route_class_override=served_by(serve_match),
         dependencies=[require("read")],  # documents the security; serve_match enforces it
-        responses=error_responses({500, 401, 403, 429, *BODY_ERRORS, 404, 503}),
+        responses=documented_errors("read", (*BODY_ERRORS, 404, 503)),
         response_model=MatchResponse,
     )
 

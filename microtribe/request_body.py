@@ -9,7 +9,7 @@ not fit the model → 422 with one detail per field.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from json import JSONDecodeError
 from typing import Any, TypeVar
 
@@ -59,7 +59,7 @@ def parse_body(raw: bytes, content_type: str | None, model: type[M]) -> M:
         raise RequestValidationError(errors, body=value) from exc
 
 
-def served_by(handler: Callable[[Request], Awaitable[Response]]) -> type[APIRoute]:
+def served_by(handler: Callable[[Request], Coroutine[Any, Any, Response]]) -> type[APIRoute]:
     """A route class whose requests go straight to `handler`.
 
     The route is still declared with an endpoint whose signature FastAPI documents (body model,
@@ -69,9 +69,6 @@ def served_by(handler: Callable[[Request], Awaitable[Response]]) -> type[APIRout
 
     class Route(APIRoute):
         def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-            async def handle(request: Request) -> Response:
-                return await handler(request)
-
-            return handle
+            return handler
 
     return Route
