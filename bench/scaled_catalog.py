@@ -68,9 +68,9 @@ from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from features.creator_features import size_features
 from features.creator_table import take_creator_columns
 from features.mentions import MentionIndex
-from features.tiers import estimated_post_cost, expected_engagement_rate, tier_index
 from matching.catalog import Catalog, load_catalog, write_version
 from matching.index import IndexConfig, build_index
 from matching.store import CatalogStore
@@ -141,23 +141,19 @@ def replica_features(base: Catalog, rows: Layout, followers: np.ndarray) -> dict
     src = rows.source
     features = {name: values[src] for name, values in base.features.items()}
     old = np.maximum(base.creators.followers[src], 1.0)
-    new = np.maximum(followers, 1.0)
-    platform = base.creators.platform[src]
-    rate_scale = rows.engagement_factor * old / new  # (likes + comments) × t / followers'
-    features["log_followers"] = np.log10(new)
-    features["tier"] = tier_index(followers).astype(np.float64)
-    features["following_ratio"] = base.creators.following[src] / new
+    rate_scale = rows.engagement_factor * old / np.maximum(followers, 1.0)
     features["engagement_rate_mean"] = features["engagement_rate_mean"] * rate_scale
     features["engagement_rate_median"] = features["engagement_rate_median"] * rate_scale
-    with np.errstate(divide="ignore", invalid="ignore"):
-        vs_tier = features["engagement_rate_median"] / expected_engagement_rate(followers, platform)
-    features["engagement_vs_tier"] = vs_tier
-    given = base.creators.authentic_share[src]
-    estimate = np.clip(0.9 * np.sqrt(np.nan_to_num(vs_tier, nan=1.0)), 0.3, 0.95)
-    features["authenticity"] = np.where(np.isnan(given), estimate, given)
-    rate_card = base.creators.rate_post[src]
-    cost = np.where(np.isnan(rate_card), estimated_post_cost(followers, platform), rate_card)
-    features["log_cost_per_post"] = np.log10(np.maximum(cost, 1.0))
+    features.update(
+        size_features(
+            followers,
+            base.creators.following[src],
+            base.creators.platform[src],
+            features["engagement_rate_median"],
+            base.creators.authentic_share[src],
+            base.creators.rate_post[src],
+        )
+    )
     return features
 
 

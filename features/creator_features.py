@@ -123,28 +123,27 @@ def _assemble(
         return agg[name].to_numpy(dtype=np.float64)
 
     platform = creators.platform[rows]
-    followers = creators.followers[rows]
     n_posts = np.nan_to_num(col("n"))
-    expected = expected_engagement_rate(followers, platform)
+    sized = size_features(
+        creators.followers[rows],
+        creators.following[rows],
+        platform,
+        col("rate_median"),
+        creators.authentic_share[rows],
+        creators.rate_post[rows],
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
-        vs_tier = col("rate_median") / expected
-        # Fake followers inflate the denominator: engagement far below the size's norm betrays
-        # them. Without a declared authentic_share, sqrt(observed/expected) estimates it.
-        estimate = np.clip(0.9 * np.sqrt(np.nan_to_num(vs_tier, nan=1.0)), 0.3, 0.95)
-        given = creators.authentic_share[rows]
-        rate_card = creators.rate_post[rows]
-        cost = np.where(np.isnan(rate_card), estimated_post_cost(followers, platform), rate_card)
         span_weeks = np.maximum((col("last") - col("first")) / (7 * 86400), 1.0)
         return {
             "platform": platform.astype(np.float64),
-            "log_followers": np.log10(np.maximum(followers, 1.0)),
-            "tier": tier_index(followers).astype(np.float64),
-            "following_ratio": creators.following[rows] / np.maximum(followers, 1.0),
+            "log_followers": sized["log_followers"],
+            "tier": sized["tier"],
+            "following_ratio": sized["following_ratio"],
             "n_recent_posts": n_posts,
             "engagement_rate_mean": col("rate_mean"),
             "engagement_rate_median": col("rate_median"),
             "engagement_consistency": 1.0 / (1.0 + col("rate_std") / col("rate_mean")),
-            "engagement_vs_tier": vs_tier,
+            "engagement_vs_tier": sized["engagement_vs_tier"],
             "comments_per_like": col("comments") / np.maximum(col("likes"), 1.0),
             "reply_rate": np.where(
                 col("reply_comments") > 0, col("replies") / col("reply_comments"), np.nan
@@ -154,9 +153,37 @@ def _assemble(
             "sponsored_share": col("sponsored"),
             "paid_vs_organic_engagement": col("paid_rate") / col("organic_rate"),
             "organic_mention_share": col("organic_mention") / np.maximum(n_posts, 1.0),
-            "authenticity": np.where(np.isnan(given), estimate, given),
-            "authenticity_estimated": np.isnan(given).astype(np.float64),
+            "authenticity": sized["authenticity"],
+            "authenticity_estimated": np.isnan(creators.authentic_share[rows]).astype(np.float64),
             "audience_female_share": creators.female_share[rows],
-            "log_cost_per_post": np.log10(np.maximum(cost, 1.0)),
-            "cost_estimated": np.isnan(rate_card).astype(np.float64),
+            "log_cost_per_post": sized["log_cost_per_post"],
+            "cost_estimated": np.isnan(creators.rate_post[rows]).astype(np.float64),
         }
+
+
+def size_features(
+    followers: np.ndarray,
+    following: np.ndarray,
+    platform: np.ndarray,
+    rate_median: np.ndarray,
+    authentic_share: np.ndarray,
+    rate_post: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """The features that follow from audience size: log followers, tier, following ratio,
+    engagement against the size's norm, authenticity (declared, else estimated from that),
+    and the log cost of a post (rate card, else estimated from size and platform)."""
+    expected = expected_engagement_rate(followers, platform)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        vs_tier = rate_median / expected
+    # Fake followers inflate the denominator: engagement far below the size's norm betrays
+    # them. Without a declared authentic_share, sqrt(observed/expected) estimates it.
+    estimate = np.clip(0.9 * np.sqrt(np.nan_to_num(vs_tier, nan=1.0)), 0.3, 0.95)
+    cost = np.where(np.isnan(rate_post), estimated_post_cost(followers, platform), rate_post)
+    return {
+        "log_followers": np.log10(np.maximum(followers, 1.0)),
+        "tier": tier_index(followers).astype(np.float64),
+        "following_ratio": following / np.maximum(followers, 1.0),
+        "engagement_vs_tier": vs_tier,
+        "authenticity": np.where(np.isnan(authentic_share), estimate, authentic_share),
+        "log_cost_per_post": np.log10(np.maximum(cost, 1.0)),
+    }
