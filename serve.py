@@ -16,15 +16,19 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
+import anyio
 from fastapi import Body, Depends, FastAPI, HTTPException, Request, Security
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security.utils import get_authorization_scheme_param
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
 
+from features.brand_profile import brand_profile
 from features.schema import FEATURE_NAMES
 from matching.filters import MatchFilters
-from matching.pipeline import MatchPipeline
+from matching.pipeline import Brief, MatchPipeline
 from matching.service import RELOAD_ERRORS, MatchService, NotReady, one_thread
 from microtribe.api_errors import (
     BODY_ERRORS,
@@ -79,6 +83,14 @@ ServiceDep = Annotated[MatchService, Depends(_service)]
 PipelineDep = Annotated[MatchPipeline, Depends(_pipeline)]
 
 
+def presented_key(headers: Headers) -> str:
+    """The key as `require` gets it from BEARER and API_KEY: a Bearer token, else X-API-Key."""
+    scheme, token = get_authorization_scheme_param(headers.get("authorization"))
+    if scheme.lower() == "bearer" and token:
+        return token
+    return headers.get("x-api-key") or ""
+
+
 def filters_from(given: FiltersIn) -> MatchFilters:
     return MatchFilters(
         platforms=tuple(given.platforms),
@@ -131,6 +143,7 @@ def create_app(
         service.start()
         service.start_polling(settings.poll_seconds)  # new champion or catalog: safe reload
         app.state.service = service
+        app.state.embedding_slot = anyio.CapacityLimiter(1)  # one brief embedded at once
         served.start()
         try:
             yield
@@ -149,14 +162,12 @@ def create_app(
     install_error_handlers(app)
     _add_middleware(app, limits, metrics)
 
-    def authorize(
-        bearer: HTTPAuthorizationCredentials | None, api_key: str | None, role: Role
-    ) -> Role:
+    def authorize(key: str, role: Role) -> Role:
         # with authentication off everyone is admin and shares one rate-limit bucket
         granted: Role = "admin"
         identity = "anonymous"
         if keys is not None:
-            found = keys.identify(bearer.credentials if bearer else api_key or "")
+            found = keys.identify(key)
             if found is None:
                 raise HTTPException(401, "a valid API key is required")
             identity, granted = found
@@ -173,7 +184,7 @@ def create_app(
             bearer: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)],
             api_key: Annotated[str | None, Security(API_KEY)],
         ) -> Role:
-            return authorize(bearer, api_key, role)
+            return authorize(bearer.credentials if bearer else api_key or "", role)
 
         return Depends(check)
 
@@ -215,23 +226,23 @@ def create_app(
         body, media_type = metrics.exposition()
         return Response(body, media_type=media_type)
 
-    def match(body: Annotated[MatchRequest, Body(openapi_examples=MATCH_EXAMPLES)]) -> Response:
-        """Ranked, explained shortlist of creators for a brand brief or a stored brand."""
-        started = time.perf_counter()
-        one_thread()  # OpenMP limits are per thread: cap this request thread too
+    def brief_of(body: MatchRequest) -> tuple[MatchPipeline, dict[str, Any]]:
+        """The pipeline in service and the brand document the request asks about."""
         service: MatchService = app.state.service
         try:
             pipe = service.ready()
         except NotReady as exc:
             raise HTTPException(503, str(exc)) from exc
         if body.brand is not None:
-            brand = body.brand.model_dump(mode="json", exclude_none=True)
-        else:
-            stored = service.store.brand(body.brand_id or "")
-            if stored is None:
-                raise HTTPException(404, f"unknown brand_id {body.brand_id!r}")
-            brand = stored
-        with service.match_slots:  # bounded: see MatchService.match_slots
+            return pipe, body.brand.model_dump(mode="json", exclude_none=True)
+        stored = service.store.brand(body.brand_id or "")
+        if stored is None:
+            raise HTTPException(404, f"unknown brand_id {body.brand_id!r}")
+        return pipe, stored
+
+    def answer(body: MatchRequest, pipe: MatchPipeline, brand: Brief, started: float) -> Response:
+        one_thread()  # OpenMP limits are per thread: cap the thread running the pipeline
+        with app.state.service.match_slots:  # bounded: see MatchService.match_slots
             result = pipe.run(
                 brand,
                 body.k,
@@ -241,16 +252,38 @@ def create_app(
             )
         metrics.observe_match_stages(result.timings_ms)
         took_ms = round((time.perf_counter() - started) * 1000, 3)
-        answer = match_answer(pipe, result, uuid.uuid4().hex, took_ms)
-        served.record(body, answer, result.features, FEATURE_NAMES)  # every column computed
-        return Response(encode(answer), media_type="application/json")
+        sent = match_answer(pipe, result, uuid.uuid4().hex, took_ms)
+        served.record(body, sent, result.features, FEATURE_NAMES)  # every column computed
+        return Response(encode(sent), media_type="application/json")
+
+    def match(body: Annotated[MatchRequest, Body(openapi_examples=MATCH_EXAMPLES)]) -> Response:
+        """Ranked, explained shortlist of creators for a brand brief or a stored brand."""
+        started = time.perf_counter()
+        return answer(body, *brief_of(body), started)
 
     async def serve_match(request: Request) -> Response:
         # FastAPI's request handling costs more than the HTTP target allows on this route:
         # the same checks, in the same order of precedence, without it (see `served_by`)
-        authorize(await BEARER(request), await API_KEY(request), "read")
+        authorize(presented_key(request.headers), "read")
         raw, content_type = await request.body(), request.headers.get("content-type")
-        return await run_in_threadpool(lambda: match(parse_body(raw, content_type, MatchRequest)))
+        started = time.perf_counter()
+        if settings.match_concurrency > 1:  # in worker threads, several at once
+
+            def in_thread() -> Response:
+                body = parse_body(raw, content_type, MatchRequest)
+                return answer(body, *brief_of(body), started)
+
+            return await run_in_threadpool(in_thread)
+        # One at a time on the event loop: a hand-off to a worker thread and back cost more
+        # than the rest of the HTTP path together (docs/design.md, "Concurrency"). Only an
+        # uncached brief, tens of milliseconds of embedding, is left to a thread.
+        body = parse_body(raw, content_type, MatchRequest)
+        pipe, brand = brief_of(body)
+        profile = brand_profile(brand)
+        if not pipe.briefs.has(profile.text):
+            embed = pipe.briefs.vector
+            await anyio.to_thread.run_sync(embed, profile.text, limiter=app.state.embedding_slot)
+        return answer(body, pipe, profile, started)
 
     app.router.add_api_route(
         "/v1/match",
@@ -261,6 +294,7 @@ def create_app(
         responses=documented_errors("read", (*BODY_ERRORS, 404, 503)),
         response_model=MatchResponse,
     )
+    app.router.routes.insert(0, app.router.routes.pop())  # the busiest route is matched first
 
     @route(app.post, "/v1/creators", "write", BODY_ERRORS, response_model=CreatorsUpserted)
     def upsert_creators(

@@ -90,17 +90,28 @@ class HttpMetrics:
             buckets=STAGE_BUCKETS,
             registry=self.registry,
         )
+        # the labelled series by label values (dict reads and writes are atomic under the GIL)
+        self._request_series: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+        self._stage_series: dict[str, Histogram] = {}
         self.registry.register(ServingCollector(pipeline))
         ProcessCollector(registry=self.registry)
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
-        labels = (method if method in KNOWN_METHODS else "OTHER", route, str(status))
-        self.requests.labels(*labels).inc()
-        self.latency.labels(*labels).observe(seconds)
+        key = (method if method in KNOWN_METHODS else "OTHER", route, status)
+        series = self._request_series.get(key)
+        if series is None:  # `labels` takes a lock and builds a key: once per label set
+            labels = (key[0], route, str(status))
+            series = self.requests.labels(*labels), self.latency.labels(*labels)
+            self._request_series[key] = series
+        series[0].inc()
+        series[1].observe(seconds)
 
     def observe_match_stages(self, timings_ms: Mapping[str, float]) -> None:
         for stage, milliseconds in timings_ms.items():
-            self.match_stages.labels(stage).observe(milliseconds / 1000)
+            series = self._stage_series.get(stage)
+            if series is None:
+                series = self._stage_series[stage] = self.match_stages.labels(stage)
+            series.observe(milliseconds / 1000)
 
     def exposition(self) -> tuple[bytes, str]:
         return generate_latest(self.registry), CONTENT_TYPE_LATEST

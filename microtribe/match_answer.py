@@ -1,13 +1,13 @@
-"""The `/v1/match` answer as plain JSON-ready data, built from the catalog's columns.
+"""The `/v1/match` answer as data for pydantic-core's encoder, built from the catalog's columns.
 
 The shape is `MatchResponse` (api_models.py, which documents it); it is built here without
-pydantic objects (one `tolist` per column, then dicts) because this runs on every request, and
-encoded once. Non-finite numbers become `null`, as pydantic writes them.
+pydantic objects (one `tolist` per column, a dict per match, the explanations' `Reason`
+dataclasses as they are) because this runs on every request, and encoded once by
+pydantic-core. Non-finite numbers become `null`, as pydantic writes them.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -16,6 +16,20 @@ from pydantic_core import to_json
 from matching.pipeline import MatchPipeline, MatchResult
 
 PLATFORM_NAMES = np.asarray(("instagram", "tiktok", "youtube"), dtype=object)
+MATCH_FIELDS = (
+    "rank",
+    "creator_id",
+    "handle",
+    "platform",
+    "followers",
+    "tier",
+    "score",
+    "advocacy_fit",
+    "expected_engagement_rate",
+    "similarity",
+    "estimated_cost",
+    "reasons",
+)
 
 
 def match_answer(
@@ -24,54 +38,28 @@ def match_answer(
     catalog, ranked, rows = pipe.catalog, result.ranked, result.rows
     creators = catalog.creators
     columns = zip(
+        range(1, len(rows) + 1),
         creators.creator_id[rows].tolist(),
         creators.handle[rows].tolist(),
         PLATFORM_NAMES[creators.platform[rows]].tolist(),
-        creators.followers[rows].tolist(),
-        catalog.tier[rows].tolist(),
-        ranked.score.tolist(),
-        ranked.advocacy_fit.tolist(),
-        ranked.expected_engagement_rate.tolist(),
-        np.asarray(result.similarity).tolist(),
-        catalog.estimated_cost[rows].tolist(),
+        creators.followers[rows].astype(np.int64).tolist(),
+        catalog.tier[rows].astype(str).tolist(),
+        _rounded(ranked.score, 6),
+        _rounded(ranked.advocacy_fit, 6),
+        _rounded(ranked.expected_engagement_rate, 6),
+        _rounded(result.similarity, 6),
+        _rounded(catalog.estimated_cost[rows], 2),
+        # `Reason` dataclasses: the encoder writes each as an object with the same four fields
+        result.reasons or [[]] * len(rows),
         strict=True,
     )
-    matches = []
-    for rank, (cid, handle, platform, followers, tier, score, fit, rate, sim, cost) in enumerate(
-        columns
-    ):
-        reasons = result.reasons[rank] if result.reasons else []
-        matches.append(
-            {
-                "rank": rank + 1,
-                "creator_id": cid,
-                "handle": handle,
-                "platform": platform,
-                "followers": int(followers),
-                "tier": str(tier),
-                "score": _rounded(score, 6),
-                "advocacy_fit": _rounded(fit, 6),
-                "expected_engagement_rate": _rounded(rate, 6),
-                "similarity": _rounded(sim, 6),
-                "estimated_cost": _rounded(cost, 2),
-                "reasons": [
-                    {
-                        "feature": r.feature,
-                        "description": r.description,
-                        "value": r.value,
-                        "contribution": r.contribution,
-                    }
-                    for r in reasons
-                ],
-            }
-        )
     return {
         "request_id": request_id,
         "brand_id": result.brand_id,
         "model_version": pipe.bundle.version,
         "catalog_version": pipe.catalog.version,
         "took_ms": took_ms,
-        "matches": matches,
+        "matches": [dict(zip(MATCH_FIELDS, values, strict=True)) for values in columns],
     }
 
 
@@ -80,5 +68,6 @@ def encode(answer: dict[str, Any]) -> bytes:
     return to_json(answer, inf_nan_mode="null")
 
 
-def _rounded(value: float, digits: int) -> float | None:
-    return round(value, digits) if math.isfinite(value) else None
+def _rounded(values: np.ndarray, digits: int) -> list[float]:
+    # NaN and infinities stay as they are: `encode` writes them as null
+    return np.round(np.asarray(values, dtype=np.float64), digits).tolist()

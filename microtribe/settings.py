@@ -8,7 +8,7 @@ from pathlib import Path
 
 DEFAULT_HOME = ".microtribe"
 DEFAULT_POLL_SECONDS = 30.0
-DEFAULT_MATCH_CONCURRENCY = 2
+DEFAULT_MATCH_CONCURRENCY = 1
 DEFAULT_EMBEDDER = "use-multilingual-v3"
 REGISTERED_MODEL_NAME = "microtribe-ranker"
 
@@ -21,7 +21,8 @@ class Settings:
     `MICROTRIBE_EMBED_THREADS`, `MICROTRIBE_KEEP_CATALOG_VERSIONS`,
     `MICROTRIBE_POLL_SECONDS` (how often the server checks for a new champion or catalog
     version; 0 turns the poll off), `MICROTRIBE_MATCH_CONCURRENCY` (match pipelines run at
-    once per server process; more requests wait their turn), and the standard
+    once per server process: 1 on the event loop, more in worker threads; further requests
+    wait their turn), and the standard
     `MLFLOW_TRACKING_URI`.
     """
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -170,3 +172,41 @@ def test_diversify_caps_one_niche(client: TestClient) -> None:
     }
     food = sum("food" in categories[cid] for cid in ids)
     assert food <= 4, categories
+
+
+@pytest.mark.parametrize("concurrency", ["1", "2"])
+def test_where_match_runs(
+    home: Path, monkeypatch: pytest.MonkeyPatch, concurrency: str
+) -> None:
+    # 1: the pipeline on the event loop, only an uncached brief's embedding in a thread;
+    # 2: the whole match in worker threads. Both must answer the same.
+    from matching.pipeline import MatchPipeline
+    from models import embedding_cache
+
+    on_loop: dict[str, list[bool]] = {"run": [], "embed": []}
+
+    def spied(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                asyncio.get_running_loop()
+                on_loop[name].append(True)
+            except RuntimeError:
+                on_loop[name].append(False)
+            return method(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(MatchPipeline, "run", spied("run", MatchPipeline.run))
+    # called on a cache miss only, with the new embedding
+    monkeypatch.setattr(embedding_cache, "canonical", spied("embed", embedding_cache.canonical))
+    monkeypatch.setenv("MICROTRIBE_MATCH_CONCURRENCY", concurrency)
+    answers = []
+    with TestClient(create_app(Settings.from_env(home), KEYS)) as client:
+        on_loop["embed"].clear()  # start-up reads cached catalog embeddings
+        for _ in range(2):  # the second time the brief is cached
+            response = client.post("/v1/match", json=BRIEF, headers=_auth("rea"))
+            assert response.status_code == 200, response.text
+            answers.append([m["creator_id"] for m in response.json()["matches"]])
+    assert answers[0] == answers[1] and answers[0]
+    assert on_loop["run"] == [concurrency == "1"] * 2
+    assert on_loop["embed"] == [False]  # once, and never on the loop

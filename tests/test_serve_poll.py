@@ -138,7 +138,7 @@ def test_poll_off_and_bad_settings(home: Path, monkeypatch: pytest.MonkeyPatch) 
         with pytest.raises(ValueError, match="MICROTRIBE_POLL_SECONDS"):
             Settings.from_env(home)
     monkeypatch.delenv("MICROTRIBE_POLL_SECONDS")
-    assert Settings.from_env(home).match_concurrency == 2
+    assert Settings.from_env(home).match_concurrency == 1
     monkeypatch.setenv("MICROTRIBE_MATCH_CONCURRENCY", "3")
     assert Settings.from_env(home).match_concurrency == 3
     for bad in ("0", "many", "-1", "65"):
