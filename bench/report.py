@@ -316,13 +316,14 @@ def section_scaling(by_file: dict[str, list[Record]]) -> list[str]:
         if r.get("candidates") == 500:
             rows.append(("feature assembly ms, K = 500", r["catalog_creators"],
                          r["stages"]["feature_assembly"]["median_ms"]))  # fmt: skip
-    for creators, by in serve_runs(by_file.get("serve", [])):
-        for name, path in (("serving /v1/match cached p50 ms", ("latency_ms", "p50")),
-                           ("serving /v1/match cached p99 ms", ("latency_ms", "p99"))):  # fmt: skip
-            rows.append((name, creators, pick(by, "cached_load", *path)))
-        rows.append(("serving /v1/match uncached p99 ms", creators,
+    for (creators, threads), by in serve_runs(by_file.get("serve", [])):
+        serving = f"serving /v1/match ({matches_run(threads)})"
+        for name, path in (("cached p50 ms", ("latency_ms", "p50")),
+                           ("cached p99 ms", ("latency_ms", "p99"))):  # fmt: skip
+            rows.append((f"{serving} {name}", creators, pick(by, "cached_load", *path)))
+        rows.append((f"{serving} uncached p99 ms", creators,
                      pick(by, "uncached_load", "latency_ms", "p99")))  # fmt: skip
-        rows.append(("serving /v1/match in-process pipeline p50 ms", creators,
+        rows.append((f"{serving} in-process pipeline p50 ms", creators,
                      pick(by, "in_process", "pipeline_run_ms", "p50")))  # fmt: skip
     names = sorted({name for name, _, _ in rows})
     sizes = sorted({size for _, size, _ in rows})
@@ -333,14 +334,25 @@ def section_scaling(by_file: dict[str, list[Record]]) -> list[str]:
             "the sections above give each figure's measurement time."]  # fmt: skip
 
 
-def serve_runs(records: list[Record]) -> list[tuple[int, dict[str, Record]]]:
-    """Per catalog size, the newest full (not --quick) record of each measure: a run of some
-    phases only (`--phases reload`) updates those and leaves the others as they were."""
+def serve_runs(records: list[Record]) -> list[tuple[tuple[int, int], dict[str, Record]]]:
+    """Per catalog size and server concurrency, the newest full (not --quick) record of each
+    measure: a run of some phases only (`--phases reload`) updates those and leaves the
+    others as they were."""
     full = [r for r in records if not r.get("quick") and r.get("run") and r.get("creators")]
-    newest: dict[int, dict[str, Record]] = {}
+    newest: dict[tuple[int, int], dict[str, Record]] = {}
     for r in sorted(full, key=lambda r: r["run"]):
-        newest.setdefault(r["creators"], {})[r["measure"]] = r
+        newest.setdefault((r["creators"], concurrency(r)), {})[r["measure"]] = r
     return sorted(newest.items())
+
+
+def concurrency(record: Record) -> int:
+    """MICROTRIBE_MATCH_CONCURRENCY of the server measured; runs that did not record it had
+    the default of their time, 2 worker threads."""
+    return int(record.get("match_concurrency") or 2)
+
+
+def matches_run(concurrency: int) -> str:
+    return "on the event loop" if concurrency == 1 else f"≤ {concurrency} worker threads"
 
 
 def pick(by: dict[str, Record], measure: str, *path: str) -> Any:
@@ -389,10 +401,10 @@ def section_serve(records: list[Record]) -> list[str]:
     ]
     rows: list[tuple[Any, ...]] = []
     shown: list[Record] = []
-    for creators, by in serve_runs(records):
+    for (creators, threads), by in serve_runs(records):
         shown += by.values()
         rows.append((
-            creators, home_origin(pick(by, "cached_load", "home")),
+            creators, matches_run(threads), home_origin(pick(by, "cached_load", "home")),
             pick(by, "cached_load", "rate_target"), pick(by, "cached_load", "achieved_rps"),
             pick(by, "cached_load", "duration_s"), pick(by, "cached_load", "latency_ms", "p50"),
             pick(by, "cached_load", "latency_ms", "p99"),
@@ -404,8 +416,9 @@ def section_serve(records: list[Record]) -> list[str]:
             pick(by, "wrk_capacity", "throughput_rps"), pick(by, "cached_load", "load_1min"),
         ))  # fmt: skip
     out += table(
-        ["creators", "home", "rate target", "achieved req/s", "seconds", "cached p50 ms",
-         "cached p99 ms", "uncached p99 ms", "errors", "HTTP overhead", "with httpx",
+        ["creators", "matches run", "home", "rate target", "achieved req/s", "seconds",
+         "cached p50 ms", "cached p99 ms", "uncached p99 ms", "errors", "HTTP overhead",
+         "with httpx",
          "failed during reloads",
          "p99 during reloads ms", "wrk capacity req/s", "load avg"],
         rows,

@@ -2,9 +2,12 @@
 
     .venv/bin/python bench/serve_load.py --home DIR [--duration 60] [--rate 50] [--briefs 20]
         [--repeats 10] [--poll 1] [--reloads 6] [--no-promote] [--wrk-connections 4]
+        [--match-concurrency 1] [--workers 1]
         [--phases cached,uncached,reload,wrk] [--quick] [--out bench/results/serve.jsonl]
 
 (--home defaults to $MICROTRIBE_HOME; `apt-get install wrk` for the capacity phase.)
+--match-concurrency N sets the server's MICROTRIBE_MATCH_CONCURRENCY (default 1: matches run
+one at a time on the event loop; N ≥ 2: up to N at once in worker threads; docs/design.md).
 --workers N (default 1, the `microtribe serve` server) runs `uvicorn --factory
 serve:app_from_env --workers N` instead: N processes, each with its catalog, model and
 poller. `/v1/admin/reload` then reaches one of them; the poll reaches all.
@@ -264,7 +267,9 @@ class InProcess:
 class Server:
     """`microtribe serve` on a free loopback port, in its own process (or uvicorn --workers N)."""
 
-    def __init__(self, home: Path, poll: float, workdir: Path, workers: int = 1) -> None:
+    def __init__(
+        self, home: Path, poll: float, workdir: Path, workers: int = 1, concurrency: int = 1
+    ) -> None:
         self.home = home
         self.workers = workers
         self.port = _free_port()
@@ -279,6 +284,7 @@ class Server:
             "MICROTRIBE_API_KEYS": f"read:{self.read_key},admin:{self.admin_key}",
             "MICROTRIBE_RATE_LIMIT": "off",
             "MICROTRIBE_POLL_SECONDS": str(poll),
+            "MICROTRIBE_MATCH_CONCURRENCY": str(concurrency),
         }
         address = ["--host", "127.0.0.1", "--port", str(self.port)]
         if workers == 1:
@@ -683,6 +689,13 @@ def main() -> None:
         "--workers", type=int, default=1, help="server processes (>1: uvicorn --workers)"
     )
     parser.add_argument(
+        "--match-concurrency",
+        type=int,
+        default=1,
+        help="the server's MICROTRIBE_MATCH_CONCURRENCY: 1 (default) on the event loop, "
+        "N ≥ 2 up to N in worker threads",
+    )
+    parser.add_argument(
         "--connections", type=int, default=CONNECTIONS, help="open-loop sender's connection cap"
     )
     parser.add_argument("--wrk-connections", type=int, default=4, help="wrk capacity phase")
@@ -702,8 +715,9 @@ def main() -> None:
 
     recorder = Recorder("serve_load", args.out)
     context = {
-        "home": str(home), "quick": args.quick, "k": K, "explain": True, "workers": args.workers
-    }
+        "home": str(home), "quick": args.quick, "k": K, "explain": True, "workers": args.workers,
+        "match_concurrency": args.match_concurrency,
+    }  # fmt: skip
     bodies = briefs_from(home, args.briefs)
     log(f"in-process pipeline on {home}")
     inproc = InProcess(home, bodies)
@@ -713,7 +727,7 @@ def main() -> None:
         workdir = Path(tmp)
         log("starting the server")
         started = time.perf_counter()
-        server = Server(home, args.poll, workdir, args.workers)
+        server = Server(home, args.poll, workdir, args.workers, args.match_concurrency)
         try:
             server.wait_ready(args.startup_timeout)
             context["server_start_s"] = round(time.perf_counter() - started, 1)
