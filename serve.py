@@ -16,7 +16,6 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-import anyio
 from fastapi import Body, Depends, FastAPI, HTTPException, Request, Security
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
@@ -25,10 +24,9 @@ from fastapi.security.utils import get_authorization_scheme_param
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 
-from features.brand_profile import brand_profile
 from features.schema import FEATURE_NAMES
 from matching.filters import MatchFilters
-from matching.pipeline import Brief, MatchPipeline
+from matching.pipeline import MatchPipeline
 from matching.service import RELOAD_ERRORS, MatchService, NotReady, one_thread
 from microtribe.api_errors import (
     BODY_ERRORS,
@@ -143,7 +141,6 @@ def create_app(
         service.start()
         service.start_polling(settings.poll_seconds)  # new champion or catalog: safe reload
         app.state.service = service
-        app.state.embedding_slot = anyio.CapacityLimiter(1)  # one brief embedded at once
         served.start()
         try:
             yield
@@ -240,7 +237,9 @@ def create_app(
             raise HTTPException(404, f"unknown brand_id {body.brand_id!r}")
         return pipe, stored
 
-    def answer(body: MatchRequest, pipe: MatchPipeline, brand: Brief, started: float) -> Response:
+    def answer(
+        body: MatchRequest, pipe: MatchPipeline, brand: dict[str, Any], started: float
+    ) -> Response:
         one_thread()  # OpenMP limits are per thread: cap the thread running the pipeline
         with app.state.service.match_slots:  # bounded: see MatchService.match_slots
             result = pipe.run(
@@ -274,16 +273,11 @@ def create_app(
                 return answer(body, *brief_of(body), started)
 
             return await run_in_threadpool(in_thread)
-        # One at a time on the event loop: a hand-off to a worker thread and back cost more
-        # than the rest of the HTTP path together (docs/design.md, "Concurrency"). Only an
-        # uncached brief, tens of milliseconds of embedding, is left to a thread.
+        # One at a time on the event loop, an uncached brief's embedding included: a hand-off
+        # to a worker thread and back cost more than the rest of the HTTP path together
+        # (docs/design.md, "Concurrency")
         body = parse_body(raw, content_type, MatchRequest)
-        pipe, brand = brief_of(body)
-        profile = brand_profile(brand)
-        if not pipe.briefs.has(profile.text):
-            embed = pipe.briefs.vector
-            await anyio.to_thread.run_sync(embed, profile.text, limiter=app.state.embedding_slot)
-        return answer(body, pipe, profile, started)
+        return answer(body, *brief_of(body), started)
 
     app.router.add_api_route(
         "/v1/match",

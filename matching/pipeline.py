@@ -27,8 +27,6 @@ from models.bundle import Bundle
 from models.embedder import Embedder
 from models.ranker import RankerOutput
 
-# A brand document shaped like the DESIGN.md Brand, or its profile when the caller has it
-Brief = Mapping[str, Any] | BrandProfile
 RETRIEVAL_DEPTH = 500  # candidates ranked per request: recall for the ranker, bounded latency
 
 
@@ -52,10 +50,6 @@ class BriefCache:
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         # request threads share the cache: an eviction must not race a hit's move_to_end
         self._lock = threading.Lock()
-
-    def has(self, text: str) -> bool:
-        with self._lock:
-            return text in self._vectors
 
     def vector(self, text: str) -> np.ndarray:
         with self._lock:
@@ -120,7 +114,7 @@ class MatchPipeline:
 
     def run(
         self,
-        brand: Brief,
+        brand: Mapping[str, Any],
         k: int,
         filters: MatchFilters | None = None,
         with_reasons: bool = True,
@@ -130,7 +124,7 @@ class MatchPipeline:
         """Top-`k` for one brand; `depth` candidates are ranked (default `self.depth`)."""
         timings: dict[str, float] = {}
         lap = Stopwatch(timings, digits=3).lap
-        profile = brand if isinstance(brand, BrandProfile) else brand_profile(brand)
+        profile = brand_profile(brand)
         query = self.briefs.vector(profile.text)
         lap("embed")
         mask = eligible_mask(self.catalog, filters or MatchFilters())
@@ -213,11 +207,4 @@ class MatchPipeline:
         return results
 
 
-__all__ = [
-    "FEATURE_NAMES",
-    "Brief",
-    "BriefCache",
-    "MatchPipeline",
-    "MatchResult",
-    "assemble_features",
-]
+__all__ = ["FEATURE_NAMES", "BriefCache", "MatchPipeline", "MatchResult", "assemble_features"]

@@ -178,7 +178,7 @@ def test_diversify_caps_one_niche(client: TestClient) -> None:
 def test_where_match_runs(
     home: Path, monkeypatch: pytest.MonkeyPatch, concurrency: str
 ) -> None:
-    # 1: the pipeline on the event loop, only an uncached brief's embedding in a thread;
+    # 1: the whole match on the event loop, an uncached brief's embedding included;
     # 2: the whole match in worker threads. Both must answer the same.
     from matching.pipeline import MatchPipeline
     from models import embedding_cache
@@ -209,4 +209,4 @@ def test_where_match_runs(
             answers.append([m["creator_id"] for m in response.json()["matches"]])
     assert answers[0] == answers[1] and answers[0]
     assert on_loop["run"] == [concurrency == "1"] * 2
-    assert on_loop["embed"] == [False]  # once, and never on the loop
+    assert on_loop["embed"] == [concurrency == "1"]  # the first time only
