@@ -266,7 +266,10 @@ def create_app(
         authorize(presented_key(request.headers), "read")
         raw, content_type = await request.body(), request.headers.get("content-type")
         started = time.perf_counter()
-        if settings.match_concurrency > 1:  # in worker threads, several at once
+        # In worker threads when so configured, and while a reload loads beside the catalog
+        # in service: its long hold on the GIL would stall the event loop, and every request
+        # with it (docs/design.md, "Concurrency")
+        if settings.match_concurrency > 1 or app.state.service.reloading:
 
             def in_thread() -> Response:
                 body = parse_body(raw, content_type, MatchRequest)

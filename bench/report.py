@@ -16,6 +16,7 @@ import argparse
 import datetime as dt
 import json
 import re
+import statistics
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -423,7 +424,34 @@ def section_serve(records: list[Record]) -> list[str]:
          "p99 during reloads ms", "wrk capacity req/s", "load avg"],
         rows,
     )  # fmt: skip
-    return [*out, "", f"_{when(shown)}._"]
+    return [*out, "", f"_{when(shown)}._", "", *overhead_repeats(records)]
+
+
+def overhead_repeats(records: list[Record]) -> list[str]:
+    """The HTTP overhead of every sequential phase of the newest commit measured per catalog
+    size and server concurrency (full runs and `--phases none` runs alike): one run's median
+    moves with the machine's load, the spread over runs shows how far."""
+    runs: dict[tuple[int, int], list[Record]] = {}
+    for r in sorted(records, key=lambda r: r.get("run", "")):
+        if r.get("measure") == "sequential_http" and not r.get("quick") and r.get("creators"):
+            runs.setdefault((r["creators"], concurrency(r)), []).append(r)
+    rows = []
+    for (creators, threads), measured in sorted(runs.items()):
+        commit = measured[-1].get("commit")
+        # runs from before the minimal client measured with httpx only: left out
+        same = [r for r in measured if r.get("commit") == commit and r.get("client")]
+        ratios = [r["overhead_paired_median"] for r in same]
+        httpx = [r["overhead_httpx_paired_median"] for r in same]
+        if ratios:
+            rows.append((creators, matches_run(threads), commit, len(ratios),
+                         statistics.median(ratios), min(ratios), max(ratios),
+                         statistics.median(httpx)))  # fmt: skip
+    if not rows:
+        return []
+    head = ["creators", "matches run", "commit", "runs", "HTTP overhead median", "min", "max",
+            "with httpx median"]  # fmt: skip
+    return ["HTTP overhead over repeated runs of the sequential phase, newest commit measured "
+            "per size and concurrency:", "", *table(head, rows)]  # fmt: skip
 
 
 SECTIONS: dict[str, tuple[str, Callable[[list[Record]], list[str]]]] = {

@@ -12,8 +12,10 @@ when either moved. A pair that failed to load is not retried until one of them m
 from __future__ import annotations
 
 import logging
+import sys
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -34,6 +36,12 @@ log = logging.getLogger("microtribe.service")
 
 
 _THREAD = threading.local()
+
+
+# While a reload loads beside the catalog in service, a thread serving requests gives up the
+# GIL at every numpy call and then waits for the loading thread to give it back, up to the
+# switch interval (5 ms by default) each time: at 1M creators matches slowed to seconds.
+RELOAD_SWITCH_INTERVAL = 0.0005
 
 
 def one_thread() -> None:
@@ -80,10 +88,13 @@ class MatchService:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._poller: threading.Thread | None = None
-        # At most this many match pipelines at once: past that, threads fighting over the GIL
-        # slowed every request (100k creators, 64 in flight: 8 → 28 ms each, and the queue
-        # never drained); the others wait here, off the GIL, in arrival order.
-        self.match_slots = threading.BoundedSemaphore(settings.match_concurrency)
+        # At most this many match pipelines at once in request threads: past that, threads
+        # fighting over the GIL slowed every request (100k creators, 64 in flight: 8 → 28 ms
+        # each, and the queue never drained); the others wait here, off the GIL, in arrival
+        # order. Two when the server runs matches on its event loop: it hands them to threads
+        # only while a reload runs (serve.py).
+        self.match_slots = threading.BoundedSemaphore(max(2, settings.match_concurrency))
+        self.reloading = False  # a reload is loading beside the pipeline in service
 
     # ---- loading -------------------------------------------------------------------------
 
@@ -140,6 +151,18 @@ class MatchService:
             known_brand_keys(self.store.brands()),
         )
 
+    @contextmanager
+    def _reloading(self) -> Iterator[None]:
+        """`reloading` is set, and the GIL switch interval short, while a reload loads."""
+        before = sys.getswitchinterval()
+        sys.setswitchinterval(min(before, RELOAD_SWITCH_INTERVAL))
+        self.reloading = True
+        try:
+            yield
+        finally:
+            self.reloading = False
+            sys.setswitchinterval(before)
+
     def start(self) -> None:
         """Load at start-up; stay up but not ready when the catalog or model is missing."""
         # One BLAS thread per server worker: small exact scans ran ~30x slower with two
@@ -157,7 +180,7 @@ class MatchService:
     def reload(self) -> MatchPipeline:
         """Load the current champion and catalog beside the old ones; swap only if they work."""
         one_thread()
-        with self._lock:
+        with self._lock, self._reloading():
             sources = self.sources()
             fresh = self._load(sources)  # raises, leaving the old pipeline serving, if off
             fresh.briefs.vector("warm-up")  # a new embedder is warmed before it serves

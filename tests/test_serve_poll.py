@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from matching.service import MatchService
+from matching.service import RELOAD_SWITCH_INTERVAL, MatchService
 from microtribe.auth import KeyRing
 from microtribe.settings import DEFAULT_POLL_SECONDS, Settings
 from serve import create_app
@@ -27,6 +29,7 @@ KEYS = KeyRing.parse("admin:adm,read:rea")
 READ = {"Authorization": "Bearer rea"}
 BRIEF = {"brand": {"name": "Miele Vivo", "values": "apicoltura, miele artigianale, api"}, "k": 5}
 POLL = 0.1
+SWITCH_INTERVAL = sys.getswitchinterval()  # the interpreter's, outside reloads
 
 
 @pytest.fixture
@@ -120,6 +123,24 @@ def test_a_broken_champion_is_refused_once_and_the_old_one_keeps_serving(
     _point(home / "models" / "CHAMPION", "3")
     _wait_for(lambda: _model(client)["model_version"] == "3")
     assert service.reloads == 1
+    # failed reloads included, nothing of a reload's state outlives it
+    assert not service.reloading and sys.getswitchinterval() == SWITCH_INTERVAL
+
+
+def test_a_reload_marks_itself_and_shortens_the_switch_interval(client: TestClient) -> None:
+    service = _service(client)
+    seen = []
+    load = service._load
+
+    def observed(sources: Any) -> Any:
+        seen.append((service.reloading, sys.getswitchinterval()))
+        return load(sources)
+
+    service._load = observed  # type: ignore[method-assign]
+    admin = {"Authorization": "Bearer adm"}
+    assert client.post("/v1/admin/reload", headers=admin).status_code == 200
+    assert seen == [(True, RELOAD_SWITCH_INTERVAL)]
+    assert not service.reloading and sys.getswitchinterval() == SWITCH_INTERVAL
 
 
 def test_poll_off_and_bad_settings(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
