@@ -7,6 +7,7 @@ served-candidates log when the server starts.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import os
@@ -260,27 +261,34 @@ def create_app(
         started = time.perf_counter()
         return answer(body, *brief_of(body), started)
 
+    in_flight = 0  # /v1/match requests past authentication, not answered yet (loop only)
+
     async def serve_match(request: Request) -> Response:
         # FastAPI's request handling costs more than the HTTP target allows on this route:
         # the same checks, in the same order of precedence, without it (see `served_by`)
+        nonlocal in_flight
         authorize(presented_key(request.headers), "read")
         raw, content_type = await request.body(), request.headers.get("content-type")
         started = time.perf_counter()
-        # In worker threads when so configured, and while a reload loads beside the catalog
-        # in service: its long hold on the GIL would stall the event loop, and every request
-        # with it (docs/design.md, "Concurrency")
-        if settings.match_concurrency > 1 or app.state.service.reloading:
+        in_flight += 1
+        try:
+            await asyncio.sleep(0)  # requests that arrived meanwhile count themselves first
+            # In worker threads when so configured; when other matches are waiting or running,
+            # so that two overlap and the loop keeps reading requests; and while a reload
+            # loads, whose long hold on the GIL would stall the loop (docs/design.md)
+            if settings.match_concurrency > 1 or in_flight > 1 or app.state.service.reloading:
 
-            def in_thread() -> Response:
-                body = parse_body(raw, content_type, MatchRequest)
-                return answer(body, *brief_of(body), started)
+                def in_thread() -> Response:
+                    body = parse_body(raw, content_type, MatchRequest)
+                    return answer(body, *brief_of(body), started)
 
-            return await run_in_threadpool(in_thread)
-        # One at a time on the event loop, an uncached brief's embedding included: a hand-off
-        # to a worker thread and back cost more than the rest of the HTTP path together
-        # (docs/design.md, "Concurrency")
-        body = parse_body(raw, content_type, MatchRequest)
-        return answer(body, *brief_of(body), started)
+                return await run_in_threadpool(in_thread)
+            # Alone: on the event loop, an uncached brief's embedding included. A hand-off to
+            # a worker thread and back cost more than the rest of the HTTP path together.
+            body = parse_body(raw, content_type, MatchRequest)
+            return answer(body, *brief_of(body), started)
+        finally:
+            in_flight -= 1
 
     app.router.add_api_route(
         "/v1/match",

@@ -353,7 +353,7 @@ def concurrency(record: Record) -> int:
 
 
 def matches_run(concurrency: int) -> str:
-    return "on the event loop" if concurrency == 1 else f"≤ {concurrency} worker threads"
+    return "on the event loop when alone" if concurrency == 1 else f"≤ {concurrency} worker threads"
 
 
 def pick(by: dict[str, Record], measure: str, *path: str) -> Any:

@@ -6,8 +6,8 @@
         [--phases cached,uncached,reload,wrk] [--quick] [--out bench/results/serve.jsonl]
 
 (--home defaults to $MICROTRIBE_HOME; `apt-get install wrk` for the capacity phase.)
---match-concurrency N sets the server's MICROTRIBE_MATCH_CONCURRENCY (default 1: matches run
-one at a time on the event loop; N ≥ 2: up to N at once in worker threads; docs/design.md).
+--match-concurrency N sets the server's MICROTRIBE_MATCH_CONCURRENCY (default 1: a match
+that is alone runs on the event loop; N ≥ 2: every match in worker threads; docs/design.md).
 --workers N (default 1, the `microtribe serve` server) runs `uvicorn --factory
 serve:app_from_env --workers N` instead: N processes, each with its catalog, model and
 poller. `/v1/admin/reload` then reaches one of them; the poll reaches all.
@@ -692,8 +692,8 @@ def main() -> None:
         "--match-concurrency",
         type=int,
         default=1,
-        help="the server's MICROTRIBE_MATCH_CONCURRENCY: 1 (default) on the event loop, "
-        "N ≥ 2 up to N in worker threads",
+        help="the server's MICROTRIBE_MATCH_CONCURRENCY: 1 (default) on the event loop when "
+        "alone, N ≥ 2 every match in worker threads",
     )
     parser.add_argument(
         "--connections", type=int, default=CONNECTIONS, help="open-loop sender's connection cap"

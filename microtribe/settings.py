@@ -21,8 +21,8 @@ class Settings:
     `MICROTRIBE_EMBED_THREADS`, `MICROTRIBE_KEEP_CATALOG_VERSIONS`,
     `MICROTRIBE_POLL_SECONDS` (how often the server checks for a new champion or catalog
     version; 0 turns the poll off), `MICROTRIBE_MATCH_CONCURRENCY` (match pipelines run at
-    once per server process: 1 on the event loop, more in worker threads; further requests
-    wait their turn), and the standard
+    once per server process in worker threads; 1, the default, runs a match that is alone on
+    the event loop; further requests wait their turn), and the standard
     `MLFLOW_TRACKING_URI`.
     """
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -212,3 +213,32 @@ def test_where_match_runs(
     on_the_loop = concurrency == "1" and not reloading
     assert on_loop["run"] == [on_the_loop] * 2
     assert on_loop["embed"] == [on_the_loop]  # the first time only
+
+
+def test_matches_that_arrive_together_overlap_in_threads(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the default: on the loop only when alone; requests that queue up go to worker threads
+    from concurrent.futures import ThreadPoolExecutor
+
+    from matching.pipeline import MatchPipeline
+
+    on_loop: list[bool] = []
+    run = MatchPipeline.run
+
+    def slow_run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            asyncio.get_running_loop()
+            on_loop.append(True)
+        except RuntimeError:
+            on_loop.append(False)
+        time.sleep(0.2)  # long enough for the other requests to arrive meanwhile
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(MatchPipeline, "run", slow_run)
+    with TestClient(create_app(Settings.from_env(home), KEYS)) as client:
+        post = lambda _: client.post("/v1/match", json=BRIEF, headers=_auth("rea"))  # noqa: E731
+        with ThreadPoolExecutor(4) as pool:
+            statuses = [r.status_code for r in pool.map(post, range(4))]
+    assert statuses == [200] * 4
+    assert len(on_loop) == 4 and not all(on_loop)
