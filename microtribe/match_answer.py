@@ -14,22 +14,10 @@ import numpy as np
 from pydantic_core import to_json
 
 from matching.pipeline import MatchPipeline, MatchResult
+from microtribe.api_models import MatchOut
 
 PLATFORM_NAMES = np.asarray(("instagram", "tiktok", "youtube"), dtype=object)
-MATCH_FIELDS = (
-    "rank",
-    "creator_id",
-    "handle",
-    "platform",
-    "followers",
-    "tier",
-    "score",
-    "advocacy_fit",
-    "expected_engagement_rate",
-    "similarity",
-    "estimated_cost",
-    "reasons",
-)
+MATCH_FIELDS = tuple(MatchOut.model_fields)  # the documented shape, in its order
 
 
 def match_answer(
