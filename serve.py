@@ -270,6 +270,11 @@ def create_app(
         authorize(presented_key(request.headers), "read")
         raw, content_type = await request.body(), request.headers.get("content-type")
         started = time.perf_counter()
+
+        def respond() -> Response:
+            body = parse_body(raw, content_type, MatchRequest)
+            return answer(body, *brief_of(body), started)
+
         in_flight += 1
         try:
             await asyncio.sleep(0)  # requests that arrived meanwhile count themselves first
@@ -277,16 +282,10 @@ def create_app(
             # so that two overlap and the loop keeps reading requests; and while a reload
             # loads, whose long hold on the GIL would stall the loop (docs/design.md)
             if settings.match_concurrency > 1 or in_flight > 1 or app.state.service.reloading:
-
-                def in_thread() -> Response:
-                    body = parse_body(raw, content_type, MatchRequest)
-                    return answer(body, *brief_of(body), started)
-
-                return await run_in_threadpool(in_thread)
+                return await run_in_threadpool(respond)
             # Alone: on the event loop, an uncached brief's embedding included. A hand-off to
             # a worker thread and back cost more than the rest of the HTTP path together.
-            body = parse_body(raw, content_type, MatchRequest)
-            return answer(body, *brief_of(body), started)
+            return respond()
         finally:
             in_flight -= 1
 
