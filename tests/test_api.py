@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -218,27 +217,34 @@ def test_where_match_runs(
 def test_matches_that_arrive_together_overlap_in_threads(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # the default: on the loop only when alone; requests that queue up go to worker threads
-    from concurrent.futures import ThreadPoolExecutor
+    # the default: on the loop only when alone; requests that arrive together go to threads
+    import httpx
 
     from matching.pipeline import MatchPipeline
 
     on_loop: list[bool] = []
     run = MatchPipeline.run
 
-    def slow_run(*args: Any, **kwargs: Any) -> Any:
+    def watched_run(*args: Any, **kwargs: Any) -> Any:
         try:
             asyncio.get_running_loop()
             on_loop.append(True)
         except RuntimeError:
             on_loop.append(False)
-        time.sleep(0.2)  # long enough for the other requests to arrive meanwhile
         return run(*args, **kwargs)
 
-    monkeypatch.setattr(MatchPipeline, "run", slow_run)
-    with TestClient(create_app(Settings.from_env(home), KEYS)) as client:
-        post = lambda _: client.post("/v1/match", json=BRIEF, headers=_auth("rea"))  # noqa: E731
-        with ThreadPoolExecutor(4) as pool:
-            statuses = [r.status_code for r in pool.map(post, range(4))]
+    monkeypatch.setattr(MatchPipeline, "run", watched_run)
+    app = create_app(Settings.from_env(home), KEYS)
+
+    async def four_at_once() -> list[int]:
+        # four requests on the server's own loop, started in the same turn of it
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            posts = [client.post("/v1/match", json=BRIEF, headers=_auth("rea")) for _ in range(4)]
+            return [r.status_code for r in await asyncio.gather(*posts)]
+
+    with TestClient(app) as client:  # runs the lifespan: catalog and model loaded
+        assert client.portal is not None
+        statuses = client.portal.call(four_at_once)
     assert statuses == [200] * 4
     assert len(on_loop) == 4 and not all(on_loop)
