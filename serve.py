@@ -36,7 +36,9 @@ from microtribe.api_errors import (
     install_error_handlers,
 )
 from microtribe.api_models import (
+    BRAND_LINKS,
     BRANDS_EXAMPLES,
+    CREATOR_LINKS,
     CREATORS_EXAMPLES,
     FEEDBACK_EXAMPLES,
     MATCH_EXAMPLES,
@@ -209,7 +211,8 @@ def create_app(
     def readyz(service: ServiceDep) -> JSONResponse:
         """Readiness: a catalog and a champion model are loaded."""
         if service.pipeline is None:
-            return error_response(503, "no catalog or model loaded yet")
+            reason = service.not_ready_reason or "not loaded yet"
+            return error_response(503, f"no catalog or model in service: {reason}")
         return JSONResponse({"status": "ready"})
 
     @route(
@@ -300,7 +303,14 @@ def create_app(
     )
     app.router.routes.insert(0, app.router.routes.pop())  # the busiest route is matched first
 
-    @route(app.post, "/v1/creators", "write", BODY_ERRORS, response_model=CreatorsUpserted)
+    @route(
+        app.post,
+        "/v1/creators",
+        "write",
+        BODY_ERRORS,
+        response_model=CreatorsUpserted,
+        responses={200: {"links": CREATOR_LINKS}},
+    )
     def upsert_creators(
         creators: Annotated[
             list[Creator], Body(max_length=MAX_BATCH, openapi_examples=CREATORS_EXAMPLES)
@@ -315,7 +325,14 @@ def create_app(
         version = service.upsert_creators(docs)
         return CreatorsUpserted(upserted=len(docs), catalog_version=version)
 
-    @route(app.get, "/v1/creators/{creator_id}", "read", (404, 422), response_model=Creator)
+    @route(
+        app.get,
+        "/v1/creators/{creator_id}",
+        "read",
+        (404, 422),
+        response_model=Creator,
+        operation_id="get_creator",
+    )
     def get_creator(creator_id: str, service: ServiceDep) -> dict[str, Any]:
         """One stored creator."""
         doc = service.store.creator(creator_id)
@@ -323,14 +340,23 @@ def create_app(
             raise HTTPException(404, f"unknown creator_id {creator_id!r}")
         return doc
 
-    @route(app.delete, "/v1/creators/{creator_id}", "write", (404, 422))
+    @route(
+        app.delete, "/v1/creators/{creator_id}", "write", (404, 422), operation_id="delete_creator"
+    )
     def delete_creator(creator_id: str, service: ServiceDep) -> dict[str, Any]:
         """Delete a creator from the store and from search."""
         if not service.delete_creator(creator_id):
             raise HTTPException(404, f"unknown creator_id {creator_id!r}")
         return {"deleted": creator_id}
 
-    @route(app.post, "/v1/brands", "write", BODY_ERRORS, response_model=Stored)
+    @route(
+        app.post,
+        "/v1/brands",
+        "write",
+        BODY_ERRORS,
+        response_model=Stored,
+        responses={200: {"links": BRAND_LINKS}},
+    )
     def upsert_brands(
         brands: Annotated[
             list[Brand], Body(max_length=MAX_BATCH, openapi_examples=BRANDS_EXAMPLES)
@@ -341,7 +367,14 @@ def create_app(
         docs = [b.model_dump(mode="json", exclude_none=True) for b in brands]
         return Stored(stored=service.store.upsert_brands(docs))
 
-    @route(app.get, "/v1/brands/{brand_id}", "read", (404, 422), response_model=Brand)
+    @route(
+        app.get,
+        "/v1/brands/{brand_id}",
+        "read",
+        (404, 422),
+        response_model=Brand,
+        operation_id="get_brand",
+    )
     def get_brand(brand_id: str, service: ServiceDep) -> dict[str, Any]:
         """One stored brand."""
         doc = service.store.brand(brand_id)

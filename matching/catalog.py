@@ -3,11 +3,13 @@
 Layout under `MICROTRIBE_HOME/catalog/`: one directory per version and a `CURRENT` file naming
 the one in service. A build writes into a hidden temporary directory, renames it into place,
 then replaces `CURRENT` (os.replace is atomic): a crash at any point leaves the previous
-version serving.
+version serving. The manifest records each file's size and BLAKE2b digest; loading a version
+checks them, so a truncated or altered file is refused (`CatalogCorrupt`) instead of served.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -32,6 +34,44 @@ FORMAT_VERSION = 2  # 2: creators.parquet holds last_post_at (incremental builds
 
 class CatalogNotFound(RuntimeError):
     """No catalog version has been built yet."""
+
+
+class CatalogCorrupt(ValueError):
+    """A file of a catalog version is missing, truncated or not what the build wrote."""
+
+
+def _digest(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "blake2b").hexdigest()
+
+
+def _seal(staging: Path) -> dict[str, dict[str, Any]]:
+    """Size and digest of every data file, each flushed to disk before the version is named."""
+    files = {}
+    for path in sorted(staging.iterdir()):
+        with path.open("rb") as handle:
+            os.fsync(handle.fileno())
+        files[path.name] = {"bytes": path.stat().st_size, "blake2b": _digest(path)}
+    return files
+
+
+def verify_version(path: Path, manifest: dict[str, Any]) -> None:
+    """Raise `CatalogCorrupt` naming the file when one differs from what its build wrote.
+
+    Versions written before the manifest recorded files are not checked.
+    """
+    for name, expected in manifest.get("files", {}).items():
+        file = path / name
+        advice = f"catalog version {path.name}: {name} {{}}; run `microtribe build` to rebuild"
+        if not file.is_file():
+            raise CatalogCorrupt(advice.format("is missing"))
+        size = file.stat().st_size
+        if size != expected["bytes"]:
+            raise CatalogCorrupt(
+                advice.format(f"has {size} bytes, the build wrote {expected['bytes']}")
+            )
+        if _digest(file) != expected["blake2b"]:
+            raise CatalogCorrupt(advice.format("is corrupt (its digest differs from the build's)"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,11 +158,18 @@ def write_version(
     np.save(staging / "vectors.npy", vectors.astype(np.float32))
     save_index(index, staging / "index.faiss")
     pq.write_table(pa.table(mentions.to_table()), staging / "mentions.parquet")
-    manifest = {**manifest, "version": version, "format_version": FORMAT_VERSION}
+    manifest = {
+        **manifest, "version": version, "format_version": FORMAT_VERSION, "files": _seal(staging)
+    }
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    with (staging / "manifest.json").open("rb") as handle:
+        os.fsync(handle.fileno())
     staging.rename(catalog_dir / version)
     pointer = catalog_dir / ".CURRENT.tmp"
-    pointer.write_text(version)
+    with pointer.open("w") as handle:
+        handle.write(version)
+        handle.flush()
+        os.fsync(handle.fileno())
     os.replace(pointer, catalog_dir / "CURRENT")
     _prune(catalog_dir, keep, version)
     return version
@@ -144,7 +191,14 @@ def load_catalog(catalog_dir: Path, version: str | None = None) -> Catalog:
     if version is None:
         raise CatalogNotFound(f"no catalog in {catalog_dir}; run `microtribe build` first")
     path = catalog_dir / version
-    manifest = json.loads((path / "manifest.json").read_text())
+    try:
+        manifest = json.loads((path / "manifest.json").read_text())
+    except (OSError, ValueError) as exc:
+        raise CatalogCorrupt(
+            f"catalog version {version}: manifest.json is unreadable ({exc}); "
+            "run `microtribe build` to rebuild"
+        ) from exc
+    verify_version(path, manifest)
     table = pq.read_table(path / "creators.parquet")
     col = table.column
 

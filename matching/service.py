@@ -1,7 +1,9 @@
 """The serving state behind the API: catalog + champion bundle + embedder, swapped atomically.
 
 Requests read `self.pipeline` once and use that object throughout, so an upsert or a reload
-that swaps in a new pipeline never changes a request half-way. Writers serialise on a lock.
+that swaps in a new pipeline never changes a request half-way. Catalog writers (upserts,
+deletes, reloads) serialise on a lock; the store serialises its own transactions
+(matching/store.py).
 
 A reload is asked for by `/v1/admin/reload` or by the poller (`start_polling`), which every
 `Settings.poll_seconds` compares `models/CHAMPION` (the server's mirror of the MLflow alias
@@ -26,7 +28,7 @@ from matching.catalog import Catalog, current_version, load_catalog
 from matching.creator_snapshot import known_brand_keys
 from matching.delta import apply_delta
 from matching.pipeline import BriefCache, MatchPipeline
-from matching.store import CatalogStore
+from matching.store import CatalogStore, PreparedCreators, prepare_creators
 from microtribe.settings import Settings
 from models.bundle import Bundle, BundleError, load_bundle
 from models.embedder import load_embedder
@@ -95,6 +97,7 @@ class MatchService:
         # only while a reload runs (serve.py).
         self.match_slots = threading.BoundedSemaphore(max(2, settings.match_concurrency))
         self.reloading = False  # a reload is loading beside the pipeline in service
+        self.not_ready_reason: str | None = None  # why `pipeline` is None, when known
 
     # ---- loading -------------------------------------------------------------------------
 
@@ -171,9 +174,13 @@ class MatchService:
         sources = self.sources()
         try:
             self.pipeline = self._load(sources)
-        except NotReady as exc:
+        except RELOAD_ERRORS as exc:
+            # up but not ready (`/readyz` says why); the poller tries again when a pointer moves
+            self.not_ready_reason = str(exc)
+            self._refused = sources
             log.warning("not ready: %s", exc)
             return
+        self.not_ready_reason = None
         self.loaded = sources
         self.pipeline.briefs.vector("warm-up")  # the first real request should not pay for it
 
@@ -187,6 +194,7 @@ class MatchService:
             if self.pipeline is not None:
                 self.reloads += 1
             self.pipeline, self.loaded = fresh, sources
+            self.not_ready_reason = None
             return fresh
 
     # ---- polling -------------------------------------------------------------------------
@@ -202,16 +210,18 @@ class MatchService:
             return False
         try:
             pipe = self.reload()
-        except NotReady as exc:
+        except RELOAD_ERRORS as exc:
             self._refused = sources
-            log.warning("poll: not ready: %s", exc)
-            return False
-        except RELOAD_ERRORS:
-            self._refused = sources
+            if self.pipeline is None:
+                self.not_ready_reason = str(exc)
+            if isinstance(exc, NotReady):
+                log.warning("poll: not ready: %s", exc)
+                return False
             log.exception(
-                "poll: champion %s / catalog %s failed to load; the previous ones keep serving",
+                "poll: champion %s / catalog %s failed to load (%s); the old ones keep serving",
                 sources.champion,
                 sources.catalog,
+                exc,
             )
             return False
         self._refused = None
@@ -242,7 +252,7 @@ class MatchService:
 
     def ready(self) -> MatchPipeline:
         if self.pipeline is None:
-            raise NotReady("no catalog or model loaded yet")
+            raise NotReady(self.not_ready_reason or "no catalog or model loaded yet")
         return self.pipeline
 
     @property
@@ -252,33 +262,52 @@ class MatchService:
     # ---- writes --------------------------------------------------------------------------
 
     def upsert_creators(self, docs: Sequence[Mapping[str, Any]]) -> str | None:
-        """Store (one transaction, durable) then make searchable; returns the catalog version."""
+        """Store and make searchable, all or none; returns the catalog version that serves them.
+
+        The new catalog is made first (features, embeddings), then the batch is committed,
+        then the catalog swapped in: a failure before the commit stores nothing, and nothing
+        after it can fail. A crash between commit and swap loses nothing: a restarted server
+        catches up from the store (`_catch_up`).
+        """
         one_thread()
+        prepared = prepare_creators(docs)
         with self._lock:
-            self.store.upsert_creators(docs)
-            return self._refresh([doc["creator_id"] for doc in docs], [])
+            catalog = self._with_delta(docs, prepared, [])
+            self.store.write_creators(prepared)
+            return self._swap(catalog)
 
     def delete_creator(self, creator_id: str) -> bool:
+        """Delete from the store and from search; False when the store does not hold it."""
         with self._lock:
+            catalog = self._with_delta([], None, [creator_id])
             found = self.store.delete_creator(creator_id)
             if found:
-                self._refresh([], [creator_id])
+                self._swap(catalog)
             return found
 
-    def _refresh(self, changed: list[str], deleted: list[str]) -> str | None:
+    def _with_delta(
+        self,
+        docs: Sequence[Mapping[str, Any]],
+        prepared: PreparedCreators | None,
+        deleted: list[str],
+    ) -> Catalog | None:
+        """The served catalog with these upserts and deletes applied (None: nothing served)."""
         pipeline = self.pipeline
         if pipeline is None or self._embedder is None:
-            return None  # nothing served yet: the next build picks the store up
-        # only the touched rows are read: an upsert must not scan the whole store
-        docs, hashes = self.store.creators_by_id(changed)
-        catalog = apply_delta(
+            return None  # nothing served yet: the next build or start picks the store up
+        return apply_delta(
             pipeline.catalog,
             docs,
-            hashes,
+            prepared.hashes if prepared is not None else [],
             deleted,
             self._embedder,
             known_brand_keys(self.store.brands()),
         )
+
+    def _swap(self, catalog: Catalog | None) -> str | None:
+        pipeline = self.pipeline
+        if catalog is None or pipeline is None:
+            return None
         self.pipeline = replace(pipeline, catalog=catalog)
         return catalog.version
 

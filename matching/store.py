@@ -2,6 +2,14 @@
 
 Documents are kept as the validated contract JSON (absent optional fields stay absent, so a
 missing `sponsored` still means "detect it"), beside the few columns queries need.
+
+Safe under concurrency by construction (docs/design.md, "The store under concurrency"):
+- every thread reads through its own connection (WAL: a reader sees the last commit made
+  before its statement or read transaction began, and never blocks or is blocked by a writer);
+- writes in this process go through one writer connection, one transaction at a time, under
+  a lock: no two threads' transactions can interleave on a connection;
+- other processes (`microtribe ingest`, `build`) writing the same file are waited for, up to
+  `BUSY_TIMEOUT_S`, by SQLite's busy handler; past that a write raises `StoreBusy`.
 """
 
 from __future__ import annotations
@@ -9,9 +17,11 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +39,50 @@ CREATE TABLE IF NOT EXISTS outcomes (
     PRIMARY KEY (brand_id, creator_id, campaign_id, stage, observed_at)
 );
 """
+# A whole-file ingest of 5,000 creators commits in a few seconds; a server write waits for it.
+BUSY_TIMEOUT_S = 60.0
+_CHUNK = 500  # ids per IN (...) query: under SQLite's bound-parameter limit
+
+
+class StoreBusy(RuntimeError):
+    """Another process held the store's write lock for longer than `BUSY_TIMEOUT_S`."""
 
 
 def _dump(doc: Mapping[str, Any]) -> str:
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedCreators:
+    """Creator documents serialised once, with the content hash the catalog records per row."""
+
+    creator_ids: list[str]
+    texts: list[str]
+    hashes: list[str]
+
+
+def prepare_creators(docs: Iterable[Mapping[str, Any]]) -> PreparedCreators:
+    ids, texts, hashes = [], [], []
+    for doc in docs:
+        text = _dump(doc)
+        ids.append(doc["creator_id"])
+        texts.append(text)
+        hashes.append(hashlib.blake2b(text.encode(), digest_size=16).hexdigest())
+    return PreparedCreators(ids, texts, hashes)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # check_same_thread=False only so that `close` may close every thread's connection; each
+    # connection is otherwise used by one thread (readers) or under the write lock (writer)
+    conn = sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+    )
+    conn.execute("PRAGMA synchronous=FULL")  # an acknowledged write survives a crash
+    return conn
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
 
 
 class CatalogStore:
@@ -41,31 +91,74 @@ class CatalogStore:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=FULL")  # an acknowledged write survives a crash
-        self._conn.executescript(_SCHEMA)
+        self._writer = _connect(path)
+        self._writer.execute("PRAGMA journal_mode=WAL")  # persistent: once per file suffices
+        self._writer.executescript(_SCHEMA)
+        self._write_lock = threading.Lock()
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+        self._closed = False
+
+    # ---- connections ---------------------------------------------------------------------
+
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's own connection for reads, opened on its first read."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            with self._readers_lock:
+                if self._closed:
+                    raise sqlite3.ProgrammingError("the store is closed")
+                conn = _connect(self.path)
+                self._readers.append(conn)
+            self._local.conn = conn
+        return conn
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._conn
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
+        """One write transaction at a time in this process; committed before it returns."""
+        with self._write_lock:
+            conn = self._writer
+            try:
+                conn.execute("BEGIN IMMEDIATE")  # waits for other processes' writers
+            except sqlite3.OperationalError as exc:
+                if _busy(exc):
+                    raise StoreBusy(f"the store {self.path} stayed locked: {exc}") from exc
+                raise
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
 
-    def upsert_creators(self, docs: Iterable[Mapping[str, Any]]) -> int:
+    @contextmanager
+    def _snapshot(self) -> Iterator[sqlite3.Connection]:
+        """Several reads that see one commit (a read transaction on this thread's connection)."""
+        conn = self._reader()
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.execute("COMMIT")
+
+    # ---- writes --------------------------------------------------------------------------
+
+    def write_creators(self, prepared: PreparedCreators) -> int:
         now = time.time()
-        rows = []
-        for doc in docs:
-            text = _dump(doc)
-            digest = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-            rows.append((doc["creator_id"], text, digest, now))
+        rows = [
+            (cid, text, digest, now)
+            for cid, text, digest in zip(
+                prepared.creator_ids, prepared.texts, prepared.hashes, strict=True
+            )
+        ]
         with self._transaction() as conn:
             conn.executemany("INSERT OR REPLACE INTO creators VALUES (?, ?, ?, ?)", rows)
         return len(rows)
+
+    def upsert_creators(self, docs: Iterable[Mapping[str, Any]]) -> int:
+        return self.write_creators(prepare_creators(docs))
 
     def upsert_brands(self, docs: Iterable[Mapping[str, Any]]) -> int:
         now = time.time()
@@ -94,70 +187,77 @@ class CatalogStore:
     def delete_creator(self, creator_id: str) -> bool:
         with self._transaction() as conn:
             cursor = conn.execute("DELETE FROM creators WHERE creator_id = ?", (creator_id,))
-        return cursor.rowcount > 0
+            return cursor.rowcount > 0
+
+    # ---- reads ---------------------------------------------------------------------------
+
+    def _docs(self, query: str, *args: Any) -> list[dict[str, Any]]:
+        return [json.loads(doc) for (doc,) in self._reader().execute(query, args).fetchall()]
 
     def creators(self) -> list[dict[str, Any]]:
-        rows = self._conn.execute("SELECT doc FROM creators ORDER BY creator_id")
-        return [json.loads(doc) for (doc,) in rows]
+        return self._docs("SELECT doc FROM creators ORDER BY creator_id")
 
     def creators_with_hashes(self) -> tuple[list[dict[str, Any]], list[str]]:
         """Every creator document and its content hash, read in one consistent query."""
-        rows = self._conn.execute("SELECT doc, content_hash FROM creators ORDER BY creator_id")
-        docs, hashes = [], []
-        for doc, digest in rows:
-            docs.append(json.loads(doc))
-            hashes.append(digest)
-        return docs, hashes
+        rows = self._reader().execute(
+            "SELECT doc, content_hash FROM creators ORDER BY creator_id"
+        ).fetchall()
+        return [json.loads(doc) for doc, _ in rows], [digest for _, digest in rows]
 
     def creator_hashes(self) -> dict[str, str]:
         """creator_id → content hash of the stored document (changes whenever it does)."""
-        rows = self._conn.execute("SELECT creator_id, content_hash FROM creators")
+        rows = self._reader().execute("SELECT creator_id, content_hash FROM creators")
         return dict(rows.fetchall())
 
-    def creators_by_id(self, creator_ids: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
-        """The stored documents of `creator_ids` (those that exist) and their content hashes."""
+    def creators_by_id(
+        self, creator_ids: Sequence[str]
+    ) -> tuple[list[dict[str, Any]], list[str]]:
+        """The stored documents of `creator_ids` (those that exist) and their content hashes,
+        all as of one commit."""
         docs: list[dict[str, Any]] = []
         hashes: list[str] = []
-        for start in range(0, len(creator_ids), 500):
-            chunk = creator_ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self._conn.execute(
-                f"SELECT doc, content_hash FROM creators WHERE creator_id IN ({marks}) "
-                "ORDER BY creator_id",
-                chunk,
-            )
-            for doc, digest in rows:
-                docs.append(json.loads(doc))
-                hashes.append(digest)
+        with self._snapshot() as conn:
+            for start in range(0, len(creator_ids), _CHUNK):
+                chunk = list(creator_ids[start : start + _CHUNK])
+                marks = ",".join("?" * len(chunk))
+                rows = conn.execute(
+                    f"SELECT doc, content_hash FROM creators WHERE creator_id IN ({marks}) "
+                    "ORDER BY creator_id",
+                    chunk,
+                ).fetchall()
+                for doc, digest in rows:
+                    docs.append(json.loads(doc))
+                    hashes.append(digest)
         return docs, hashes
 
     def creator(self, creator_id: str) -> dict[str, Any] | None:
-        row = self._conn.execute(
-            "SELECT doc FROM creators WHERE creator_id = ?", (creator_id,)
-        ).fetchone()
-        return json.loads(row[0]) if row else None
+        found = self._docs("SELECT doc FROM creators WHERE creator_id = ?", creator_id)
+        return found[0] if found else None
 
     def brands(self) -> list[dict[str, Any]]:
-        rows = self._conn.execute("SELECT doc FROM brands ORDER BY brand_id")
-        return [json.loads(doc) for (doc,) in rows]
+        return self._docs("SELECT doc FROM brands ORDER BY brand_id")
 
     def brand(self, brand_id: str) -> dict[str, Any] | None:
-        row = self._conn.execute(
-            "SELECT doc FROM brands WHERE brand_id = ?", (brand_id,)
-        ).fetchone()
-        return json.loads(row[0]) if row else None
+        found = self._docs("SELECT doc FROM brands WHERE brand_id = ?", brand_id)
+        return found[0] if found else None
 
     def outcomes(self) -> list[dict[str, Any]]:
-        rows = self._conn.execute(
+        return self._docs(
             "SELECT doc FROM outcomes ORDER BY observed_at, brand_id, creator_id, campaign_id"
         )
-        return [json.loads(doc) for (doc,) in rows]
 
     def counts(self) -> dict[str, int]:
-        return {
-            table: int(self._conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
-            for table in ("creators", "brands", "outcomes")
-        }
+        with self._snapshot() as conn:
+            return {
+                table: int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+                for table in ("creators", "brands", "outcomes")
+            }
 
     def close(self) -> None:
-        self._conn.close()
+        with self._readers_lock:
+            self._closed = True
+            readers, self._readers = self._readers, []
+        for conn in readers:
+            conn.close()
+        with self._write_lock:
+            self._writer.close()

@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from matching.store import StoreBusy
 from microtribe.api_models import ErrorResponse
 
 log = logging.getLogger("microtribe.serve")
@@ -46,7 +47,8 @@ DESCRIPTIONS = {
     422: "The body or a parameter is invalid; `details` names each field and problem",
     429: "The API key's rate limit is exhausted; retry after `Retry-After` seconds",
     500: "Internal error: logged on the server under the incident id in the message",
-    503: "No catalog or model loaded yet",
+    503: "No catalog or model loaded yet, or the store stayed locked by another process; "
+    "retry after `Retry-After` seconds",
 }
 BODY_ERRORS = (400, 413, 415, 422)
 NOT_JSON = "send the body as JSON with `Content-Type: application/json`"
@@ -99,6 +101,14 @@ async def _invalid_request(_: Request, exc: Exception) -> JSONResponse:
     return error_response(422, "the request is invalid", details)
 
 
+async def _store_busy(_: Request, exc: Exception) -> JSONResponse:
+    # another process (an ingest, a build) held the store's write lock past the busy timeout:
+    # nothing of this request was stored, and retrying later succeeds
+    log.warning("store busy: %s", exc)
+    message = "the store is busy with another writer; nothing was stored, retry later"
+    return error_response(503, message, headers={"Retry-After": "5"}, code="store_busy")
+
+
 async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
     incident = uuid.uuid4().hex[:12]
     log.error(
@@ -110,5 +120,6 @@ async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(StoreBusy, _store_busy)
     # FastAPI runs the handler of `Exception` in its outermost middleware: last resort only.
     app.add_exception_handler(Exception, _internal_error)

@@ -162,3 +162,25 @@ FEEDBACK_EXAMPLES: dict[str, Example] = {
     "one outcome": {"summary": "A completed campaign whose creator became an advocate",
                     "value": [OUTCOME_EXAMPLE]}
 }  # fmt: skip
+
+# ---- OpenAPI links: what a client (and the schema fuzzer's stateful phase) can do next -------
+
+
+def _link(operation_id: str, parameter: str, expression: str, description: str) -> dict[str, Any]:
+    return {
+        "operationId": operation_id,
+        "parameters": {parameter: expression},
+        "description": description,
+    }
+
+
+CREATOR_LINKS = {
+    "GetFirstCreator": _link("get_creator", "creator_id", "$request.body#/0/creator_id",
+                             "Read back the first creator of the batch"),
+    "DeleteFirstCreator": _link("delete_creator", "creator_id", "$request.body#/0/creator_id",
+                                "Delete the first creator of the batch"),
+}  # fmt: skip
+BRAND_LINKS = {
+    "GetFirstBrand": _link("get_brand", "brand_id", "$request.body#/0/brand_id",
+                           "Read back the first brand of the batch"),
+}  # fmt: skip

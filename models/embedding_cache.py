@@ -8,7 +8,9 @@ get bit-identical vectors, which keeps training, batch and online scores in agre
 from __future__ import annotations
 
 import hashlib
+import logging
 import sqlite3
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -24,6 +26,9 @@ CREATE TABLE IF NOT EXISTS embeddings (
 """
 _LOOKUP_CHUNK = 500  # stays under SQLite's bound-parameter limit
 _FLUSH_EVERY = 8192  # vectors written to the cache per transaction while encoding
+# A build in another process may hold the cache's write lock while it flushes a batch.
+_BUSY_TIMEOUT_S = 30.0
+log = logging.getLogger("microtribe.embedding_cache")
 
 
 def text_hash(text: str) -> bytes:
@@ -35,7 +40,12 @@ def canonical(vectors: np.ndarray) -> np.ndarray:
 
 
 class CachedEmbedder:
-    """Wraps an `Embedder`; `encode` looks texts up by hash and embeds only the misses."""
+    """Wraps an `Embedder`; `encode` looks texts up by hash and embeds only the misses.
+
+    Safe to share between threads: its one connection is used under a lock. The cache is an
+    optimisation, so a write that cannot get the file (another process kept it locked past
+    the timeout) is logged and skipped: the vectors are still returned.
+    """
 
     def __init__(self, embedder: Embedder, path: Path | None) -> None:
         self.embedder = embedder
@@ -43,9 +53,10 @@ class CachedEmbedder:
         self.dimension = embedder.dimension
         self._conn: sqlite3.Connection | None = None
         if path is not None:
-            self._conn = sqlite3.connect(path, check_same_thread=False)
+            self._conn = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S, check_same_thread=False)
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute(_SCHEMA)
+        self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
@@ -89,11 +100,12 @@ class CachedEmbedder:
         for start in range(0, len(keys), _LOOKUP_CHUNK):
             chunk = keys[start : start + _LOOKUP_CHUNK]
             marks = ",".join("?" * len(chunk))
-            rows = self._conn.execute(
-                f"SELECT text_hash, vector FROM embeddings WHERE model_id = ? "
-                f"AND text_hash IN ({marks})",
-                [self.model_id, *chunk],
-            )
+            with self._lock:
+                rows = self._conn.execute(
+                    f"SELECT text_hash, vector FROM embeddings WHERE model_id = ? "
+                    f"AND text_hash IN ({marks})",
+                    [self.model_id, *chunk],
+                ).fetchall()
             for key, blob in rows:
                 found[key] = canonical(np.frombuffer(blob, dtype=np.float16)[None, :])[0]
         return found
@@ -101,12 +113,16 @@ class CachedEmbedder:
     def _store(self, rows: list[tuple[bytes, bytes]]) -> None:
         if self._conn is None or not rows:
             return
-        with self._conn:
-            self._conn.executemany(
-                "INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)",
-                [(self.model_id, key, blob) for key, blob in rows],
-            )
+        try:
+            with self._lock, self._conn:
+                self._conn.executemany(
+                    "INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)",
+                    [(self.model_id, key, blob) for key, blob in rows],
+                )
+        except sqlite3.OperationalError as exc:
+            log.warning("embedding cache not updated (%d vectors): %s", len(rows), exc)
 
     def close(self) -> None:
         if self._conn is not None:
-            self._conn.close()
+            with self._lock:
+                self._conn.close()
