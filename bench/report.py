@@ -454,6 +454,32 @@ def overhead_repeats(records: list[Record]) -> list[str]:
             "per size and concurrency:", "", *table(head, rows)]  # fmt: skip
 
 
+def section_write_load(records: list[Record]) -> list[str]:
+    """Concurrent writers (`bench/write_load.py`): the newest record per label, phase, clients."""
+    newest = newest_per_key(records, lambda r: (r.get("label"), r["phase"], r["clients"]))
+    rows = [
+        [r.get("label"), r.get("commit"), r["phase"], r["clients"],
+         ", ".join(f"{k}: {v}" for k, v in r.get("statuses", {}).items())
+         or ", ".join(f"{k}: {v}" for k, v in r["runs"][0]["statuses"].items()),
+         r.get("server_errors"), r.get("creators_per_s_median"),
+         r.get("latency_p50_ms", r.get("runs", [{}])[0].get("latency_p50_ms")),
+         r.get("load_1min")]
+        for r in sorted(newest, key=lambda r: (r["phase"], r["clients"], str(r.get("label"))))
+    ]  # fmt: skip
+    header = ["label", "commit", "phase", "clients", "answers (first run)", "5xx",
+              "creators/s (median)", "p50 ms", "load"]  # fmt: skip
+    return [
+        *table(header, rows),
+        "",
+        "`mixed`: six clients, two each on creators, brands and feedback, one record a request "
+        "(the reproduction of issue #13). `creators`: single-creator upserts of new creators "
+        "(each embeds its captions), median of three runs. 5xx and dropped connections "
+        "(`ReadError`) are failures.",
+        "",
+        f"_{when(newest)}._",
+    ]
+
+
 SECTIONS: dict[str, tuple[str, Callable[[list[Record]], list[str]]]] = {
     "retrieval": ("Retrieval", section_retrieval),
     "embedders": ("Embedding", section_embedders),
@@ -461,6 +487,7 @@ SECTIONS: dict[str, tuple[str, Callable[[list[Record]], list[str]]]] = {
     "quality": ("Quality on a held-out world", section_quality),
     "peer": ("Peer baseline: LanceDB", section_peer),
     "serve": ("Serving end to end", section_serve),
+    "write_load": ("Concurrent writers", section_write_load),
 }
 
 
