@@ -252,6 +252,7 @@ def create_app(
                 filters_from(body.filters),
                 with_reasons=body.explain,
                 diversify=body.diversify,
+                rank_by=body.rank_by,
             )
         metrics.observe_match_stages(result.timings_ms)
         took_ms = round((time.perf_counter() - started) * 1000, 3)

@@ -6,8 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from features.categories import canonical_category
 from features.creator_table import AGE_BRACKETS
+from features.currency import DEFAULT_CURRENCY, to_eur
 from features.text import brand_keys, compact
 
 
@@ -24,7 +27,8 @@ class BrandProfile:
     female_share: float | None
     keys: frozenset[str]  # compact tokens that mention the brand
     competitor_keys: frozenset[str]
-    budget: float | None
+    budget: float | None  # EUR
+    currency: str  # the brief's currency (its budget's; EUR by default): costs are answered in it
 
 
 def brand_profile(doc: Mapping[str, Any]) -> BrandProfile:
@@ -48,5 +52,10 @@ def brand_profile(doc: Mapping[str, Any]) -> BrandProfile:
         competitor_keys=frozenset(
             key for name in doc.get("competitors") or () for key in brand_keys(name)
         ),
-        budget=float(budget["amount"]) if budget.get("amount") else None,
+        budget=(
+            float(to_eur(np.array([budget["amount"]]), [budget.get("currency")])[0])
+            if budget.get("amount")
+            else None
+        ),
+        currency=str(budget.get("currency") or DEFAULT_CURRENCY).upper(),
     )

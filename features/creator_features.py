@@ -6,6 +6,8 @@ training set (as of each outcome's `observed_at`), so the two cannot drift apart
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -13,6 +15,9 @@ from features.creator_table import CreatorColumns, PostColumns
 from features.tiers import estimated_post_cost, expected_engagement_rate, tier_index
 
 RECENT_POSTS = 30
+# (output row, post index) pairs → which to count. Training uses it to leave out a campaign's
+# own posts from the features of that campaign's outcome (training/dataset.py).
+PostFilter = Callable[[np.ndarray, np.ndarray], np.ndarray]
 CREATOR_FEATURES = (
     "platform",
     "log_followers",
@@ -28,7 +33,6 @@ CREATOR_FEATURES = (
     "posts_per_week",
     "days_since_last_post",
     "sponsored_share",
-    "paid_vs_organic_engagement",
     "organic_mention_share",
     "authenticity",
     "authenticity_estimated",
@@ -39,9 +43,14 @@ CREATOR_FEATURES = (
 
 
 def recent_post_index(
-    posts: PostColumns, rows: np.ndarray, as_of: np.ndarray, limit: int = RECENT_POSTS
+    posts: PostColumns,
+    rows: np.ndarray,
+    as_of: np.ndarray,
+    limit: int = RECENT_POSTS,
+    keep: PostFilter | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(output row, post index) pairs: each row's latest `limit` posts at or before its as_of."""
+    """(output row, post index) pairs: each row's latest `limit` posts at or before its as_of
+    (among those `keep` accepts)."""
     order = np.lexsort((-posts.posted_at, posts.creator_row))
     sorted_creator = posts.creator_row[order]
     n_creators = int(max(rows.max(initial=-1), sorted_creator.max(initial=-1))) + 1
@@ -51,8 +60,10 @@ def recent_post_index(
     out_row = np.repeat(np.arange(len(rows)), counts)
     offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
     post = order[np.repeat(starts[rows], counts) + offsets]
-    keep = posts.posted_at[post] <= as_of[out_row]
-    out_row, post = out_row[keep], post[keep]
+    counted = posts.posted_at[post] <= as_of[out_row]
+    if keep is not None:
+        counted &= keep(out_row, post)
+    out_row, post = out_row[counted], post[counted]
     # posts are newest-first within a row, so the rank is the running count within the row
     first = np.r_[True, out_row[1:] != out_row[:-1]]
     group_start = np.maximum.accumulate(np.where(first, np.arange(len(out_row)), 0))
@@ -66,6 +77,7 @@ def creator_features(
     rows: np.ndarray,
     as_of: np.ndarray,
     reference_time: float | None = None,
+    keep: PostFilter | None = None,
 ) -> dict[str, np.ndarray]:
     """Feature columns (see `CREATOR_FEATURES`) for creator `rows[i]` as of `as_of[i]`.
 
@@ -73,7 +85,7 @@ def creator_features(
     `observed_at`), else `reference_time` (a catalog's newest post, not the wall clock, which
     would make a replayed or synthetic catalog look stale), else the newest post given.
     """
-    out_row, post = recent_post_index(posts, rows, as_of)
+    out_row, post = recent_post_index(posts, rows, as_of, keep=keep)
     followers = np.maximum(creators.followers[rows], 1.0)
     rate = (posts.likes[post] + posts.comments[post]) / followers[out_row]
     frame = pd.DataFrame(
@@ -85,8 +97,6 @@ def creator_features(
             "replies": posts.replies[post],
             "reply_comments": np.where(np.isnan(posts.replies[post]), 0.0, posts.comments[post]),
             "sponsored": posts.sponsored[post].astype(np.float64),
-            "paid_rate": np.where(posts.sponsored[post], rate, np.nan),
-            "organic_rate": np.where(posts.sponsored[post], np.nan, rate),
             "organic_mention": (posts.tags_someone[post] & ~posts.sponsored[post]).astype(
                 np.float64
             ),
@@ -104,8 +114,6 @@ def creator_features(
         replies=("replies", "sum"),
         reply_comments=("reply_comments", "sum"),
         sponsored=("sponsored", "mean"),
-        paid_rate=("paid_rate", "mean"),
-        organic_rate=("organic_rate", "mean"),
         organic_mention=("organic_mention", "sum"),
         first=("posted_at", "min"),
         last=("posted_at", "max"),
@@ -151,7 +159,6 @@ def _assemble(
             "posts_per_week": np.where(n_posts > 1, (n_posts - 1) / span_weeks, np.nan),
             "days_since_last_post": np.maximum(reference - col("last"), 0.0) / 86400,
             "sponsored_share": col("sponsored"),
-            "paid_vs_organic_engagement": col("paid_rate") / col("organic_rate"),
             "organic_mention_share": col("organic_mention") / np.maximum(n_posts, 1.0),
             "authenticity": sized["authenticity"],
             "authenticity_estimated": np.isnan(creators.authentic_share[rows]).astype(np.float64),

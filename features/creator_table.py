@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from features.categories import canonical_category
+from features.currency import to_eur
 from features.text import extract_handles, is_disclosed, mention_tokens
 from features.tiers import platform_index
 
@@ -33,7 +34,7 @@ class CreatorColumns:
     audience_ages: np.ndarray  # (n, 6) shares, NaN when absent
     female_share: np.ndarray
     authentic_share: np.ndarray
-    rate_post: np.ndarray
+    rate_post: np.ndarray  # EUR (rate cards in other currencies converted), NaN when absent
 
     def __len__(self) -> int:
         return len(self.creator_id)
@@ -48,10 +49,11 @@ class PostColumns:
     likes: np.ndarray
     comments: np.ndarray
     replies: np.ndarray  # NaN when absent
-    sponsored: np.ndarray  # bool: declared, else detected from the caption
+    sponsored: np.ndarray  # bool: declared sponsored, or a disclosure in the caption
     caption: list[str]
     mentions: list[frozenset[str]]  # compact brand-mention tokens of the caption
     tags_someone: np.ndarray  # bool: the post @mentions at least one account
+    campaign_id: np.ndarray  # object: the campaign a post was made for, None when not given
 
     def __len__(self) -> int:
         return len(self.creator_row)
@@ -86,14 +88,20 @@ def creator_columns(docs: Sequence[Mapping[str, Any]]) -> CreatorColumns:
         audience_ages=ages,
         female_share=np.array([_num(a.get("female_share")) for a in audiences]),
         authentic_share=np.array([_num(a.get("authentic_share")) for a in audiences]),
-        rate_post=np.array([_num(card.get("post")) for card in rate_cards]),
+        rate_post=to_eur(
+            np.array([_num(card.get("post")) for card in rate_cards]),
+            [card.get("currency") for card in rate_cards],
+        ),
     )
 
 
 def post_columns(
     docs: Sequence[Mapping[str, Any]], known_brand_keys: Iterable[str] = ()
 ) -> PostColumns:
-    """Flattened posts; `sponsored` falls back to disclosure detection when absent.
+    """Flattened posts; a post is sponsored when declared so or when it carries a disclosure.
+
+    A caption with `#adv` or "in collaborazione con" is paid whatever the `sponsored` field
+    says; an absent field is decided by the caption alone.
 
     Mention tokens keep @handles and hashtags, plus words that are known brand names, so the
     inverted mention index stays small however many words the captions hold.
@@ -106,6 +114,7 @@ def post_columns(
     captions: list[str] = []
     mentions: list[frozenset[str]] = []
     tags_someone: list[bool] = []
+    campaigns: list[str | None] = []
     for row, doc in enumerate(docs):
         for post in doc.get("posts") or ():
             caption = post.get("caption") or ""
@@ -115,11 +124,12 @@ def post_columns(
             numbers.append(
                 (float(post["likes"]), float(post["comments"]), _num(post.get("creator_replies")))
             )
-            sponsored.append(bool(declared) if declared is not None else is_disclosed(caption))
+            sponsored.append(bool(declared) or is_disclosed(caption))
             captions.append(caption)
             declared_mentions = post.get("mentions")
             mentions.append(mention_tokens(caption, declared_mentions, keys))
             tags_someone.append(bool(declared_mentions or extract_handles(caption)))
+            campaigns.append(post.get("campaign_id"))
     values = np.array(numbers, dtype=np.float64).reshape(-1, 3)
     timestamps = pd.to_datetime(pd.Series(posted, dtype=object), utc=True, format="ISO8601")
     return PostColumns(
@@ -132,6 +142,7 @@ def post_columns(
         caption=captions,
         mentions=mentions,
         tags_someone=np.array(tags_someone, dtype=bool),
+        campaign_id=np.array(campaigns, dtype=object),
     )
 
 

@@ -11,8 +11,11 @@ CONTENT_FEATURES: tuple[str, ...] = ("niche_focus",)
 FEATURE_NAMES: tuple[str, ...] = PAIR_FEATURES + CREATOR_FEATURES + CONTENT_FEATURES
 CATEGORICAL_FEATURES: tuple[str, ...] = ("platform",)
 
-# Directions the advocacy model may only move in, whatever a small training set suggests: the
-# domain is sure of these, and a brief from a world unlike the training one must not flip them.
+# Directions the models may only move in, whatever a small training set suggests: the domain
+# (the seed) is sure of these, and a brief from a world unlike the training one must not flip
+# them. More sponsored saturation never helps; a more authentic audience, more unpaid mentions
+# of the brand or its category, more replies to comments never hurt. Both the advocacy and the
+# engagement model keep them, so every `rank_by` score does too.
 ADVOCACY_MONOTONE: dict[str, int] = {
     "similarity": 1,
     "category_match": 1,
@@ -26,6 +29,8 @@ ADVOCACY_MONOTONE: dict[str, int] = {
     "competitor_mentions": 1,
     "sponsored_share": -1,
     "authenticity": 1,
+    "reply_rate": 1,
+    "organic_mention_share": 1,  # talks about brands unpaid
 }
 
 # How a reason reads in an explanation.
@@ -55,7 +60,6 @@ READABLE = {
     "posts_per_week": "posts per week",
     "days_since_last_post": "days since last post",
     "sponsored_share": "share of sponsored posts",
-    "paid_vs_organic_engagement": "sponsored vs organic engagement",
     "organic_mention_share": "unpaid posts mentioning brands",
     "authenticity": "audience authenticity",
     "authenticity_estimated": "authenticity estimated",

@@ -31,6 +31,7 @@ from tqdm import tqdm
 from matching.batch_chunk import SCHEMA, JobSpec, part_path, score_chunk, write_part
 from matching.filters import MatchFilters
 from matching.pipeline import BriefCache, MatchPipeline
+from models.ranker import DEFAULT_RANK_BY
 
 if TYPE_CHECKING:
     from microtribe.settings import Settings
@@ -146,13 +147,15 @@ def score_brands(
     chunk_size: int = 32,
     progress: bool = True,
     workers: int | None = None,
+    rank_by: str = DEFAULT_RANK_BY,
 ) -> ScoreReport:
-    """Score every brand into `out` (local engine); `all_pairs` ranks every eligible creator.
+    """Score every brand into `out` (local engine) by `rank_by`; `all_pairs` ranks every
+    eligible creator.
 
     `workers` threads score chunks side by side (default: the number of CPUs).
     """
     started = time.perf_counter()
-    spec = JobSpec(k, filters or MatchFilters(), all_pairs, chunk_size)
+    spec = JobSpec(k, filters or MatchFilters(), all_pairs, chunk_size, rank_by)
     claim_job(out, brands, spec, pipeline.bundle.version, pipeline.catalog.version)
     chunks = chunked(brands, chunk_size)
     todo = [(n, chunk) for n, chunk in chunks if not part_path(out, n).exists()]

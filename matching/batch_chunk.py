@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 
 from matching.filters import MatchFilters
 from matching.pipeline import MatchPipeline
+from models.ranker import DEFAULT_RANK_BY, RANK_BY
 
 SCHEMA = pa.schema(
     [
@@ -46,20 +47,26 @@ class JobSpec:
     filters: MatchFilters = field(default_factory=MatchFilters)
     all_pairs: bool = False  # rank every eligible creator, without retrieval cut-off (audits)
     chunk_size: int = 32  # brands per Parquet part (and per Spark task)
+    rank_by: str = DEFAULT_RANK_BY  # the objective of `score` and `rank` (models/ranker.py)
 
     def __post_init__(self) -> None:
+        if self.rank_by not in RANK_BY:
+            raise ValueError(f"unknown rank_by {self.rank_by!r}; expected one of {list(RANK_BY)}")
         if self.k < 1:
             raise ValueError(f"k must be at least 1, got {self.k}")
         if self.chunk_size < 1:
             raise ValueError(f"chunk_size must be at least 1, got {self.chunk_size}")
 
     def identity(self) -> dict[str, Any]:
-        return {
+        identity: dict[str, Any] = {
             "k": self.k,
             "all_pairs": self.all_pairs,
             "filters": repr(self.filters),
             "chunk_size": self.chunk_size,
         }
+        if self.rank_by != DEFAULT_RANK_BY:  # jobs claimed before rank_by existed still resume
+            identity["rank_by"] = self.rank_by
+        return identity
 
 
 def part_path(out: Path, chunk: int) -> Path:
@@ -81,6 +88,7 @@ def score_chunk(
         spec.filters,
         depth=everyone if spec.all_pairs else None,
         timings=timings,
+        rank_by=spec.rank_by,
     )
     sizes = np.array([len(result.rows) for result in results], dtype=np.int64)
     n = int(sizes.sum())

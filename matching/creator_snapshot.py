@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from features.content import content_vectors, topic_prototypes, topic_shares
-from features.creator_features import creator_features, recent_post_index
+from features.creator_features import PostFilter, creator_features, recent_post_index
 from features.creator_table import CreatorColumns, PostColumns
 from features.mentions import MentionIndex
 from models.embedding_cache import CachedEmbedder
@@ -35,10 +35,12 @@ def snapshot(
     embedder: CachedEmbedder,
     on_embedded: Callable[[int], None] | None = None,
     reference_time: float | None = None,
+    keep: PostFilter | None = None,
 ) -> CreatorSnapshot:
-    """Features, content vectors and mention index of creator `rows[i]` as of `as_of[i]`."""
-    out_row, post_index = recent_post_index(posts, rows, as_of)
-    features = creator_features(creators, posts, rows, as_of, reference_time)
+    """Features, content vectors and mention index of creator `rows[i]` as of `as_of[i]`,
+    from the posts `keep` accepts (all by default)."""
+    out_row, post_index = recent_post_index(posts, rows, as_of, keep=keep)
+    features = creator_features(creators, posts, rows, as_of, reference_time, keep=keep)
     texts: list[str] = [creators.bio[r] for r in rows.tolist()]
     texts += [posts.caption[p] for p in post_index.tolist()]
     vectors = embedder.encode(texts, on_batch=on_embedded)

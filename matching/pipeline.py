@@ -25,7 +25,7 @@ from matching.explain import Reason, explain
 from matching.filters import MatchFilters, eligible_mask
 from models.bundle import Bundle
 from models.embedder import Embedder
-from models.ranker import RankerOutput
+from models.ranker import DEFAULT_RANK_BY, RankerOutput
 
 RETRIEVAL_DEPTH = 500  # candidates ranked per request: recall for the ranker, bounded latency
 
@@ -39,6 +39,8 @@ class MatchResult:
     reasons: list[list[Reason]]
     timings_ms: dict[str, float]
     features: np.ndarray  # the returned rows' feature matrix, FEATURE_NAMES order
+    rank_by: str = DEFAULT_RANK_BY  # the objective `ranked.score` holds
+    currency: str = "EUR"  # the brief's currency, which costs are answered in
 
 
 class BriefCache:
@@ -120,8 +122,10 @@ class MatchPipeline:
         with_reasons: bool = True,
         depth: int | None = None,
         diversify: bool = False,
+        rank_by: str = DEFAULT_RANK_BY,
     ) -> MatchResult:
-        """Top-`k` for one brand; `depth` candidates are ranked (default `self.depth`)."""
+        """Top-`k` for one brand by `rank_by`; `depth` candidates are ranked (default
+        `self.depth`)."""
         timings: dict[str, float] = {}
         lap = Stopwatch(timings, digits=3).lap
         profile = brand_profile(brand)
@@ -133,7 +137,7 @@ class MatchPipeline:
         lap("retrieve")
         features = assemble_features(self.catalog, profile, rows, similarity)
         lap("features")
-        ranked = self.bundle.ranker.predict(features)
+        ranked = self.bundle.ranker.predict(features, rank_by)
         order = np.argsort(-ranked.score, kind="stable")
         lap("rank")
         if diversify:
@@ -150,6 +154,8 @@ class MatchPipeline:
             reasons=reasons,
             timings_ms=timings,
             features=features[order],
+            rank_by=rank_by,
+            currency=profile.currency,
         )
 
     def run_many(
@@ -159,10 +165,13 @@ class MatchPipeline:
         filters: MatchFilters | None = None,
         depth: int | None = None,
         timings: dict[str, float] | None = None,
+        rank_by: str = DEFAULT_RANK_BY,
     ) -> list[MatchResult]:
-        """`run` for many brands sharing `k` and `filters` (batch scoring): no reasons.
+        """`run` for many brands sharing `k`, `filters` and `rank_by` (batch scoring): no
+        reasons.
 
-        Each result equals `run(brand, k, filters, with_reasons=False, depth=depth)` row for
+        Each result equals `run(brand, k, filters, with_reasons=False, depth=depth, rank_by=
+        rank_by)` row for
         row and bit for bit: the same brief vector, mask, retrieval, features and ranker. What
         the brands share is done once (the eligibility mask) and the ranker is called once on
         every brand's candidates, so per-call overheads are paid per chunk, not per brand.
@@ -185,7 +194,8 @@ class MatchPipeline:
             np.vstack(blocks) if blocks else np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
         )
         lap("features")
-        ranked = self.bundle.ranker.predict(features)  # row by row: one call = many calls
+        # row by row: one call = many calls
+        ranked = self.bundle.ranker.predict(features, rank_by)
         results = []
         start = 0
         for profile, (rows, similarity), block in zip(profiles, found, blocks, strict=True):
@@ -201,6 +211,8 @@ class MatchPipeline:
                     reasons=[],
                     timings_ms={},
                     features=block[order],
+                    rank_by=rank_by,
+                    currency=profile.currency,
                 )
             )
         lap("rank")

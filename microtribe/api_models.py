@@ -14,6 +14,7 @@ from microtribe.contract import (
     Brand,
     Identifier,
 )
+from models.ranker import DEFAULT_RANK_BY, RankBy
 
 # Stopgap until the contract bounds timestamps: the feature tables hold post times as int64
 # nanoseconds (years 1677-2262), so a post outside that range used to be stored, then break
@@ -65,6 +66,12 @@ class MatchRequest(BaseModel):
     filters: FiltersIn = FiltersIn()
     explain: bool = True
     diversify: bool = False
+    rank_by: RankBy = Field(
+        DEFAULT_RANK_BY,
+        description="What the order maximises: `advocacy` (calibrated P(advocate); engagement "
+        "only breaks near-ties), `engagement` (expected engagement rate) or `value` (expected "
+        "advocated engagements per unit of cost).",
+    )
 
     @model_validator(mode="after")
     def _one_brand(self) -> MatchRequest:
@@ -101,6 +108,8 @@ class MatchResponse(BaseModel):
     model_version: str
     catalog_version: str
     took_ms: float
+    rank_by: RankBy
+    currency: str = Field(description="The currency of `estimated_cost`: the brief's budget's")
     matches: list[MatchOut]
 
 

@@ -229,6 +229,13 @@ def score(
     chunk_size: Annotated[
         int, typer.Option(min=1, help="Brands per Parquet part (the unit of resume).")
     ] = 32,
+    rank_by: Annotated[
+        str,
+        typer.Option(
+            help="What `score` and `rank` follow: advocacy (default), engagement or value "
+            "(expected advocated engagements per unit of cost), as in /v1/match."
+        ),
+    ] = "advocacy",
     home: Home = None,
 ) -> None:
     """Score many brands against the roster with the /v1/match pipeline; resumable.
@@ -257,12 +264,20 @@ def score(
     try:
         if engine == "spark":
             report = _score_on_spark(
-                settings, docs, out, JobSpec(k, chosen, all_pairs, chunk_size), master
+                settings, docs, out, JobSpec(k, chosen, all_pairs, chunk_size, rank_by), master
             )
         else:
             pipeline = load_pipeline(settings)
             report = score_brands(
-                pipeline, docs, out, k, chosen, all_pairs, chunk_size, workers=workers
+                pipeline,
+                docs,
+                out,
+                k,
+                chosen,
+                all_pairs,
+                chunk_size,
+                workers=workers,
+                rank_by=rank_by,
             )
     except (NotReady, ValueError) as exc:
         _fail(str(exc))

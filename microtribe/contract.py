@@ -15,7 +15,15 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic.json_schema import WithJsonSchema
 from pydantic_core import PydanticCustomError
 
@@ -142,7 +150,7 @@ BRAND_EXAMPLE: dict[str, Any] = {
 OUTCOME_EXAMPLE: dict[str, Any] = {
     "brand_id": "ecoveste", "creator_id": "ig:giulia.green", "campaign_id": "fw26",
     "stage": "completed", "engagement_rate": 0.043, "advocate": True,
-    "observed_at": "2026-11-20T00:00:00Z",
+    "started_at": "2026-10-01T00:00:00Z", "observed_at": "2026-11-20T00:00:00Z",
 }  # fmt: skip
 
 
@@ -166,6 +174,9 @@ class Post(ContractModel):
     sponsored: bool | None = None
     creator_replies: Count | None = None
     mentions: list[NonEmpty] | None = None
+    # the campaign a paid post was made for, when the agency knows it: training never lets a
+    # campaign's own posts into the features of that campaign's outcome
+    campaign_id: NonEmpty | None = None
 
 
 class Audience(ContractModel):
@@ -265,3 +276,17 @@ class Outcome(ContractModel):
     campaign_id: NonEmpty | None = None
     engagement_rate: Amount | None = None
     advocate: bool | None = None
+    # when the creator was chosen: the decision time, as of which training takes features
+    started_at: UtcDatetime | None = None
+
+    @field_validator("started_at")
+    @classmethod
+    def _started_before_observed(
+        cls, started: datetime | None, info: ValidationInfo
+    ) -> datetime | None:
+        observed = info.data.get("observed_at")
+        if started is not None and observed is not None and started > observed:
+            raise _invalid(
+                f"started_at {started.isoformat()} is after observed_at {observed.isoformat()}"
+            )
+        return started

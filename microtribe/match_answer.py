@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from pydantic_core import to_json
 
+from features.currency import from_eur
 from matching.pipeline import MatchPipeline, MatchResult
 from microtribe.api_models import MatchOut
 
@@ -36,7 +37,7 @@ def match_answer(
         _rounded(ranked.advocacy_fit, 6),
         _rounded(ranked.expected_engagement_rate, 6),
         _rounded(result.similarity, 6),
-        _rounded(catalog.estimated_cost[rows], 2),
+        _rounded(from_eur(catalog.estimated_cost[rows], result.currency), 2),
         # `Reason` dataclasses: the encoder writes each as an object with the same four fields
         result.reasons or [[]] * len(rows),
         strict=True,
@@ -47,6 +48,8 @@ def match_answer(
         "model_version": pipe.bundle.version,
         "catalog_version": pipe.catalog.version,
         "took_ms": took_ms,
+        "rank_by": result.rank_by,
+        "currency": result.currency,
         "matches": [dict(zip(MATCH_FIELDS, values, strict=True)) for values in columns],
     }
 

@@ -14,10 +14,15 @@ import pandas as pd
 from mlflow.pyfunc import PythonModel
 
 from models.bundle import Bundle, load_bundle
+from models.ranker import DEFAULT_RANK_BY
 
 
 class MicrotribeModel(PythonModel):
-    """DataFrame with the bundle's feature columns → advocacy_fit, expected rate, score."""
+    """DataFrame with the bundle's feature columns → advocacy_fit, expected rate, score.
+
+    `params={"rank_by": "advocacy" | "engagement" | "value"}` picks what `score` holds, as in
+    `/v1/match` (default `advocacy`).
+    """
 
     def load_context(self, context: Any) -> None:
         self.bundle: Bundle = load_bundle(Path(context.artifacts["bundle"]))
@@ -28,7 +33,8 @@ class MicrotribeModel(PythonModel):
         if missing:
             raise ValueError(f"input lacks feature columns {missing}")
         features = model_input[names].to_numpy(dtype=np.float32, na_value=np.nan)
-        out = self.bundle.ranker.predict(features)
+        rank_by = str((params or {}).get("rank_by", DEFAULT_RANK_BY))
+        out = self.bundle.ranker.predict(features, rank_by)
         return pd.DataFrame(
             {
                 "advocacy_fit": out.advocacy_fit,

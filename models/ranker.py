@@ -5,22 +5,31 @@
   knots and applied with `np.interp`.
 - `expected_engagement_rate`: LightGBM regression of log(engagement_rate / tier benchmark), the
   benchmark being the published median for the creator's size and platform.
-- `score = advocacy_fit × clip(expected / benchmark, 0.5, 2) ** ENGAGEMENT_WEIGHT`: advocacy
-  decides, engagement breaks near-ties (a 2× engagement edge is worth ~15% of advocacy).
+- `score`, by the objective the caller ranks by (`RANK_BY`, docs/ranking.md):
+  - `advocacy` (default): `advocacy_fit × clip(expected / benchmark, 0.5, 2) ** TIE_BREAK`;
+    the probability decides, engagement only separates near-ties (a 2× engagement edge is
+    worth about 1% of advocacy);
+  - `engagement`: `expected_engagement_rate`;
+  - `value`: expected advocated engagements per EUR of a post,
+    `advocacy_fit × expected_engagement_rate × followers / cost_per_post` (the cost from the
+    rate card, else the documented estimate; currencies do not change the order).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, get_args
 
 import numpy as np
 
 from features.schema import FEATURE_NAMES
 from features.tiers import expected_engagement_rate
 
-ENGAGEMENT_WEIGHT = 0.2
+RankBy = Literal["advocacy", "engagement", "value"]
+RANK_BY: tuple[str, ...] = get_args(RankBy)
+DEFAULT_RANK_BY: RankBy = "advocacy"
+TIE_BREAK = 0.015
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,11 +45,35 @@ class RankerOutput:
         )
 
 
+def _column(features: np.ndarray, feature_names: Sequence[str], name: str) -> np.ndarray:
+    return features[:, list(feature_names).index(name)].astype(np.float64)
+
+
 def engagement_benchmark(features: np.ndarray, feature_names: Sequence[str]) -> np.ndarray:
     """The published engagement rate for each row's size and platform."""
-    followers = 10 ** features[:, feature_names.index("log_followers")].astype(np.float64)
-    platform = np.nan_to_num(features[:, feature_names.index("platform")]).astype(np.int64)
+    followers = 10 ** _column(features, feature_names, "log_followers")
+    platform = np.nan_to_num(_column(features, feature_names, "platform")).astype(np.int64)
     return expected_engagement_rate(followers, platform)
+
+
+def objective_score(
+    rank_by: str,
+    advocacy: np.ndarray,
+    expected: np.ndarray,
+    benchmark: np.ndarray,
+    features: np.ndarray,
+    feature_names: Sequence[str],
+) -> np.ndarray:
+    """The score each row is ranked by under `rank_by` (see the module docstring)."""
+    if rank_by == "advocacy":
+        return advocacy * np.clip(expected / benchmark, 0.5, 2.0) ** TIE_BREAK
+    if rank_by == "engagement":
+        return expected
+    if rank_by == "value":
+        followers = 10 ** _column(features, feature_names, "log_followers")
+        cost = 10 ** _column(features, feature_names, "log_cost_per_post")
+        return advocacy * expected * followers / np.maximum(cost, 1.0)
+    raise ValueError(f"unknown rank_by {rank_by!r}; expected one of {list(RANK_BY)}")
 
 
 class Ranker:
@@ -92,14 +125,16 @@ class Ranker:
     def calibrate(self, raw: np.ndarray) -> np.ndarray:
         return np.interp(raw, self.calibration_x_, self.calibration_y_)
 
-    def predict(self, features: np.ndarray) -> RankerOutput:
+    def predict(self, features: np.ndarray, rank_by: str = DEFAULT_RANK_BY) -> RankerOutput:
+        """Advocacy, expected engagement and the score of `rank_by` for each row."""
         features = self.model_matrix(features)
         advocacy = self.calibrate(self.raw_advocacy(features))
-        benchmark = engagement_benchmark(features, self.feature_names_in_)
+        names = self.feature_names_in_
+        benchmark = engagement_benchmark(features, names)
         log_ratio = np.asarray(self.engagement_booster_.predict(features, num_threads=1))
         expected = benchmark * np.exp(log_ratio)
-        lift = np.clip(expected / benchmark, 0.5, 2.0) ** ENGAGEMENT_WEIGHT
-        return RankerOutput(advocacy, expected, advocacy * lift)
+        score = objective_score(rank_by, advocacy, expected, benchmark, features, names)
+        return RankerOutput(advocacy, expected, score)
 
     def contributions(self, features: np.ndarray) -> np.ndarray:
         """Per-feature contributions to the advocacy log-odds (last column: the bias)."""

@@ -26,6 +26,8 @@ def _response(request_id: str, matches: int = 3) -> dict[str, Any]:
         model_version="7",
         catalog_version="c1",
         took_ms=4.2,
+        rank_by="advocacy",
+        currency="EUR",
         matches=[
             MatchOut(rank=i + 1, creator_id=f"ig:c{i}", handle=f"c{i}", platform="instagram",
                      followers=5000, tier="nano", score=0.9 - i / 10, advocacy_fit=0.8,

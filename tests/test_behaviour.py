@@ -96,3 +96,57 @@ def test_a_synonym_leaves_the_top_five_nearly_unchanged(client: TestClient) -> N
     first = _top(client, "moda sostenibile, abiti di seconda mano e vintage", k=5)
     second = _top(client, "moda sostenibile, vestiti di seconda mano e vintage", k=5)
     assert len(set(first) & set(second)) >= 4
+
+
+# The seed's signals, each moved alone on twins that differ in nothing else (the monotone
+# constraints of both models, features.schema.ADVOCACY_MONOTONE, promise the direction for
+# every `rank_by`): (name, worse twin's changes, better twin's changes, strictly better on
+# `advocacy`).
+BRIEF = {"name": "Zampa Felice", "category": "pets", "aliases": ["@zampafelice"],
+         "competitors": ["@crocchettebuone"],
+         "values": "cibo naturale per cani, benessere degli animali"}  # fmt: skip
+
+
+def _matrix_twin(creator_id: str, change: dict) -> dict:
+    posts = []
+    for i in range(20):
+        post = make_post(f"p{i}", f"2026-10-{i + 1:02d}T10:00:00Z",
+                         TWIN_CAPTIONS[i % len(TWIN_CAPTIONS)], 400, 20,
+                         creator_replies=change.get("replies", 8),
+                         sponsored=i < change.get("paid_posts", 0))  # fmt: skip
+        if i < change.get("mentioning_posts", 0):  # declared: the caption stays the same
+            post["mentions"] = [change["mentions"]]
+        posts.append(post)
+    return make_creator(creator_id, followers=12_000, country="MT", language="it",
+                        bio="Io e il mio cane Rocco", categories=["pets"], posts=posts,
+                        audience={"authentic_share": change.get("authentic", 0.9),
+                                  "female_share": 0.6, "countries": {"MT": 0.7, "IT": 0.2}})
+
+
+MOVES = [
+    ("sponsored saturation", {"paid_posts": 12}, {"paid_posts": 2}, True),
+    ("audience authenticity", {"authentic": 0.55}, {"authentic": 0.95}, True),
+    ("unpaid brand mentions", {}, {"mentioning_posts": 3, "mentions": "@zampafelice"}, True),
+    ("unpaid category mentions", {}, {"mentioning_posts": 3, "mentions": "@crocchettebuone"},
+     False),
+    ("reply rate", {"replies": 0}, {"replies": 18}, True),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("signal", "worse", "better", "strict"), MOVES, ids=[m[0] for m in MOVES])
+@pytest.mark.parametrize("rank_by", ["advocacy", "engagement", "value"])
+def test_each_seed_signal_moves_the_served_score_its_way(
+    client: TestClient, signal: str, worse: dict, better: dict, strict: bool, rank_by: str
+) -> None:
+    slug = signal.replace(" ", "")
+    low, high = f"ig:low.{slug}.{rank_by}", f"ig:high.{slug}.{rank_by}"
+    twins = [_matrix_twin(low, worse), _matrix_twin(high, better)]
+    assert client.post("/v1/creators", json=twins, headers=HEADERS).status_code == 200
+    body = {"brand": BRIEF, "k": 50, "rank_by": rank_by, "explain": False,
+            "filters": {"countries": ["MT"], "exclude_creator_ids": []}}  # fmt: skip
+    answer = client.post("/v1/match", json=body, headers=HEADERS).json()
+    assert answer["rank_by"] == rank_by
+    scores = {m["creator_id"]: m["score"] for m in answer["matches"]}
+    assert scores[high] >= scores[low], (signal, rank_by, scores[high], scores[low])
+    if strict and rank_by == "advocacy":
+        assert scores[high] > scores[low], (signal, scores[high], scores[low])

@@ -268,7 +268,9 @@ def test_write_jsonl_round_trips_and_replaces_atomically(tmp_path: Path) -> None
     models = [Creator.model_validate(creator(creator_id=f"c{i}")) for i in range(3)]
     assert write_jsonl(path, models) == 3
     assert read_records(path, Creator) == models
-    assert write_jsonl(path, [OUTCOME_EXAMPLE | {"observed_at": datetime(2026, 1, 1, tzinfo=UTC)}])
+    early = {"started_at": datetime(2025, 12, 1, tzinfo=UTC),
+             "observed_at": datetime(2026, 1, 1, tzinfo=UTC)}  # fmt: skip
+    assert write_jsonl(path, [OUTCOME_EXAMPLE | early])
     assert read_records(path, Outcome)[0].observed_at == datetime(2026, 1, 1, tzinfo=UTC)
     assert [p.name for p in path.parent.iterdir()] == ["creators.jsonl"]
 

@@ -26,11 +26,11 @@ DISCLOSURE_RE = re.compile(
 CREATOR_KEYS = {"creator_id", "handle", "platform", "followers", "following", "country",
                 "language", "bio", "categories", "posts", "audience", "rate_card"}  # fmt: skip
 POST_KEYS = {"post_id", "posted_at", "caption", "likes", "comments", "views", "sponsored",
-             "creator_replies", "mentions"}  # fmt: skip
+             "creator_replies", "mentions", "campaign_id"}  # fmt: skip
 BRAND_KEYS = {"brand_id", "name", "category", "values", "description", "markets", "languages",
               "audience", "aliases", "competitors", "budget"}  # fmt: skip
 OUTCOME_KEYS = {"brand_id", "creator_id", "campaign_id", "stage", "engagement_rate", "advocate",
-                "observed_at"}  # fmt: skip
+                "started_at", "observed_at"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -212,6 +212,7 @@ def test_outcomes_follow_the_contract(world: World) -> None:
         assert set(outcome) <= OUTCOME_KEYS
         assert outcome["creator_id"] in creators and outcome["brand_id"] in brands
         assert "2026-03-01" <= outcome["observed_at"] <= "2026-10-31T23:59:59Z"
+        assert "2026-02-10" <= outcome["started_at"] <= outcome["observed_at"]
         labelled = outcome["stage"] in ("completed", "posted")
         assert labelled or ("advocate" not in outcome and "engagement_rate" not in outcome)
         if outcome["stage"] == "completed":
@@ -347,3 +348,13 @@ def test_ten_thousand_creators_generate_within_a_minute() -> None:
     world = generate_world(10_000, 60, seed=2)
     assert time.perf_counter() - start < 60
     assert len(world.creators) == 10_000
+
+
+def test_campaign_posts_come_after_their_decision_and_name_their_campaign(world: World) -> None:
+    started = {(o["creator_id"], o["campaign_id"]): o["started_at"] for o in world.outcomes}
+    tagged = [(c["creator_id"], p) for c in world.creators for p in c["posts"]
+              if "campaign_id" in p]  # fmt: skip
+    assert tagged, "some campaign posts carry their campaign_id"
+    for creator_id, post in tagged:
+        assert post["sponsored"] is True
+        assert post["posted_at"] >= started[(creator_id, post["campaign_id"])]

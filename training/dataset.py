@@ -1,11 +1,16 @@
-"""The training set: labelled outcomes with features as they were at `observed_at`.
+"""The training set: labelled outcomes with features as they were at the decision time.
 
 Each outcome appears twice: once with its brand's full brief, once with a sparse brief
 (name and values only, see `sparse_brief`); both copies share the brand, so a brand split
 keeps them on the same side.
 
-Point in time: creator features, content vectors and mention counts use only posts published
-at or before the outcome was observed, so a later post can never leak into a label's features.
+Point in time: creator features, content vectors and mention counts are those of the moment
+the creator was chosen, as a new brief sees them. They use only posts published before the
+decision time (`started_at`; `observed_at` when the outcome has no start), and never the
+campaign's own posts: a post carrying the outcome's `campaign_id` is left out whenever it was
+published, and without `started_at` so is a paid post naming the brand within the
+`CAMPAIGN_LOOKBACK_DAYS` before `observed_at`. The campaign's paid post carries the label
+itself (its likes and comments are the engagement being predicted).
 """
 
 from __future__ import annotations
@@ -18,13 +23,18 @@ import numpy as np
 import pandas as pd
 
 from features.brand_profile import BrandProfile, brand_profile
-from features.creator_table import CreatorColumns, creator_columns, post_columns
+from features.creator_features import PostFilter
+from features.creator_table import CreatorColumns, PostColumns, creator_columns, post_columns
 from features.pair_features import pair_features
 from features.schema import FEATURE_NAMES, feature_matrix
 from matching.creator_snapshot import CreatorSnapshot, known_brand_keys, snapshot
 from models.embedding_cache import CachedEmbedder
 
 LABELLED_STAGES = ("posted", "completed")
+# Without `started_at`, a paid post naming the brand this close before `observed_at` is taken
+# for the campaign's own (campaigns in the generated worlds run at most 60 days).
+CAMPAIGN_LOOKBACK_DAYS = 60.0
+DAY = 86_400.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,13 +91,11 @@ def build_training_set(
     posts = post_columns(creator_docs, known_brand_keys(brand_docs))
     row_of = {cid: i for i, cid in enumerate(creators.creator_id.tolist())}
     rows = np.array([row_of[o["creator_id"]] for o in labelled], dtype=np.int64)
-    observed = pd.to_datetime(
-        pd.Series([o["observed_at"] for o in labelled]), utc=True, format="ISO8601"
-    )
-    as_of = observed.astype("int64").to_numpy() / 1e9
-    snap = snapshot(creators, posts, rows, as_of, embedder)
-    brand_ids = np.array([o["brand_id"] for o in labelled], dtype=object)
+    as_of, observed = decision_times(labelled)
     full = {d["brand_id"]: brand_profile(d) for d in brand_docs}
+    brand_ids = np.array([o["brand_id"] for o in labelled], dtype=object)
+    own_posts = campaign_posts_filter(labelled, posts, [full[b].keys for b in brand_ids])
+    snap = snapshot(creators, posts, rows, as_of, embedder, keep=own_posts)
     sparse = {brand_id: sparse_brief(profile) for brand_id, profile in full.items()}
     features = [
         feature_matrix(_columns(snap, creators, rows, brand_ids, profiles, embedder))
@@ -108,11 +116,55 @@ def build_training_set(
         engagement_rate=twice(label("engagement_rate")),
         brand_id=twice(brand_ids),
         creator_id=twice(np.array([o["creator_id"] for o in labelled], dtype=object)),
-        observed_at=twice(as_of),
+        observed_at=twice(observed),
         language=twice(creators.language[rows]),
         tier=twice(tier_names(creators.followers[rows])),
         sparse_brief=np.repeat([False, True], len(labelled)),
     )
+
+
+def _epoch(times: Sequence[str]) -> np.ndarray:
+    parsed = pd.to_datetime(pd.Series(list(times), dtype=object), utc=True, format="ISO8601")
+    return np.asarray(parsed.astype("int64").to_numpy() / 1e9, dtype=np.float64)
+
+
+def decision_times(labelled: Sequence[Mapping[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
+    """(as-of time of each row's features, its observed_at), epoch seconds.
+
+    Posts published before `started_at` count (a post at the very instant of the decision is
+    the campaign's); without it, posts up to `observed_at`.
+    """
+    observed = _epoch([o["observed_at"] for o in labelled])
+    started = _epoch([o.get("started_at") or o["observed_at"] for o in labelled])
+    has_start = np.array([o.get("started_at") is not None for o in labelled], dtype=bool)
+    return np.where(has_start, np.nextafter(started, -np.inf), observed), observed
+
+
+def campaign_posts_filter(
+    labelled: Sequence[Mapping[str, Any]],
+    posts: PostColumns,
+    brand_keys: Sequence[frozenset[str]],
+) -> PostFilter:
+    """Leaves out each row's own campaign posts (see the module docstring)."""
+    campaign = np.array([o.get("campaign_id") for o in labelled], dtype=object)
+    has_campaign = np.array([c is not None for c in campaign], dtype=bool)
+    no_start = np.array([o.get("started_at") is None for o in labelled], dtype=bool)
+    lookback_from = _epoch([o["observed_at"] for o in labelled]) - CAMPAIGN_LOOKBACK_DAYS * DAY
+
+    def keep(out_row: np.ndarray, post: np.ndarray) -> np.ndarray:
+        own = has_campaign[out_row] & (posts.campaign_id[post] == campaign[out_row])
+        suspects = np.flatnonzero(
+            no_start[out_row]
+            & posts.sponsored[post]
+            & (posts.posted_at[post] > lookback_from[out_row])
+        )
+        names_brand = [
+            bool(posts.mentions[post[i]] & brand_keys[out_row[i]]) for i in suspects.tolist()
+        ]
+        own[suspects[np.array(names_brand, dtype=bool)]] = True
+        return ~own
+
+    return keep
 
 
 def sparse_brief(profile: BrandProfile) -> BrandProfile:

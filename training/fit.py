@@ -110,9 +110,9 @@ def _train_booster(
     names = list(data.feature_names)
     categorical = [name for name in CATEGORICAL_FEATURES if name in names]
     params = config.lightgbm_params(objective)
-    if objective == "binary":
-        params["monotone_constraints"] = [ADVOCACY_MONOTONE.get(name, 0) for name in names]
-        params["monotone_constraints_method"] = "advanced"
+    # both models keep the domain's directions: so does every score made from them
+    params["monotone_constraints"] = [ADVOCACY_MONOTONE.get(name, 0) for name in names]
+    params["monotone_constraints_method"] = "advanced"
     train_set = lightgbm.Dataset(
         data.features[train],
         target[train],

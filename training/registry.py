@@ -69,6 +69,7 @@ def log_run(
             "expected_engagement_rate": output.expected_engagement_rate,
             "score": output.score,
         },
+        params={"rank_by": "advocacy"},  # `predict(..., params={"rank_by": "value"})`
     )
     with mlflow.start_run() as run:
         mlflow.log_params(params)

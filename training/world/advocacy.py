@@ -1,7 +1,14 @@
 """The latent advocacy and campaign-engagement model (documented in docs/synthetic-world.md).
 
     z = b0 + b1·affinity + b2·log1p(brand mentions) + b2c·log1p(category mentions)
-        − b3·sponsored saturation + b4·audience match + b5·(authentic_share − 0.85) + ε
+        − b3·sponsored saturation + b4·audience match + b5·(authentic_share − 0.85)
+        + b6·(reply rate − 0.2) − b7·max(0, log10(followers) − 5) + b8·speaks the brand's
+        language + ε
+
+Community management (answering comments) and size follow the seed: creators who answer their
+community keep a closer, more credible relation with it; past 100k followers a creator is less
+and less likely to keep featuring a brand on their own. A creator who does not speak any of
+the brand's languages rarely keeps featuring a brand whose products and content are not in it.
     advocate ~ Bernoulli(sigmoid(z))
 
 None of these signals is written out: the system must recover them from text, counts and
@@ -32,13 +39,16 @@ CAMPAIGN_NOISE_SIGMA = 0.3
 class AdvocacyCoefficients:
     """Tuned so ~30% of completed campaigns produce an advocate and affinity dominates."""
 
-    intercept: float = -2.95
+    intercept: float = -3.55
     affinity: float = 4.0
-    brand_mentions: float = 1.0
+    brand_mentions: float = 1.6
     category_mentions: float = 0.4
     sponsored_saturation: float = 3.0
     audience_match: float = 1.5
     authenticity: float = 4.0
+    reply_rate: float = 2.5
+    size_above_100k: float = 0.8  # per decade of followers above 100k
+    language: float = 0.8
     noise_sd: float = 0.5
 
 
@@ -50,6 +60,7 @@ class PairSignals:
     brand_mentions: np.ndarray  # unpaid mentions of this brand (count)
     category_mentions: np.ndarray  # unpaid mentions of its competitors (count)
     audience_match: np.ndarray  # markets, ages, gender, [0, 1]
+    speaks_language: np.ndarray  # bool: the creator writes in one of the brand's languages
 
 
 def pair_signals(
@@ -69,6 +80,7 @@ def pair_signals(
         brand_mentions=fan_mentions[:, b].astype(np.float64),
         category_mentions=fan_mentions[:, rivals].sum(axis=1).astype(np.float64),
         audience_match=0.5 * market_share + 0.3 * age_fit + 0.2 * gender_fit,
+        speaks_language=language_match(latents.language, brand),
     )
 
 
@@ -88,6 +100,9 @@ def advocacy_logit(
         - coef.sponsored_saturation * latents.sponsored_saturation[rows]
         + coef.audience_match * signals.audience_match[rows]
         + coef.authenticity * (latents.authentic_share[rows] - 0.85)
+        + coef.reply_rate * (latents.reply_rate[rows] - 0.2)
+        - coef.size_above_100k * np.maximum(np.log10(latents.followers[rows]) - 5.0, 0.0)
+        + coef.language * signals.speaks_language[rows]
         + rng.normal(0.0, coef.noise_sd, len(rows))
     )
 

@@ -55,6 +55,7 @@ class CampaignEvent:
     brand: int
     at: float  # epoch seconds
     engagement_rate: float | None = None
+    campaign_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +130,7 @@ def simulate_outcomes(
                 "creator_id": creator_ids[creator],
                 "campaign_id": ids[campaign[j]],
                 "stage": stage,
+                "started_at": rfc3339(start),  # the decision time: features are taken as of it
             }
             if stage in ("completed", "posted"):
                 row["engagement_rate"] = round(float(rates[j]), 4)
@@ -138,7 +140,9 @@ def simulate_outcomes(
                 _add_event(
                     outcomes,
                     creator,
-                    CampaignEvent("campaign", b, max(posted_at, start), float(rates[j])),
+                    CampaignEvent(
+                        "campaign", b, max(posted_at, start), float(rates[j]), ids[campaign[j]]
+                    ),
                 )
                 if advocate[j] and extra[j, 3] < AFTERGLOW_SHARE:
                     _add_afterglow(outcomes, int(creator), b, observed, rng)

@@ -50,6 +50,7 @@ class FeedPlan:
     brand: np.ndarray  # -1 when the post names no brand
     at: np.ndarray  # epoch seconds
     campaign_rate: np.ndarray  # the outcome's engagement rate on campaign posts, else NaN
+    campaign_id: np.ndarray  # object: the campaign of a campaign post, else None
 
 
 def _plan(
@@ -74,6 +75,7 @@ def _plan(
     kind[rest[rng.random(len(rest)) < latents.sponsored_saturation[i]]] = SPONSORED
     at = NOW.timestamp() - rng.uniform(0, HISTORY_DAYS * _DAY, n)
     campaign_rate = np.full(n, np.nan)
+    campaign_id = np.full(n, None, dtype=object)
     if events:
         kind = np.concatenate(
             [kind, [CAMPAIGN if e.kind == "campaign" else AFTERGLOW for e in events]]
@@ -83,12 +85,16 @@ def _plan(
         at = np.concatenate([at, [e.at for e in events]])
         rates = [np.nan if e.engagement_rate is None else e.engagement_rate for e in events]
         campaign_rate = np.concatenate([campaign_rate, rates])
+        own = np.array([e.campaign_id for e in events], dtype=object)
+        campaign_id = np.concatenate([campaign_id, own])
     keep = np.argsort(-at, kind="stable")
     if len(keep) > MAX_POSTS:  # drop the oldest regular posts, never campaign posts
         regular = keep[kind[keep] == REGULAR]
         drop = regular[-(len(keep) - MAX_POSTS) :]
         keep = keep[~np.isin(keep, drop)]
-    return FeedPlan(kind[keep], niche[keep], brand[keep], at[keep], campaign_rate[keep])
+    return FeedPlan(
+        kind[keep], niche[keep], brand[keep], at[keep], campaign_rate[keep], campaign_id[keep]
+    )
 
 
 def _engagement_rates(
@@ -143,8 +149,10 @@ def render_posts(
             "views": int(views[j]) if has_views[j] else None,
             "creator_replies": int(replies[j]),
         }
-        if explicit[j]:
+        if explicit[j]:  # an agency that records sponsorship records the campaign too
             post["sponsored"] = bool(paid)
+            if plan.campaign_id[j] is not None:
+                post["campaign_id"] = plan.campaign_id[j]
         if with_mentions[j]:
             post["mentions"] = list(caption.handles)
         posts.append(post)
