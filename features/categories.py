@@ -120,11 +120,6 @@ _CANONICAL = {fold(alias): niche for niche, aliases in _SYNONYMS.items() for ali
 NICHES: tuple[str, ...] = tuple(_SYNONYMS)
 
 
-def niche_description(niche: str) -> str:
-    """The niche's names in the three languages, as one text to embed (a topic prototype)."""
-    return ", ".join(_SYNONYMS[niche])
-
-
 def canonical_category(name: str) -> str:
     """`"Moda"` → `"fashion"`; `"Sostenibilità"` → `"sustainability"`; unknown → folded."""
     folded = fold(name).strip()

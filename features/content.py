@@ -1,13 +1,9 @@
-"""A creator's content vector: bio plus recency-weighted recent captions, its niche focus, and
-the share of its unpaid posts on each niche (topic shares)."""
+"""A creator's content vector (bio plus recency-weighted recent captions) and its niche focus."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-
 import numpy as np
 
-from features.categories import NICHES, niche_description
 from models.embedder import l2_normalise
 
 # The mean of 30 caption vectors is short (median length 0.5–0.6): at weight 1 the bio set
@@ -48,37 +44,3 @@ def content_vectors(
     combined = summed / np.maximum(np.bincount(out_row, weights, minlength=n_rows), 1e-9)[:, None]
     vectors = l2_normalise((combined + BIO_WEIGHT * bio_vectors).astype(np.float32))
     return vectors, focus
-
-
-TOPIC_PREFIX = "topic_share_"  # catalog column per niche: `topic_share_fashion`, …
-TOPIC_COLUMNS: tuple[str, ...] = tuple(TOPIC_PREFIX + niche for niche in NICHES)
-
-
-def topic_prototypes(encode: Callable[[Sequence[str]], np.ndarray]) -> np.ndarray:
-    """One vector per niche (`NICHES` order): the embedding of its names in three languages."""
-    return np.asarray(encode([niche_description(niche) for niche in NICHES]), dtype=np.float32)
-
-
-def topic_shares(
-    caption_vectors: np.ndarray,
-    prototypes: np.ndarray,
-    out_row: np.ndarray,
-    organic: np.ndarray,
-    n_rows: int,
-) -> dict[str, np.ndarray]:
-    """Per row, the share of its unpaid captions whose nearest niche prototype is each niche.
-
-    What a creator talks about on their own, unpaid, is the topic they would champion; sponsored
-    posts follow the sponsors. NaN for a row without unpaid posts.
-    """
-    niche = (
-        np.argmax(caption_vectors @ prototypes.T, axis=1)
-        if len(caption_vectors)
-        else np.zeros(0, dtype=np.int64)
-    )
-    counts = np.zeros((n_rows, len(NICHES)), dtype=np.float64)
-    np.add.at(counts, (out_row[organic], niche[organic]), 1.0)
-    total = counts.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        shares = np.where(total[:, None] > 0, counts / total[:, None], np.nan)
-    return {name: shares[:, i] for i, name in enumerate(TOPIC_COLUMNS)}

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 
 from features.brand_profile import BrandProfile
-from features.content import TOPIC_PREFIX
 from features.creator_table import CreatorColumns
 
 PAIR_FEATURES = (
     "similarity",
     "category_match",
-    "category_post_share",
     "language_match",
     "market_match",
     "audience_market_share",
@@ -33,17 +29,10 @@ def pair_features(
     brand_mentions: np.ndarray,
     competitor_mentions: np.ndarray,
     log_cost_per_post: np.ndarray,
-    creator_columns: Mapping[str, np.ndarray],
 ) -> dict[str, np.ndarray]:
-    """Feature columns (see `PAIR_FEATURES`); NaN where the brief leaves a target unset.
-
-    `creator_columns` are the candidates' stored creator columns (aligned with `rows`); the
-    topic shares among them give `category_post_share`, the share of a creator's unpaid posts
-    on the brief's category (NaN without a category, or for a category outside the niches).
-    """
+    """Feature columns (see `PAIR_FEATURES`); NaN where the brief leaves a target unset."""
     n = len(rows)
     nan = np.full(n, np.nan)
-    post_share = creator_columns.get(TOPIC_PREFIX + brand.category) if brand.category else None
     category = (
         np.array(
             [
@@ -91,7 +80,6 @@ def pair_features(
     return {
         "similarity": similarity.astype(np.float64),
         "category_match": category,
-        "category_post_share": nan if post_share is None else post_share.astype(np.float64),
         "language_match": language,
         "market_match": market,
         "audience_market_share": market_share,

@@ -19,7 +19,6 @@ CATEGORICAL_FEATURES: tuple[str, ...] = ("platform",)
 ADVOCACY_MONOTONE: dict[str, int] = {
     "similarity": 1,
     "category_match": 1,
-    "category_post_share": 1,
     "language_match": 1,
     "market_match": 1,
     "audience_market_share": 1,
@@ -37,7 +36,6 @@ ADVOCACY_MONOTONE: dict[str, int] = {
 READABLE = {
     "similarity": "content matches the brief",
     "category_match": "creator works in the brand's category",
-    "category_post_share": "share of unpaid posts on the brand's category",
     "language_match": "speaks the brand's language",
     "market_match": "based in a target market",
     "audience_market_share": "audience share in target markets",

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from features.content import content_vectors, topic_prototypes, topic_shares
+from features.content import content_vectors
 from features.creator_features import PostFilter, creator_features, recent_post_index
 from features.creator_table import CreatorColumns, PostColumns
 from features.mentions import MentionIndex
@@ -21,7 +21,7 @@ from models.embedding_cache import CachedEmbedder
 
 @dataclass(frozen=True, slots=True)
 class CreatorSnapshot:
-    features: dict[str, np.ndarray]  # CREATOR_FEATURES, niche_focus, topic shares; one per row
+    features: dict[str, np.ndarray]  # CREATOR_FEATURES and niche_focus; one per row
     vectors: np.ndarray  # (rows, dim) content vectors
     mentions: MentionIndex  # organic brand mentions per row
     last_post_at: np.ndarray  # epoch seconds of each row's newest counted post, NaN if none
@@ -47,15 +47,6 @@ def snapshot(
     bio_vectors, caption_vectors = vectors[: len(rows)], vectors[len(rows) :]
     content, focus = content_vectors(bio_vectors, caption_vectors, out_row, len(rows))
     features["niche_focus"] = focus
-    features.update(
-        topic_shares(
-            caption_vectors,
-            topic_prototypes(embedder.encode),
-            out_row,
-            ~posts.sponsored[post_index],
-            len(rows),
-        )
-    )
     mentions = MentionIndex.from_posts(posts, out_row, post_index, len(rows))
     last_post_at = np.full(len(rows), np.nan)
     np.fmax.at(last_post_at, out_row, posts.posted_at[post_index])

@@ -83,7 +83,6 @@ def assemble_features(
             brand_mentions=catalog.mentions.counts(profile.keys)[rows],
             competitor_mentions=catalog.mentions.counts(profile.competitor_keys)[rows],
             log_cost_per_post=catalog.features["log_cost_per_post"][rows],
-            creator_columns=columns,
         )
     )
     return feature_matrix(columns)

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from features.content import TOPIC_COLUMNS, content_vectors, topic_shares
+from features.content import content_vectors
 from features.creator_features import creator_features
 from features.creator_table import creator_columns, post_columns
 from features.tiers import estimated_post_cost, tier_names
@@ -157,50 +157,3 @@ def test_niche_focus_is_one_for_a_single_topic_and_lower_for_a_wandering_feed() 
     assert np.isclose(focus[0], 1.0) and np.isclose(focus[1], np.sqrt(0.5))
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0)
     assert np.allclose(vectors[0], e1)  # bio and posts agree
-
-
-def test_topic_shares_count_unpaid_posts_by_nearest_niche_prototype() -> None:
-    prototypes = np.eye(len(TOPIC_COLUMNS), dtype=np.float32)
-    fashion, food = prototypes[0], prototypes[2]
-    near_fashion = 0.9 * fashion + 0.1 * food
-    captions = np.stack([fashion, near_fashion, food, food, food])
-    # row 0: two fashion posts and a food post, plus a sponsored food post that must not count
-    # row 1: only a sponsored post, so nothing unpaid to judge by
-    out_row = np.array([0, 0, 0, 0, 1])
-    organic = np.array([True, True, True, False, False])
-    shares = topic_shares(captions, prototypes, out_row, organic, 2)
-    assert np.isclose(shares["topic_share_fashion"][0], 2 / 3)
-    assert np.isclose(shares["topic_share_food"][0], 1 / 3)
-    assert np.isclose(sum(values[0] for values in shares.values()), 1.0)
-    assert all(np.isnan(values[1]) for values in shares.values())
-
-
-def test_category_post_share_reads_the_briefs_category_and_is_nan_without_one() -> None:
-    from features.brand_profile import BrandProfile, brand_profile
-    from features.pair_features import pair_features
-    from training.dataset import sparse_brief
-
-    docs = [make_creator("ig:a"), make_creator("ig:b")]
-    creators = creator_columns(docs)
-    rows = np.arange(2)
-    columns = {name: np.array([0.0, 0.0]) for name in TOPIC_COLUMNS}
-    columns["topic_share_food"] = np.array([0.75, 0.1])
-    brief = brand_profile({"brand_id": "b", "name": "Forno", "values": "pane",
-                           "category": "Cucina"})  # fmt: skip
-
-    def share(profile: BrandProfile) -> np.ndarray:
-        return pair_features(
-            profile,
-            creators,
-            rows,
-            similarity=np.zeros(2),
-            brand_mentions=np.zeros(2),
-            competitor_mentions=np.zeros(2),
-            log_cost_per_post=np.zeros(2),
-            creator_columns=columns,
-        )["category_post_share"]
-
-    assert share(brief).tolist() == [0.75, 0.1]  # "Cucina" folds onto the food niche
-    assert np.isnan(share(sparse_brief(brief))).all()
-    assert np.isnan(share(brand_profile({"brand_id": "c", "name": "X", "values": "v",
-                                         "category": "astrology"}))).all()  # fmt: skip

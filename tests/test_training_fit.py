@@ -56,7 +56,7 @@ def test_a_model_from_an_older_feature_list_scores_todays_matrix_by_name() -> No
     from dataclasses import replace
 
     data = _data(rows=1200, brands=20, seed=2)
-    older = [name for name in FEATURE_NAMES if name != "category_post_share"]
+    older = [name for name in FEATURE_NAMES if name != "niche_focus"]
     keep = [FEATURE_NAMES.index(name) for name in older]
     old_data = replace(data, features=data.features[:, keep], feature_names=tuple(older))
     config = FitConfig(max_rounds=40, threads=1)

@@ -210,7 +210,6 @@ def _columns(
             brand_mentions=snap.mentions.counts(profile.keys)[at],
             competitor_mentions=snap.mentions.counts(profile.competitor_keys)[at],
             log_cost_per_post=snap.features["log_cost_per_post"][at],
-            creator_columns={name: values[at] for name, values in snap.features.items()},
         )
         for name, values in block.items():
             columns[name][at] = values

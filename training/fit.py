@@ -38,6 +38,10 @@ class FitConfig:
     # calibration set (0: validation brands only)
     calibration_folds: int = 2
     threads: int = 2
+    # The advocacy model adds one feature's effect to another (each tree splits on one
+    # feature): it cannot learn a combination that only the training world holds. On data it
+    # never saw this ranked as well or better (docs/ranking.md, "An additive advocacy model").
+    additive_advocacy: bool = True
 
     def lightgbm_params(self, objective: str) -> dict[str, Any]:
         return {
@@ -113,6 +117,8 @@ def _train_booster(
     # both models keep the domain's directions: so does every score made from them
     params["monotone_constraints"] = [ADVOCACY_MONOTONE.get(name, 0) for name in names]
     params["monotone_constraints_method"] = "advanced"
+    if objective == "binary" and config.additive_advocacy:
+        params["interaction_constraints"] = [[i] for i in range(len(names))]
     train_set = lightgbm.Dataset(
         data.features[train],
         target[train],

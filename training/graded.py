@@ -98,7 +98,7 @@ def _organic(columns: Columns) -> np.ndarray:
 SINGLE_SIGNALS: dict[str, Callable[[Columns], np.ndarray]] = {
     "similarity": _cosine,
     "brand_mentions": lambda c: _feature(c, "brand_mentions"),
-    "category_post_share": lambda c: _feature(c, "category_post_share"),
+    "category_match": lambda c: _feature(c, "category_match"),
     "authenticity": _authenticity,
     "low_sponsorship": _organic,
     "reply_rate": lambda c: _feature(c, "reply_rate"),
