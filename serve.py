@@ -25,17 +25,17 @@ from fastapi.security.utils import get_authorization_scheme_param
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 
-from features.schema import FEATURE_NAMES
-from matching.filters import MatchFilters
-from matching.pipeline import MatchPipeline
-from matching.service import RELOAD_ERRORS, MatchService, NotReady, one_thread
-from microtribe.api_errors import (
+from api.errors import (
     BODY_ERRORS,
     error_response,
     error_responses,
     install_error_handlers,
 )
-from microtribe.api_models import (
+from api.limits import ApiLimits, BodySizeLimit, RateLimiter
+from api.match_answer import encode, match_answer
+from api.metrics import HttpMetrics, HttpMetricsMiddleware
+from api.request_body import parse_body, served_by
+from api.schemas import (
     BRAND_LINKS,
     BRANDS_EXAMPLES,
     CREATOR_LINKS,
@@ -49,15 +49,15 @@ from microtribe.api_models import (
     ModelInfo,
     Stored,
 )
+from api.served_log import ServedLog
+from api.strict_json import StrictJsonRoute
+from features.schema import FEATURE_NAMES
+from matching.filters import MatchFilters
+from matching.pipeline import MatchPipeline
+from matching.service import RELOAD_ERRORS, MatchService, NotReady, one_thread
 from microtribe.auth import KeyRing, Role, allows
 from microtribe.contract import Brand, Creator, Outcome
-from microtribe.http_metrics import HttpMetrics, HttpMetricsMiddleware
-from microtribe.limits import ApiLimits, BodySizeLimit, RateLimiter
-from microtribe.match_answer import encode, match_answer
-from microtribe.request_body import parse_body, served_by
-from microtribe.served_log import ServedLog
 from microtribe.settings import Settings
-from microtribe.strict_json import StrictJsonRoute
 
 log = logging.getLogger("microtribe.serve")
 MAX_BATCH = 1000

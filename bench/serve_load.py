@@ -231,8 +231,8 @@ class InProcess:
     """The pipeline in this process, on the same home, as the server runs it (one thread)."""
 
     def __init__(self, home: Path, bodies: list[dict[str, Any]]) -> None:
+        from api.schemas import MatchRequest
         from matching.service import MatchService
-        from microtribe.api_models import MatchRequest
         from microtribe.settings import Settings
         from serve import filters_from
 

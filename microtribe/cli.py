@@ -245,10 +245,10 @@ def score(
     """
     from pydantic import ValidationError
 
+    from api.schemas import FiltersIn
     from matching.batch import JobSpec, load_pipeline, score_brands
     from matching.filters import MatchFilters
     from matching.service import NotReady
-    from microtribe.api_models import FiltersIn
     from microtribe.contract import Brand
     from microtribe.records import RecordError, read_records
 

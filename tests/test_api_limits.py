@@ -16,8 +16,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from api.limits import ApiLimits, RateLimiter
 from microtribe.auth import KeyRing
-from microtribe.limits import ApiLimits, RateLimiter
 from microtribe.settings import Settings
 from serve import create_app
 

@@ -10,10 +10,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from api.limits import ApiLimits
 from features.schema import FEATURE_NAMES
 from microtribe.auth import KeyRing
 from microtribe.contract import BRAND_EXAMPLE
-from microtribe.limits import ApiLimits
 from microtribe.settings import Settings
 from serve import create_app
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from microtribe.api_models import MatchOut, MatchRequest, MatchResponse, ReasonOut
-from microtribe.served_log import ServedLog
+from api.schemas import MatchOut, MatchRequest, MatchResponse, ReasonOut
+from api.served_log import ServedLog
 
 NAMES = ("similarity", "sponsored_share")
 FEATURES = np.array([[0.5, 0.1], [0.4, float("nan")], [0.3, 0.0]])

@@ -26,7 +26,7 @@ from typing import IO, Any
 import numpy as np
 from pydantic_core import to_json
 
-from microtribe.api_models import MatchRequest
+from api.schemas import MatchRequest
 
 log = logging.getLogger("microtribe.served_log")
 MAX_BYTES = 50 * 1024 * 1024

@@ -20,8 +20,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from microtribe.api_errors import NOT_JSON
-from microtribe.strict_json import strict_loads
+from api.errors import NOT_JSON
+from api.strict_json import strict_loads
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -17,8 +17,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from api.schemas import ErrorResponse
 from matching.store import StoreBusy
-from microtribe.api_models import ErrorResponse
 
 log = logging.getLogger("microtribe.serve")
 

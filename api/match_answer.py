@@ -1,6 +1,6 @@
 """The `/v1/match` answer as data for pydantic-core's encoder, built from the catalog's columns.
 
-The shape is `MatchResponse` (api_models.py, which documents it); it is built here without
+The shape is `MatchResponse` (api/schemas.py, which documents it); it is built here without
 pydantic objects (one `tolist` per column, a dict per match, the explanations' `Reason`
 dataclasses as they are) because this runs on every request, and encoded once by
 pydantic-core. Non-finite numbers become `null`, as pydantic writes them.
@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 from pydantic_core import to_json
 
+from api.schemas import MatchOut
 from features.currency import from_eur
 from matching.pipeline import MatchPipeline, MatchResult
-from microtribe.api_models import MatchOut
 
 PLATFORM_NAMES = np.asarray(("instagram", "tiktok", "youtube"), dtype=object)
 MATCH_FIELDS = tuple(MatchOut.model_fields)  # the documented shape, in its order
