@@ -1,5 +1,5 @@
 """A JSON request body read and validated the way FastAPI does it, for a route that reads its
-own body (`/v1/match`: see `serve.MatchRoute`).
+own body (`/v1/match`: see `api/routes/match.py`).
 
 The errors are the ones FastAPI raises, so the app's handlers answer them in the same shape:
 no body → 422 `body: Field required`; a content type other than `application/json` (or

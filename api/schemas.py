@@ -16,6 +16,8 @@ from microtribe.contract import (
 )
 from models.ranker import DEFAULT_RANK_BY, RankBy
 
+MAX_BATCH = 1000  # creators, brands or outcomes in one request (DESIGN.md)
+
 # Stopgap until the contract bounds timestamps: the feature tables hold post times as int64
 # nanoseconds (years 1677-2262), so a post outside that range used to be stored, then break
 # the delta index (a 500) and every later start-up. Refused here, at the API, with a 422.

@@ -231,10 +231,10 @@ class InProcess:
     """The pipeline in this process, on the same home, as the server runs it (one thread)."""
 
     def __init__(self, home: Path, bodies: list[dict[str, Any]]) -> None:
+        from api.routes.match import filters_from
         from api.schemas import MatchRequest
         from matching.service import MatchService
         from microtribe.settings import Settings
-        from serve import filters_from
 
         self.service = MatchService(Settings.from_env(home))
         self.service.start()

@@ -94,7 +94,7 @@ class MatchService:
         # fighting over the GIL slowed every request (100k creators, 64 in flight: 8 → 28 ms
         # each, and the queue never drained); the others wait here, off the GIL, in arrival
         # order. Two when the server runs matches on its event loop: it hands them to threads
-        # only while a reload runs (serve.py).
+        # only while a reload runs (api/routes/match.py).
         self.match_slots = threading.BoundedSemaphore(max(2, settings.match_concurrency))
         self.reloading = False  # a reload is loading beside the pipeline in service
         self.not_ready_reason: str | None = None  # why `pipeline` is None, when known

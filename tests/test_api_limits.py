@@ -148,7 +148,7 @@ MATCH_MALFORMED = [
 def test_match_reads_its_own_body_with_the_same_errors(
     client: TestClient, case: str, body: bytes, content_type: str, status: int
 ) -> None:
-    # /v1/match bypasses FastAPI's body handling (serve.serve_match): same answers required
+    # /v1/match bypasses FastAPI's body handling (api.routes.match): same answers required
     headers = {**ADMIN, "Content-Type": content_type} if content_type else ADMIN
     error = _error(client.post("/v1/match", content=body, headers=headers), status, CODE[status])
     if status == 422:
