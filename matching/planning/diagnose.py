@@ -60,11 +60,34 @@ def _check_row(problem: PlanProblem, row: LinearRow) -> None:
             )
 
 
+def _check_zero_overlap(problem: PlanProblem) -> None:
+    """An overlap cap of 0 needs disjoint audiences: when no two candidates have them, a
+    request for two or more creators cannot be met (the cutting planes would never prove it)."""
+    if problem.max_overlap != 0 or len(problem) < 2:
+        return
+    counts = [
+        (row.lower, row.name)
+        for row in problem.rows
+        if row.lower > 0 and np.isin(row.coefficients, (0.0, 1.0)).all()
+    ]
+    needed, name = max([*counts, (float(problem.forced.sum()), INCLUDE)])
+    present = (problem.candidates.segments > 0).astype(np.float64)
+    shared = present @ present.T > 0
+    if needed >= 2 and shared.all():
+        raise PlanInfeasible(
+            OVERLAP,
+            f"every two candidates share audience, so an overlap of 0 allows one creator; "
+            f"{name} asks for {needed:g}",
+            (OVERLAP, name),
+        )
+
+
 def precheck(problem: PlanProblem, constraints: PlanConstraints) -> None:
     """Raise `PlanInfeasible` naming a constraint that no plan can satisfy on its own."""
     _check_includes(problem, constraints)
     for row in problem.rows:
         _check_row(problem, row)
+    _check_zero_overlap(problem)
 
 
 def relaxable(problem: PlanProblem) -> list[str]:

@@ -1,10 +1,14 @@
 """The plan as a mixed-integer programme, solved by HiGHS through `scipy.optimize.milp`.
 
-Variables: x_i ∈ {0,1} per candidate; per audience segment s the log unreached share L_s
-(= Σ_i w_is x_i, see reach.py) and the reached share ρ_s ∈ [0,1], bounded by tangents of
-1 − e^L. Maximise value·x + λ·Σ_s N_s ρ_s under the request's named rows. `max_overlap`
-is Σ_s N_s ρ_s ≥ (1 − m)·Σ_i A_i x_i; the tangents overestimate ρ, so a solution whose exact
-overlap is above m gets tangents at its own L_s added and is solved again (Kelley cuts).
+Variables: x_i ∈ {0,1} per candidate and, when reach matters, one continuous R (the unique
+reach, in units of the total pool Σ_s N_s). Maximise value·x + λ·R under the request's named
+rows, `max_overlap` as R ≥ (1 − m)·Σ_i A_i x_i, and R ≤ each tangent plane of the concave reach
+g (reach.py) at the points met so far: x = 0, the greedy plan, then every solution whose R
+overstated g(x) by more than `REACH_TOLERANCE` of the objective or broke the overlap cap
+(Kelley's cutting planes). Tangents only overstate g, so HiGHS's bound stays a bound on the
+true optimum; the gap reported compares it with the exact objective of the plan. When the
+planes have not settled within the rounds or the time limit, the best of the repaired
+solutions (repair.py) and the greedy plan is answered as `feasible`.
 """
 
 from __future__ import annotations
@@ -14,13 +18,14 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from matching.planning.formulation import PlanProblem
-from matching.planning.reach import TANGENT_SHARES, log_unreached, overlap_share, tangent_rows
+from matching.planning.reach import log_unreached, reach_tangent
+from matching.planning.repair import repair_overlap
 
 OVERLAP_TOLERANCE = 1e-9
+REACH_TOLERANCE = 1e-3  # an overstated reach worth less than this share of the objective
 # Feasibility jump costs ~30 ms per solve and never beat the LP-based heuristics here.
 HIGHS_OPTIONS = {"mip_heuristic_run_feasibility_jump": False}
 
@@ -29,158 +34,154 @@ HIGHS_OPTIONS = {"mip_heuristic_run_feasibility_jump": False}
 class SolverSettings:
     time_limit_s: float = 1.0  # for the whole solve, cut rounds included
     mip_rel_gap: float = 0.01
-    max_cut_rounds: int = 8
+    max_cut_rounds: int = 20
 
 
 @dataclass(frozen=True, slots=True)
 class Solution:
     selected: np.ndarray | None  # bool mask over the problem's rows; None: none found
     status: str  # "optimal" | "feasible" | "infeasible" | "no_solution" (time ran out)
-    gap: float | None  # HiGHS's relative gap between the solution and its bound
+    gap: float | None  # (HiGHS's bound − exact objective) / bound
     cut_rounds: int
 
 
 @dataclass(frozen=True, slots=True)
-class _Reach:
-    weights: np.ndarray  # (n, S) w_is of the segments modelled
-    sizes: np.ndarray  # (S,)
-    cut_segment: np.ndarray  # one entry per tangent row
-    cut_share: np.ndarray
+class _Model:
+    problem: PlanProblem
+    weights: np.ndarray  # (n, S) w_is
+    pool: float  # Σ_s N_s: the unit of R
+    with_objective: bool
 
+    @property
+    def has_reach(self) -> bool:
+        reach_objective = self.with_objective and self.problem.reach_weight > 0
+        return self.pool > 0 and (reach_objective or self.problem.max_overlap is not None)
 
-def _initial_reach(problem: PlanProblem) -> _Reach:
-    active = problem.sizes > 0
-    weights = log_unreached(problem.candidates.segments[:, active], problem.sizes[active])
-    # the lowest L_s any plan within budget attains: tangents below it are never binding
-    per_cost = (-weights / problem.candidates.cost[:, None]).max(axis=0, initial=0.0)
-    floor = np.maximum(weights.sum(axis=0), -problem.budget * per_cost)
-    shares = np.asarray(TANGENT_SHARES)
-    logs = np.log(shares)
-    segment, share = [], []
-    for s, low in enumerate(floor.tolist()):
-        keep = logs >= low
-        keep[min(int(keep.sum()), len(shares) - 1)] = True  # and the first tangent below
-        segment.append(np.full(int(keep.sum()), s))
-        share.append(shares[keep])
-    return _Reach(weights, problem.sizes[active], np.concatenate(segment), np.concatenate(share))
+    def cut(self, selected: np.ndarray) -> tuple[np.ndarray, float]:
+        """The tangent plane at `selected` as a row over (x, R) and its upper bound."""
+        value, gradient = reach_tangent(self.weights, self.problem.sizes, selected)
+        row = np.concatenate([-gradient / self.pool, [1.0]])
+        return row, (value - float(gradient @ selected)) / self.pool
 
+    def objective(self) -> np.ndarray:
+        """Minus the objective's coefficients over (x, R), unscaled."""
+        n = len(self.problem)
+        if not self.with_objective:
+            return np.zeros(n + self.has_reach)
+        reach = [self.problem.reach_weight * self.pool] if self.has_reach else []
+        return -np.concatenate([self.problem.value, reach])
 
-def _with_cuts(reach: _Reach, selected: np.ndarray) -> _Reach:
-    at = reach.weights[selected].sum(axis=0)
-    new = np.flatnonzero(at < 0)
-    return _Reach(
-        reach.weights,
-        reach.sizes,
-        np.concatenate([reach.cut_segment, new]),
-        np.concatenate([reach.cut_share, np.exp(at[new])]),
-    )
-
-
-def _constraints(problem: PlanProblem, reach: _Reach | None) -> list[LinearConstraint]:
-    n = len(problem)
-    n_seg = 0 if reach is None else len(reach.sizes)
-    named = np.array([row.coefficients for row in problem.rows]).reshape(-1, n)
-    zeros = sparse.csr_matrix((len(named), 2 * n_seg))
-    out = [
-        LinearConstraint(
-            sparse.hstack([sparse.csr_matrix(named), zeros]),
-            [row.lower for row in problem.rows],
-            [row.upper for row in problem.rows],
-        )
-    ]
-    if reach is None:
+    def constraints(self, cuts: list[tuple[np.ndarray, float]]) -> list[LinearConstraint]:
+        rows = self.problem.rows
+        named = np.array([row.coefficients for row in rows]).reshape(-1, len(self.problem))
+        if not self.has_reach:
+            return [LinearConstraint(named, [r.lower for r in rows], [r.upper for r in rows])]
+        out = [
+            LinearConstraint(
+                np.hstack([named, np.zeros((len(rows), 1))]),
+                [r.lower for r in rows],
+                [r.upper for r in rows],
+            ),
+            LinearConstraint(np.array([row for row, _ in cuts]), -np.inf, [b for _, b in cuts]),
+        ]
+        cap = self.problem.max_overlap
+        if cap is not None:
+            audience = self.problem.candidates.segments.sum(axis=1) / self.pool
+            out.append(LinearConstraint(np.append((1.0 - cap) * audience, -1.0), -np.inf, 0.0))
         return out
-    eye = sparse.identity(n_seg, format="csr")
-    definition = sparse.hstack(
-        [sparse.csr_matrix(-reach.weights.T), eye, sparse.csr_matrix((n_seg, n_seg))]
-    )
-    out.append(LinearConstraint(definition, 0.0, 0.0))
-    slope, bound = tangent_rows(reach.cut_share)
-    m, seg = len(slope), reach.cut_segment
-    cuts = sparse.coo_matrix(
-        (
-            np.concatenate([slope, np.ones(m)]),
-            (np.tile(np.arange(m), 2), np.concatenate([n + seg, n + n_seg + seg])),
-        ),
-        shape=(m, n + 2 * n_seg),
-    )
-    out.append(LinearConstraint(cuts.tocsr(), -np.inf, bound))
-    if problem.max_overlap is not None:
-        audience = problem.candidates.segments.sum(axis=1)
-        scale = max(float(audience.sum()), 1e-12)
-        row = (
-            np.concatenate([(1.0 - problem.max_overlap) * audience, np.zeros(n_seg), -reach.sizes])
-            / scale
-        )
-        out.append(LinearConstraint(row.reshape(1, -1), -np.inf, 0.0))
-    return out
-
-
-def _objective(problem: PlanProblem, reach: _Reach | None, with_objective: bool) -> np.ndarray:
-    n_seg = 0 if reach is None else len(reach.sizes)
-    if not with_objective:
-        return np.zeros(len(problem) + 2 * n_seg)
-    secondary = [] if reach is None else [np.zeros(n_seg), problem.reach_weight * reach.sizes]
-    c = -np.concatenate([problem.value, *secondary])
-    return c / max(float(np.abs(c).max(initial=0.0)), 1e-12)
-
-
-def _bounds(problem: PlanProblem, reach: _Reach | None) -> Bounds:
-    n = len(problem)
-    low, high = [problem.forced.astype(np.float64)], [np.ones(n)]
-    if reach is not None:
-        n_seg = len(reach.sizes)
-        low += [reach.weights.sum(axis=0), np.zeros(n_seg)]
-        high += [np.zeros(n_seg), np.ones(n_seg)]
-    return Bounds(np.concatenate(low), np.concatenate(high))
 
 
 def _run(
-    problem: PlanProblem,
-    reach: _Reach | None,
-    with_objective: bool,
-    settings: SolverSettings,
-    seconds: float,
-) -> tuple[np.ndarray | None, str, float | None]:
-    n = len(problem)
-    n_vars = n + (0 if reach is None else 2 * len(reach.sizes))
-    integrality = np.zeros(n_vars)
-    integrality[:n] = 1
+    model: _Model, cuts: list[tuple[np.ndarray, float]], settings: SolverSettings, seconds: float
+) -> tuple[np.ndarray | None, str, float | None, float | None]:
+    """(selection, status, HiGHS's upper bound on the objective, the reach R it found)."""
+    n = len(model.problem)
+    c = model.objective()
+    scale = max(float(np.abs(c).max(initial=0.0)), 1e-12)
+    integrality = np.r_[np.ones(n), np.zeros(len(c) - n)]
+    upper = np.r_[np.ones(n), np.ones(len(c) - n)]
     options = {"time_limit": max(seconds, 0.01), "mip_rel_gap": settings.mip_rel_gap}
     with warnings.catch_warnings():  # scipy warns that it passes HiGHS options verbatim
         warnings.simplefilter("ignore", RuntimeWarning)
         result = milp(
-            _objective(problem, reach, with_objective),
+            c / scale,
             integrality=integrality,
-            bounds=_bounds(problem, reach),
-            constraints=_constraints(problem, reach),
+            bounds=Bounds(np.r_[model.problem.forced.astype(float), np.zeros(len(c) - n)], upper),
+            constraints=model.constraints(cuts),
             options={**options, **HIGHS_OPTIONS},
         )
     if result.status == 2:
-        return None, "infeasible", None
+        return None, "infeasible", None, None
     if result.status not in (0, 1):
         raise RuntimeError(f"HiGHS failed: {result.message}")
     if result.x is None:
-        return None, "no_solution", None
-    gap = None if result.mip_gap is None else float(result.mip_gap)
-    return result.x[:n] > 0.5, "optimal" if result.status == 0 else "feasible", gap
+        return None, "no_solution", None, None
+    bound = getattr(result, "mip_dual_bound", None)
+    status = "optimal" if result.status == 0 else "feasible"
+    found_reach = float(result.x[n]) * model.pool if model.has_reach else None
+    return result.x[:n] > 0.5, status, None if bound is None else -bound * scale, found_reach
 
 
-def solve(problem: PlanProblem, settings: SolverSettings, with_objective: bool = True) -> Solution:
-    """The best plan HiGHS finds within the settings' gap and time (see the module docstring)."""
+def _settled(model: _Model, selected: np.ndarray, found_reach: float | None) -> bool:
+    """True when the solution's reach is near its exact value and the overlap cap holds."""
+    if found_reach is None:
+        return True
+    problem = model.problem
+    exact = reach_tangent(model.weights, problem.sizes, selected)[0]
+    summed = float(problem.candidates.segments[selected].sum())
+    if problem.max_overlap is not None and exact < (1 - problem.max_overlap) * summed * (
+        1 - OVERLAP_TOLERANCE
+    ):
+        return False
+    if not model.with_objective:
+        return True
+    overstated = problem.reach_weight * (found_reach - exact)
+    return overstated <= REACH_TOLERANCE * max(problem.objective(selected), 1e-12)
+
+
+def solve(
+    problem: PlanProblem,
+    settings: SolverSettings,
+    with_objective: bool = True,
+    start: np.ndarray | None = None,
+) -> Solution:
+    """The best plan HiGHS finds within the settings' gap and time (see the module docstring);
+    `start` (a feasible selection, e.g. the greedy plan) adds its tangent plane from the outset
+    and is the fallback when the cutting planes do not settle in time."""
     started = time.perf_counter()
-    needs_reach = problem.max_overlap is not None or (with_objective and problem.reach_weight > 0)
-    reach = _initial_reach(problem) if needs_reach else None
+    weights = log_unreached(problem.candidates.segments, problem.sizes)
+    model = _Model(problem, weights, float(problem.sizes.sum()), with_objective)
+    cuts = [model.cut(np.zeros(len(problem), dtype=bool))]
+    fallbacks = [] if start is None or not start.any() else [start]
+    cuts += [model.cut(plan) for plan in fallbacks]
+    bound = None
     for round_ in range(settings.max_cut_rounds + 1):
         left = settings.time_limit_s - (time.perf_counter() - started)
-        selected, status, gap = _run(problem, reach, with_objective, settings, left)
-        if selected is None or reach is None or problem.max_overlap is None:
-            return Solution(selected, status, gap, round_)
-        segments = problem.candidates.segments
-        if (
-            overlap_share(segments, problem.sizes, selected)
-            <= problem.max_overlap + OVERLAP_TOLERANCE
-        ):
-            return Solution(selected, status, gap, round_)
-        reach = _with_cuts(reach, selected)
-    return Solution(None, "no_solution", None, settings.max_cut_rounds)
+        selected, status, bound, found_reach = _run(model, cuts, settings, left)
+        if selected is None:
+            return Solution(None, status, None, round_)
+        if _settled(model, selected, found_reach):
+            return Solution(
+                selected, status, _gap(problem, selected, bound, with_objective), round_
+            )
+        cuts.append(model.cut(selected))
+        repaired = repair_overlap(problem, selected)
+        if repaired is not None:
+            fallbacks.append(repaired)
+            cuts.append(model.cut(repaired))
+        if time.perf_counter() - started >= settings.time_limit_s:
+            break
+    if not fallbacks:
+        return Solution(None, "no_solution", None, settings.max_cut_rounds)
+    best = max(fallbacks, key=problem.objective)
+    return Solution(best, "feasible", _gap(problem, best, bound, with_objective), round_)
+
+
+def _gap(
+    problem: PlanProblem, selected: np.ndarray, bound: float | None, with_objective: bool
+) -> float | None:
+    """(bound − exact objective) / bound: HiGHS's bound holds for the true optimum too."""
+    if not with_objective or bound is None or not np.isfinite(bound):
+        return None
+    exact = problem.objective(selected)
+    return max(0.0, (bound - exact) / bound) if bound > 0 else 0.0

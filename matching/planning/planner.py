@@ -32,17 +32,19 @@ def _nothing_to_buy(problem: PlanProblem) -> str | None:
     return None
 
 
-def _optimal(problem: PlanProblem, settings: SolverSettings) -> tuple[Plan, int]:
+def _optimal(problem: PlanProblem, settings: SolverSettings, greedy: Plan) -> tuple[Plan, int]:
     reason = _nothing_to_buy(problem)
     if reason is not None:
         return make_plan(problem, np.zeros(len(problem), bool), "empty", reason=reason), 0
-    solution = solve(problem, settings)
+    start = np.isin(problem.source, greedy.rows)
+    solution = solve(problem, settings, start=start)
     if solution.status == "infeasible":
         raise find_conflict(problem, settings)
     if solution.selected is None:
-        selected, failed = greedy_plan(problem)
-        why = "HiGHS found no plan within its time limit: this is the greedy plan"
-        return make_plan(problem, selected, "feasible", reason=failed or why), solution.cut_rounds
+        why = f"HiGHS found no plan within {settings.time_limit_s:g} s"
+        if greedy.status != "empty":
+            why += ": this is the greedy plan"
+        return make_plan(problem, start, "feasible", reason=why), solution.cut_rounds
     status: PlanStatus = "optimal" if solution.status == "optimal" else "feasible"
     plan = make_plan(problem, solution.selected, status, solution.gap)
     if plan.status == "empty":
@@ -93,8 +95,8 @@ def plan_campaign(
     settings = settings or SolverSettings()
     problem = formulate(candidates, constraints)
     precheck(problem, constraints)
-    plan, cut_rounds = _optimal(problem, settings)
     greedy = _greedy(problem)
+    plan, cut_rounds = _optimal(problem, settings, greedy)
     macro = _macro_only(problem, settings)
     return PlanResult(
         plan=plan,
