@@ -86,5 +86,5 @@ def bench_constraints(rng: np.random.Generator) -> PlanConstraints:
             "macro": GroupBounds(max=2),
         },
         platforms={"tiktok": GroupBounds(min=1), "youtube": GroupBounds(max=3, max_share=0.4)},
-        max_overlap=float(rng.choice([0.02, 0.05, 0.1])),
+        max_overlap=float(rng.choice([0.01, 0.02, 0.05, 0.1])),
     )

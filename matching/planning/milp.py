@@ -157,13 +157,19 @@ def solve(
     bound = None
     for round_ in range(settings.max_cut_rounds + 1):
         left = settings.time_limit_s - (time.perf_counter() - started)
-        selected, status, bound, found_reach = _run(model, cuts, settings, left)
+        selected, status, found_bound, found_reach = _run(model, cuts, settings, left)
+        bound = bound if found_bound is None else found_bound
         if selected is None:
+            if status == "no_solution" and fallbacks:
+                break
             return Solution(None, status, None, round_)
         if _settled(model, selected, found_reach):
-            return Solution(
-                selected, status, _gap(problem, selected, bound, with_objective), round_
-            )
+            if status == "optimal" or not fallbacks:
+                return Solution(
+                    selected, status, _gap(problem, selected, bound, with_objective), round_
+                )
+            fallbacks.append(selected)  # stopped by the time limit: the best of all answers
+            break
         cuts.append(model.cut(selected))
         repaired = repair_overlap(problem, selected)
         if repaired is not None:
