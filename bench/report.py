@@ -205,6 +205,25 @@ QUALITY_SYSTEMS = (
 )
 
 
+# Until this date training features were taken as of each outcome's `observed_at` and included
+# the campaign's own paid post (issue #14): figures measured before it are superseded.
+LEAK_FIXED_AT = "2026-11-29"
+
+
+def superseded(records: list[Record]) -> list[str]:
+    old = [r for r in records if str(r.get("at", "")) < LEAK_FIXED_AT]
+    if not old:
+        return []
+    return ["", f"{len(old)} earlier records in this file (before {LEAK_FIXED_AT}) took "
+            "features as of `observed_at` with the campaign's own paid post inside them "
+            "(issue #14): superseded, kept for history, not shown above."]  # fmt: skip
+
+
+def section_quality_ceiling(records: list[Record]) -> list[str]:
+    current = [r for r in records if str(r.get("at", "")) >= LEAK_FIXED_AT]
+    return [*section_generic(current), *superseded(records)] if current else superseded(records)
+
+
 def section_quality(records: list[Record]) -> list[str]:
     run = [r for r in newest_run(records) if "metrics" in r]
     if not run:
@@ -233,7 +252,7 @@ def section_quality(records: list[Record]) -> list[str]:
                   "engagement sort", "follower sort", "random", "÷ best baseline",
                   "recall@50 microtribe", "similarity only", "advocacy AUC microtribe",
                   "similarity only", "NDCG@20 terse briefs"], rows)  # fmt: skip
-    return [*out, "", f"_{when(run)}._"]
+    return [*out, "", f"_{when(run)}._", *superseded(records)]
 
 
 def section_peer(records: list[Record]) -> list[str]:
@@ -480,6 +499,40 @@ def section_write_load(records: list[Record]) -> list[str]:
     ]
 
 
+def section_judgement(records: list[Record]) -> list[str]:
+    """`bench/judgement.py`: the served order on sets training never saw, next to baselines."""
+    newest = newest_per_key(records, lambda r: (r["set"], r["rank_by"]))
+    rows = []
+    for r in sorted(newest, key=lambda r: (r["set"], r["rank_by"] != "advocacy", r["rank_by"])):
+        m = r["metrics"]
+        k = 10 if r["set"].startswith("golden") else 20
+        if "signal_similarity_ndcg_at_10" not in m:  # served from a mixed catalog: one figure
+            rows.append([r["set"], r["rank_by"], k, m.get(f"served_ndcg_at_{k}"),
+                         "—", "—", "—", "—", r.get("commit")])  # fmt: skip
+            continue
+        rows.append([
+            r["set"], r["rank_by"], k, m[f"served_ndcg_at_{k}"], m[f"advocacy_fit_ndcg_at_{k}"],
+            m[f"signal_similarity_ndcg_at_{k}"],
+            f"{m[f'best_single_signal_ndcg_at_{k}']:.3f} ({r.get('best_single_signal')})",
+            f"{m[f'best_hand_rule_ndcg_at_{k}']:.3f} ({r.get('best_hand_rule')})",
+            r.get("commit"),
+        ])  # fmt: skip
+    header = ["set", "rank_by", "NDCG@", "served", "advocacy_fit alone", "similarity alone",
+              "best single signal", "best three-term hand rule", "commit"]  # fmt: skip
+    return [
+        *table(header, rows),
+        "",
+        "The model is the champion of a home trained on the default world; `golden` is the "
+        "hand-labelled set (tests/data/golden), `alt-…` the independently written world "
+        "(training/world_alt), both served through `MatchPipeline.run` with every creator "
+        "ranked; `golden-in-train-catalog` serves the golden briefs from the training home's "
+        "own catalog with the golden creators upserted into it (generated creators count as "
+        "grade 0). Gains are the grades.",
+        "",
+        f"_{when(newest)}._",
+    ]
+
+
 SECTIONS: dict[str, tuple[str, Callable[[list[Record]], list[str]]]] = {
     "retrieval": ("Retrieval", section_retrieval),
     "embedders": ("Embedding", section_embedders),
@@ -488,6 +541,8 @@ SECTIONS: dict[str, tuple[str, Callable[[list[Record]], list[str]]]] = {
     "peer": ("Peer baseline: LanceDB", section_peer),
     "serve": ("Serving end to end", section_serve),
     "write_load": ("Concurrent writers", section_write_load),
+    "judgement": ("Judgement on data training never saw", section_judgement),
+    "quality_ceiling": ("Quality ceiling: the generator's own oracle", section_quality_ceiling),
 }
 
 
