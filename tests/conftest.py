@@ -22,7 +22,7 @@ def run_cli(home: Path, *args: str) -> str:
         env=env,
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=1800,  # a loaded machine builds the small world slowly
     )
     assert done.returncode == 0, f"{args}: {done.stdout}\n{done.stderr}"
     return done.stdout
