@@ -89,7 +89,9 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-def _open(browser: playwright_api.Browser, locale: str = "it-IT", width: int = 1280):  # type: ignore[no-untyped-def]
+def _open(
+    browser: playwright_api.Browser, locale: str = "it-IT", width: int = 1280
+) -> tuple[playwright_api.BrowserContext, playwright_api.Page, Console]:
     context = browser.new_context(locale=locale, viewport={"width": width, "height": 900})
     page = context.new_page()
     return context, page, Console(page)
@@ -364,6 +366,7 @@ def test_a_plan_shows_its_totals_beside_the_macro_only_plan(
     _enter_key(page, server.read_key)
     _fill_brief(page)
     page.click("#tab-plan")
+    assert page.input_value("#plan-budget") == "8000"  # the brief's, until set here
     page.fill("#plan-budget", "6000")
     if not _route_exists(server, "/v1/plan", "POST"):
         console.allowed.add(404)
@@ -378,6 +381,15 @@ def test_a_plan_shows_its_totals_beside_the_macro_only_plan(
     assert groups.first.locator(".bar").count() == 3  # this plan, macro only, greedy
     assert "Costo" in page.inner_text("#plan-totals")
     _shot(page, artifacts, "plan")
+    # constraints no plan can meet: the API names them, the page says so beside each one
+    console.allowed.add(422)
+    page.fill("#plan-budget", "100")
+    page.fill("#plan-min", "400")
+    page.click("#run-plan")
+    page.wait_for_selector("#plan-error:not([hidden])")
+    invalid = page.locator("#view-plan [aria-invalid=true]")
+    assert invalid.count() >= 1
+    assert page.locator("#view-plan .field-error").count() >= 1
 
 
 # ---- errors, in words, where they belong ----------------------------------------------

@@ -663,6 +663,7 @@
         const answer = await api("POST", "/v1/plan", request);
         state.brief = request.brand;
         renderPlan(answer);
+        $("#plan-result").scrollIntoView({ block: "start" });
       } catch (error) {
         if (error.status === 404 && error.message === "Not Found") {
           box.textContent = t("planUnavailable");
@@ -725,7 +726,10 @@
     const ours = answer.plan.totals.advocated_engagements;
     const headline = macro > 0 && ours != null
       ? el("p", { class: "headline", text: t("ratio", { x: fmt.num(ours / macro) }) }) : null;
-    $("#plan-chart").replaceChildren(...[headline, ...groups].filter(Boolean));
+    // an empty side plan draws as zero bars: say why beside them
+    const notes = series.filter(([, , plan]) => plan.status === "empty" && plan !== answer.plan)
+      .map(([, name, plan]) => el("p", { class: "hint note", text: t("emptySide", { name, reason: plan.reason || "—" }) }));
+    $("#plan-chart").replaceChildren(...[headline, ...notes, ...groups].filter(Boolean));
   }
 
   function renderPlanTable(creators, money) {
@@ -805,6 +809,11 @@
     $("#page-prev").addEventListener("click", () => { state.page -= 1; renderPage(); });
     $("#page-next").addEventListener("click", () => { state.page += 1; renderPage(); });
     $("#export-csv").addEventListener("click", exportCsv);
+    // the plan's budget follows the brief's until the person sets it themselves
+    $("#plan-budget").addEventListener("input", (event) => { event.target.dataset.edited = "1"; });
+    $("#brand-budget").addEventListener("input", (event) => {
+      if (!$("#plan-budget").dataset.edited && event.target.value) $("#plan-budget").value = event.target.value;
+    });
     $("#detail-close").addEventListener("click", () => $("#detail").close());
   }
 

@@ -93,6 +93,7 @@ window.MT_TEXT = {
     seriesMacro: "Macro only",
     seriesGreedy: "Greedy",
     ratio: "{x}× the macro-only plan",
+    emptySide: "{name}: no plan ({reason})",
     // detail
     detailNumbers: "Numbers",
     countryLanguage: "Country · language",
@@ -231,6 +232,7 @@ window.MT_TEXT = {
     seriesMacro: "Solo macro",
     seriesGreedy: "Greedy",
     ratio: "{x}× il piano con soli macro",
+    emptySide: "{name}: nessun piano ({reason})",
     detailNumbers: "Numeri",
     countryLanguage: "Paese · lingua",
     audience: "Pubblico",
