@@ -13,6 +13,7 @@ from api.limits import ApiLimits
 from api.routes.page import ASSETS
 from features.text import is_disclosed
 from microtribe.auth import KeyRing
+from microtribe.cli import _page_hint
 from microtribe.settings import Settings
 from serve import create_app
 
@@ -72,3 +73,10 @@ def test_disclosures_mark_the_posts_the_features_count_as_sponsored(tmp_path: Pa
         folded = {t.lower().replace("ó", "o") for t in re.findall(r"#(\w+)", caption)}
         page_says = bool(folded & tags) or phrase.search(caption) is not None
         assert page_says == is_disclosed(caption) == sponsored, caption
+
+
+def test_the_demo_ends_with_the_page_and_a_hint_of_its_key() -> None:
+    hint = _page_hint("127.0.0.1", 8000, "s3cretKeyMadeByTheDemo")
+    assert "http://127.0.0.1:8000/" in hint and "s3cr…" in hint
+    assert "s3cretKeyMadeByTheDemo" not in hint  # printed once, above, not twice
+    assert "MICROTRIBE_API_KEYS" in _page_hint("0.0.0.0", 9000, "<your key>")
