@@ -32,14 +32,18 @@ def test_the_page_is_public_at_root_and_app_with_a_strict_policy(tmp_path: Path)
         assert answer.headers["content-type"].startswith("text/html")
         policy = answer.headers["content-security-policy"]
         assert "script-src 'self'" in policy and "unsafe-inline" not in policy
-        assert '<script src="/app/app.js"' in answer.text
+        assert '<script type="module" src="/app/app.js">' in answer.text
 
 
 def test_every_asset_the_page_names_is_served_from_the_package(tmp_path: Path) -> None:
     client = _client(tmp_path)
     html = client.get("/").text
     named = set(re.findall(r'(?:src|href)="/app/([^"]+)"', html))
-    assert named <= set(ASSETS), named - set(ASSETS)
+    for module in [name for name in ASSETS if name.endswith(".js")]:  # what the modules import
+        source = files("api").joinpath("static", module).read_text()
+        named |= set(re.findall(r'^import .* from "\./([\w.]+)";$', source, re.M))
+    shipped = {path.name for path in files("api").joinpath("static").iterdir()} - {"index.html"}
+    assert named == set(ASSETS) == shipped, (named, set(ASSETS), shipped)
     for name, media_type in ASSETS.items():
         answer = client.get(f"/app/{name}")
         assert answer.status_code == 200, name

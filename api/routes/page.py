@@ -17,10 +17,13 @@ from features.text import DISCLOSURE_PHRASES, DISCLOSURE_TAGS
 
 router = APIRouter()
 
+JAVASCRIPT = "text/javascript; charset=utf-8"
+# The page's ES modules (app.js imports the others) and the rest of its files
+MODULES = ("app", "api", "brief", "creator", "csv", "dom", "errors", "i18n", "plan", "shortlist",
+           "state", "text")  # fmt: skip
 ASSETS = {
-    "app.js": "text/javascript; charset=utf-8",
+    **{f"{module}.js": JAVASCRIPT for module in MODULES},
     "app.css": "text/css; charset=utf-8",
-    "i18n.js": "text/javascript; charset=utf-8",
     "favicon.svg": "image/svg+xml",
 }
 HEADERS = {

@@ -1,7 +1,5 @@
 // The page's words in English and Italian. `{name}` marks a value filled in by app.js.
-"use strict";
-
-window.MT_TEXT = {
+export const TEXT = {
   en: {
     skip: "Skip to content",
     tagline: "creators who will champion your brand",
@@ -282,7 +280,7 @@ window.MT_TEXT = {
 };
 
 // Reasons read in the page's language (the API's `description` is English).
-window.MT_FEATURES_IT = {
+export const FEATURES_IT = {
   similarity: "contenuti in linea con il brief",
   category_match: "lavora nella categoria del brand",
   language_match: "parla la lingua del brand",
