@@ -1,4 +1,4 @@
-// The page's words in English and Italian. `{name}` marks a value filled in by app.js.
+// The page's words in English and Italian. `{name}` marks a value filled in by `t` (text.js).
 export const TEXT = {
   en: {
     skip: "Skip to content",
