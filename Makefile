@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export MLFLOW_DISABLE_TELEMETRY := true
 
-.PHONY: run test install lint clean
+.PHONY: run test install lint clean browser
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,12 +23,22 @@ install: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/microtribe demo
 
+# The agency page's browser tests drive Debian's chromium through Playwright (never
+# `playwright install`: it downloads from a CDN). Installed once, from the distribution's
+# packages; skipped when present. CI runs as root; elsewhere apt-get goes through sudo.
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+browser:
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation; }
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-test: lint
-	$(VENV)/bin/pytest -m "" -q
+test: lint browser
+	MICROTRIBE_CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest -m "" -q
 
 clean:
 	rm -rf $(VENV) .microtribe .pytest_cache .mypy_cache .ruff_cache

@@ -19,7 +19,7 @@ from api.deps import Authorizer
 from api.errors import install_error_handlers
 from api.limits import ApiLimits, BodySizeLimit
 from api.metrics import HttpMetrics, HttpMetricsMiddleware
-from api.routes import admin, brands, creators, feedback, health, match, model
+from api.routes import admin, brands, creators, feedback, health, match, model, page
 from api.served_log import ServedLog
 from api.strict_json import StrictJsonRoute
 from matching.pipeline import MatchPipeline
@@ -28,7 +28,7 @@ from microtribe.auth import KeyRing
 from microtribe.settings import Settings
 
 # After /v1/match, in this order (the order of the routing table and of OpenAPI's paths)
-ROUTERS = (health, creators, brands, feedback, model, admin)
+ROUTERS = (health, creators, brands, feedback, model, admin, page)
 
 
 def _serving_pipeline(app: FastAPI) -> MatchPipeline | None:

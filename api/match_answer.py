@@ -19,6 +19,8 @@ from matching.pipeline import MatchPipeline, MatchResult
 
 PLATFORM_NAMES = np.asarray(("instagram", "tiktok", "youtube"), dtype=object)
 MATCH_FIELDS = tuple(MatchOut.model_fields)  # the documented shape, in its order
+# Creator features answered as they are, in MatchOut's order (the ranker's own inputs)
+CREATOR_FIGURES = ("authenticity", "sponsored_share", "reply_rate")
 
 
 def match_answer(
@@ -38,6 +40,7 @@ def match_answer(
         _rounded(ranked.expected_engagement_rate, 6),
         _rounded(result.similarity, 6),
         _rounded(from_eur(catalog.estimated_cost[rows], result.currency), 2),
+        *(_rounded(catalog.features[name][rows], 4) for name in CREATOR_FIGURES),
         # `Reason` dataclasses: the encoder writes each as an object with the same four fields
         result.reasons or [[]] * len(rows),
         strict=True,

@@ -101,6 +101,13 @@ class MatchOut(BaseModel):
     expected_engagement_rate: float
     similarity: float
     estimated_cost: float
+    # Optional, added for the agency page: the creator's own figures the ranker saw (null when
+    # the catalog has no data for one), so a shortlist reads without a request per creator.
+    authenticity: float | None = Field(
+        None, description="Share of real followers (estimated from the account when not given)"
+    )
+    sponsored_share: float | None = Field(None, description="Share of recent posts sponsored")
+    reply_rate: float | None = Field(None, description="Creator replies per comment received")
     reasons: list[ReasonOut]
 
 

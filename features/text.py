@@ -49,6 +49,8 @@ _DISCLOSURE_PHRASES = (
     r"en colaboraci[oó]n con",
     r"colaboraci[oó]n pagada",
 )
+# Public for the agency page, which marks sponsored posts as the features count them
+DISCLOSURE_TAGS, DISCLOSURE_PHRASES = _DISCLOSURE_TAGS, _DISCLOSURE_PHRASES
 _TAG_RE = re.compile(r"#(\w+)", re.UNICODE)
 _HANDLE_RE = re.compile(r"@([A-Za-z0-9_.]+[A-Za-z0-9_])")
 _PHRASE_RE = re.compile("|".join(_DISCLOSURE_PHRASES), re.IGNORECASE)

@@ -367,7 +367,19 @@ def demo(
         bold=True,
     )
     typer.echo(_curl(host, port, key))
+    typer.secho(_page_hint(host, port, key), bold=True)
     _run_server(settings, host, port)
+
+
+def _page_hint(host: str, port: int, key: str) -> str:
+    """The demo's last line: where the agency page is and which key to type in it."""
+    url = f"http://{host}:{port}/"
+    if key.startswith("<"):  # keys from MICROTRIBE_API_KEYS: never printed
+        return f"== the agency page: open {url} and enter one of the keys in MICROTRIBE_API_KEYS"
+    return (
+        f"== the agency page: open {url} and enter the demo admin key printed above "
+        f"(it starts with {key[:4]}…)"
+    )
 
 
 def _demo_key(settings: Settings) -> str:

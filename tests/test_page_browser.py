@@ -1,0 +1,480 @@
+"""The agency page in a real browser: Debian's chromium driven by Playwright, against a real
+`microtribe serve` on the trained tiny world (and one on an empty home, for "not ready").
+
+What a person does: enter the key, run an Italian brief, read 20 explained creators, sort,
+page, export the CSV, open a creator, build a plan; and each error said in words where it
+belongs. Every test fails on a JavaScript error or an unexpected failed request in the console.
+Screenshots of the main views go to tests/artifacts/page/ (git-ignored; CI keeps them).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bench.serve_load import Server
+from features.text import is_disclosed
+
+pytestmark = pytest.mark.slow
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright: the dev extra")
+
+CHROMIUM = os.environ.get("MICROTRIBE_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parent / "artifacts" / "page"
+BRIEF = {
+    "#brand-name": "EcoVeste",
+    "#brand-category": "fashion",
+    "#brand-values": "moda sostenibile, materiali riciclati, second hand, produzione etica",
+    "#brand-description": "Capsule autunno in lana rigenerata; cerchiamo voci del riuso.",
+    "#brand-markets": "IT",
+    "#brand-languages": "it",
+    "#brand-budget": "8000",
+}
+FAILED_RESOURCE = re.compile(
+    r"Failed to load resource: the server responded with a status of (\d+)"
+)
+
+
+class Console:
+    """What the page said: JavaScript errors always fail a test; a failed request only when
+    its status is not one the test provoked on purpose."""
+
+    def __init__(self, page: playwright_api.Page) -> None:
+        self.errors: list[str] = []
+        self.allowed: set[int] = set()
+        page.on("console", self._message)
+        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+
+    def _message(self, message: playwright_api.ConsoleMessage) -> None:
+        if message.type not in ("error", "warning"):
+            return
+        failed = FAILED_RESOURCE.search(message.text)
+        if failed and int(failed.group(1)) in self.allowed:
+            return
+        self.errors.append(f"{message.type}: {message.text}")
+
+
+@pytest.fixture(scope="module")
+def server(trained_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    live = Server(trained_home, poll=0, workdir=tmp_path_factory.mktemp("page-server"))
+    try:
+        live.wait_ready(timeout=180)
+        yield live
+    finally:
+        live.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[playwright_api.Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no chromium at {CHROMIUM}: `make test` installs Debian's package")
+    with playwright_api.sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=CHROMIUM, headless=True)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def artifacts() -> Path:
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    ARTIFACTS.mkdir(parents=True)
+    return ARTIFACTS
+
+
+def _open(
+    browser: playwright_api.Browser, locale: str = "it-IT", width: int = 1280
+) -> tuple[playwright_api.BrowserContext, playwright_api.Page, Console]:
+    context = browser.new_context(locale=locale, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    return context, page, Console(page)
+
+
+@pytest.fixture
+def italian(browser: playwright_api.Browser) -> Iterator[tuple[playwright_api.Page, Console]]:
+    context, page, console = _open(browser)
+    yield page, console
+    context.close()
+    assert not console.errors, console.errors
+
+
+def _load(page: playwright_api.Page, url: str) -> float:
+    started = time.perf_counter()
+    page.goto(f"{url}/", wait_until="load")
+    return time.perf_counter() - started
+
+
+def _enter_key(page: playwright_api.Page, key: str) -> None:
+    page.fill("#api-key", key)
+    page.click("#key-save")
+
+
+def _fill_brief(page: playwright_api.Page) -> None:
+    for selector, value in BRIEF.items():
+        page.fill(selector, value)
+
+
+def _shortlist(page: playwright_api.Page, server: Server) -> None:
+    _load(page, server.url)
+    _enter_key(page, server.read_key)
+    _fill_brief(page)
+    page.click("#run-match")
+    page.wait_for_selector("#shortlist tbody tr.creator")
+
+
+def _route_exists(server: Server, path: str, method: str = "GET") -> bool:
+    answer = httpx.request(method, f"{server.url}{path}", headers=server.read(), json=None)
+    return not (answer.status_code == 404 and answer.json()["error"]["message"] == "Not Found")
+
+
+def _allow_missing_lookalikes(console: Console, server: Server) -> None:
+    # until the plan-api branch is merged, a creator's "more like this" answers 404
+    if not _route_exists(server, "/v1/creators/x/similar"):
+        console.allowed.add(404)
+
+
+def _shot(page: playwright_api.Page, artifacts: Path, name: str) -> Path:
+    """A screenshot, checked not blank: its grey levels must vary like a page with content."""
+    from PIL import Image, ImageStat
+
+    path = artifacts / f"{name}.png"
+    page.screenshot(path=str(path), full_page=False)
+    with Image.open(path) as image:
+        grey = image.convert("L")
+        spread = ImageStat.Stat(grey).stddev[0]
+        dark = sum(grey.histogram()[:128]) / (grey.width * grey.height)
+    assert spread > 12 and dark > 0.005, (
+        f"{path} looks blank (stddev {spread:.1f}, dark {dark:.3f})"
+    )
+    return path
+
+
+# ---- the first view -------------------------------------------------------------------
+
+
+def test_the_page_loads_within_a_second_in_the_browser_language(
+    browser: playwright_api.Browser, server: Server
+) -> None:
+    for locale, label in [("it-IT", "Chiave API"), ("en-GB", "API key")]:
+        context, page, console = _open(browser, locale)
+        seconds = _load(page, server.url)
+        assert seconds <= 1.0, f"the page took {seconds:.2f} s to load"
+        navigation = page.evaluate("performance.getEntriesByType('navigation')[0].toJSON()")
+        assert navigation["loadEventEnd"] <= 1000, navigation
+        assert page.inner_text("label[for=api-key]") == label
+        context.close()
+        assert not console.errors, console.errors
+
+
+def test_the_language_switch_and_the_key_stay_in_the_tab_never_in_the_url(
+    italian: tuple[playwright_api.Page, Console], server: Server
+) -> None:
+    page, _ = italian
+    _load(page, server.url)
+    assert page.get_attribute("html", "lang") == "it"
+    page.select_option("#lang", "en")
+    assert page.inner_text("#run-match") == "Find creators"
+    assert page.get_attribute("html", "lang") == "en"
+    page.select_option("#lang", "it")
+    assert page.inner_text("#run-match") == "Trova creator"
+    _enter_key(page, server.read_key)
+    assert page.evaluate("sessionStorage.getItem('microtribe.key')") == server.read_key
+    assert page.evaluate("localStorage.getItem('microtribe.key')") is None
+    assert server.read_key not in page.url
+
+
+def test_every_control_has_a_label(
+    italian: tuple[playwright_api.Page, Console], server: Server
+) -> None:
+    page, _ = italian
+    _load(page, server.url)
+    unlabelled = page.evaluate(
+        """() => [...document.querySelectorAll('input, select, textarea, button')]
+            .filter(c => !(c.labels && c.labels.length) && !c.getAttribute('aria-label')
+                         && !c.textContent.trim())
+            .map(c => c.id || c.outerHTML)"""
+    )
+    assert unlabelled == []
+
+
+# ---- brief → shortlist ----------------------------------------------------------------
+
+
+def test_an_italian_brief_gives_20_explained_creators_to_sort_page_and_export(
+    italian: tuple[playwright_api.Page, Console], server: Server, artifacts: Path
+) -> None:
+    page, _ = italian
+    _shortlist(page, server)
+    rows = page.locator("#shortlist tbody tr.creator")
+    assert rows.count() == 20
+    for row in rows.all():
+        assert row.locator("td.c-authenticity").inner_text() not in ("", "—")
+    reasons = page.locator("#shortlist tbody tr.why")
+    assert reasons.count() == 20
+    for row in reasons.all():  # why, as +/- bars
+        assert row.locator(".reason").count() >= 1
+        assert row.locator(".reason .bar").count() == row.locator(".reason").count()
+    assert "20 creator per EcoVeste" in page.inner_text("#results-summary")
+    _shot(page, artifacts, "shortlist")
+
+    # sorting and paging happen in the page: no new request
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.click("#shortlist thead button:has-text('Follower')")
+    followers = [
+        int(re.sub(r"\D", "", text)) for text in page.locator("td.c-followers").all_inner_texts()
+    ]
+    assert followers == sorted(followers, reverse=True)
+    page.select_option("#page-size", "10")
+    assert rows.count() == 10
+    first_page = page.locator("td.c-handle").all_inner_texts()
+    page.click("#page-next")
+    assert rows.count() == 10 and page.locator("td.c-handle").all_inner_texts() != first_page
+    assert "pagina 2 di 2" in page.inner_text("#page-info")
+    assert requests == []
+
+    with page.expect_download() as download:
+        page.click("#export-csv")
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    table = list(csv.DictReader(io.StringIO(text)))
+    assert len(table) == 20
+    assert download.value.suggested_filename == "microtribe-shortlist-EcoVeste.csv"
+    answer = httpx.post(
+        f"{server.url}/v1/match",
+        headers=server.read(),
+        json={
+            "brand": _brief_body(),
+            "k": 20,
+            "explain": True,
+        },
+    ).json()
+    by_id = {match["creator_id"]: match for match in answer["matches"]}
+    assert set(by_id) == {row["creator_id"] for row in table}
+    for row in table:  # sorted by followers, as on screen, with the API's numbers
+        match = by_id[row["creator_id"]]
+        assert row["handle"] == match["handle"] and int(row["followers"]) == match["followers"]
+        assert float(row["advocacy_fit"]) == pytest.approx(match["advocacy_fit"])
+        for figure in ("authenticity", "sponsored_share", "reply_rate"):  # optional in /v1/match
+            expected = match[figure]
+            assert (row[figure] or None) == expected or float(row[figure]) == pytest.approx(
+                expected
+            )
+        assert row["reasons"].split(" ")[0] == match["reasons"][0]["feature"]
+    assert [int(row["followers"]) for row in table] == sorted(
+        (m["followers"] for m in answer["matches"]), reverse=True
+    )
+
+
+def _brief_body() -> dict[str, object]:
+    return {
+        "name": BRIEF["#brand-name"], "category": BRIEF["#brand-category"],
+        "values": BRIEF["#brand-values"], "description": BRIEF["#brand-description"],
+        "markets": ["IT"], "languages": ["it"], "budget": {"amount": 8000, "currency": "EUR"},
+    }  # fmt: skip
+
+
+def test_a_keyboard_alone_runs_a_brief_and_opens_a_creator(
+    italian: tuple[playwright_api.Page, Console], server: Server
+) -> None:
+    page, console = italian
+    _allow_missing_lookalikes(console, server)
+    _load(page, server.url)
+    page.focus("#api-key")
+    page.keyboard.type(server.read_key)
+    page.keyboard.press("Enter")
+    page.focus("#brand-values")
+    page.keyboard.type(BRIEF["#brand-values"])
+    page.focus("#brand-name")
+    page.keyboard.type("EcoVeste")
+    page.keyboard.press("Enter")  # submits the brief
+    page.wait_for_selector("#shortlist tbody tr.creator")
+    page.focus("#export-csv")
+    for _ in range(40):  # tab on until a creator's button has the focus
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('link')"):
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#detail[open] .posts")
+    page.keyboard.press("Escape")
+    assert page.locator("#detail[open]").count() == 0
+
+
+def test_at_375_px_the_shortlist_reads_as_cards_without_sideways_scrolling(
+    browser: playwright_api.Browser, server: Server, artifacts: Path
+) -> None:
+    context, page, console = _open(browser, "it-IT", width=375)
+    _shortlist(page, server)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page.locator("#shortlist thead").bounding_box()["height"] <= 1  # type: ignore[index]
+    _shot(page, artifacts, "shortlist-375px")
+    context.close()
+    assert not console.errors, console.errors
+
+
+# ---- a creator ------------------------------------------------------------------------
+
+
+def test_a_creator_shows_posts_marked_sponsored_audience_charts_and_lookalikes(
+    italian: tuple[playwright_api.Page, Console], server: Server, artifacts: Path
+) -> None:
+    page, console = italian
+    _allow_missing_lookalikes(console, server)
+    _shortlist(page, server)
+    first = page.locator("#shortlist tbody tr.creator").first
+    creator_id = str(first.get_attribute("data-creator-id"))
+    handle = first.locator("td.c-handle button")
+    shown_handle = handle.inner_text()
+    handle.click()
+    page.wait_for_selector("#detail[open] .posts")
+    assert page.inner_text("#detail-title").startswith(shown_handle)
+    creator = httpx.get(f"{server.url}/v1/creators/{creator_id}", headers=server.read()).json()
+    recent = sorted(creator["posts"], key=lambda p: p["posted_at"], reverse=True)[:12]
+    # sponsored exactly as the features count them: declared, or disclosed in the caption
+    marked = page.locator("#detail .post.paid").count()
+    assert marked == sum(bool(p.get("sponsored")) or is_disclosed(p["caption"]) for p in recent)
+    assert page.locator("#detail .post").count() == len(recent)
+    if any(re.search(r"[@#]\w", p["caption"]) for p in recent):
+        assert page.locator("#detail .post mark").count() >= 1
+    assert page.locator("#detail .audience .bar").count() >= 3  # countries, ages, shares
+    _shot(page, artifacts, "creator")
+    if not _route_exists(server, f"/v1/creators/{creator_id}/similar"):
+        pytest.skip("GET /v1/creators/{id}/similar is not on this branch yet (plan-api branch)")
+    page.wait_for_selector("#similar .similar-list li")
+    other = page.locator("#similar .similar-list button").first
+    other_handle = other.inner_text()
+    other.click()
+    page.wait_for_function(
+        "h => document.querySelector('#detail-title').textContent.startsWith(h)", arg=other_handle
+    )
+
+
+# ---- the plan -------------------------------------------------------------------------
+
+
+def test_a_plan_shows_its_totals_beside_the_macro_only_plan(
+    italian: tuple[playwright_api.Page, Console], server: Server, artifacts: Path
+) -> None:
+    page, console = italian
+    _load(page, server.url)
+    _enter_key(page, server.read_key)
+    _fill_brief(page)
+    page.click("#tab-plan")
+    assert page.input_value("#plan-budget") == "8000"  # the brief's, until set here
+    page.fill("#plan-budget", "6000")
+    if not _route_exists(server, "/v1/plan", "POST"):
+        console.allowed.add(404)
+        page.click("#run-plan")
+        assert "non è ancora disponibile" in page.inner_text("#plan-error")
+        pytest.skip("POST /v1/plan is not on this branch yet (plan-api branch)")
+    page.click("#run-plan")
+    page.wait_for_selector("#plan-result:not([hidden]) #plan-totals dt")
+    assert page.locator("#plan-table tbody tr").count() >= 1
+    groups = page.locator("#plan-chart figure")
+    assert groups.count() >= 3
+    assert groups.first.locator(".bar").count() == 3  # this plan, macro only, greedy
+    assert "Costo" in page.inner_text("#plan-totals")
+    _shot(page, artifacts, "plan")
+    # constraints no plan can meet: the API names them, the page says so beside each one
+    console.allowed.add(422)
+    page.fill("#plan-budget", "100")
+    page.fill("#plan-min", "400")
+    page.click("#run-plan")
+    page.wait_for_selector("#plan-error:not([hidden])")
+    invalid = page.locator("#view-plan [aria-invalid=true]")
+    assert invalid.count() >= 1
+    assert page.locator("#view-plan .field-error").count() >= 1
+
+
+# ---- errors, in words, where they belong ----------------------------------------------
+
+
+def test_a_wrong_key_is_said_next_to_the_key(
+    italian: tuple[playwright_api.Page, Console], server: Server
+) -> None:
+    page, console = italian
+    console.allowed.add(401)
+    _load(page, server.url)
+    _enter_key(page, "not-the-key")
+    _fill_brief(page)
+    page.click("#run-match")
+    page.wait_for_selector("#api-key-error:not([hidden])")
+    assert "chiave API non è stata accettata" in page.inner_text("#api-key-error")
+    assert page.evaluate("document.activeElement.id") == "api-key"
+    assert page.get_attribute("#api-key", "aria-invalid") == "true"
+
+
+def test_an_invalid_field_is_said_next_to_that_field(
+    italian: tuple[playwright_api.Page, Console], server: Server, artifacts: Path
+) -> None:
+    page, console = italian
+    console.allowed.add(422)
+    _load(page, server.url)
+    _enter_key(page, server.read_key)
+    _fill_brief(page)
+    page.fill("#f-min-authenticity", "1.5")
+    page.click("#run-match")
+    problem = page.locator("#f-min-authenticity + .field-error")
+    problem.wait_for()
+    assert "1" in problem.inner_text()  # pydantic's "less than or equal to 1"
+    assert page.get_attribute("#f-min-authenticity", "aria-invalid") == "true"
+    assert "campi vanno corretti" in page.inner_text("#match-error")
+    _shot(page, artifacts, "invalid-field")
+    # a missing brief is caught before any request
+    page.fill("#f-min-authenticity", "")
+    page.fill("#brand-values", "")
+    page.click("#run-match")
+    assert "valori" in page.locator("#brand-values + .field-error").inner_text()
+
+
+def test_an_empty_shortlist_names_the_filter_that_emptied_it(
+    italian: tuple[playwright_api.Page, Console], server: Server
+) -> None:
+    page, _ = italian
+    _load(page, server.url)
+    _enter_key(page, server.read_key)
+    _fill_brief(page)
+    page.fill("#f-countries", "ZZ")  # no creator lives there
+    page.check("input[name=tiers][value=micro]")  # a filter that keeps creators
+    page.click("#run-match")
+    page.wait_for_selector("#match-error:not([hidden])")
+    message = page.inner_text("#match-error")
+    assert "Nessun creator supera questi filtri" in message
+    assert "il filtro paesi" in message and "fasce" not in message
+    assert page.locator("#f-countries + .field-error").count() == 1
+    assert page.locator("#shortlist tbody tr.creator").count() == 0
+
+
+def test_a_server_not_ready_says_so(browser: playwright_api.Browser, tmp_path: Path) -> None:
+    empty = Server(tmp_path / "empty-home", poll=0, workdir=tmp_path)  # no catalog, no model
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"{empty.url}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, empty.tail()
+            time.sleep(0.2)
+        context, page, console = _open(browser)
+        console.allowed.add(503)
+        _load(page, empty.url)
+        page.wait_for_selector("#banner:not([hidden])")
+        assert "non pronto" in page.inner_text("#banner")
+        _enter_key(page, empty.read_key)
+        _fill_brief(page)
+        page.click("#run-match")
+        page.wait_for_selector("#match-error:not([hidden])")
+        assert "non è ancora pronto" in page.inner_text("#match-error")
+        assert "microtribe build" in page.inner_text("#match-error")  # the server's own reason
+        context.close()
+        assert not console.errors, console.errors
+    finally:
+        empty.stop()
