@@ -42,6 +42,7 @@ class CampaignPlan:
     currency: str  # of every cost and of the budget
     rows: np.ndarray  # catalog row of each candidate (the plans' `rows` index into it)
     candidates: PlanCandidates
+    score: np.ndarray  # per candidate: its /v1/match score (rank_by=advocacy), the served order
     result: PlanResult
     reasons: dict[int, list[Reason]]  # by candidate index, for every chosen creator
     timings_ms: dict[str, float]
@@ -119,6 +120,7 @@ def plan_for_brief(
         currency=currency,
         rows=rows,
         candidates=candidates,
+        score=ranked.score,
         result=result,
         reasons=reasons,
         timings_ms=timings,
