@@ -547,8 +547,8 @@ def section_plan_quality(records: list[Record]) -> list[str]:
         [r for r in records if r.get("record") == "budget"], lambda r: (r["home"], r["budget_eur"])
     )
     rows = [
-        [f"{r['budget_eur']:,.0f}", label, r[key]["creators"], r[key]["cost"],
-         r[key]["realised_advocates"], r[key]["realised_advocates_per_1k_budget"],
+        [f"{r['budget_eur']:,.0f}", label, int(r[key]["creators"]), r[key]["cost"],
+         int(r[key]["realised_advocates"]), r[key]["realised_advocates_per_1k_budget"],
          r[key]["observed_share"], r[key]["advocate_rate_observed"],
          r[key]["expected_advocates"]]
         for r in sorted(budgets, key=lambda r: r["budget_eur"])
