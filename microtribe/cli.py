@@ -333,8 +333,10 @@ def plan(
     ] = False,
     home: Home = None,
 ) -> None:
-    """A campaign plan: the creators to hire under a budget, beside the greedy and the
-    macro/mega-only plans (the /v1/plan engine; docs/planning.md)."""
+    """A campaign plan under a budget, with the greedy and macro/mega-only plans beside it.
+
+    The /v1/plan engine and answer; the model is in docs/planning.md.
+    """
     from pydantic import ValidationError
 
     from api.match_answer import encode
