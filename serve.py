@@ -19,7 +19,7 @@ from api.deps import Authorizer
 from api.errors import install_error_handlers
 from api.limits import ApiLimits, BodySizeLimit
 from api.metrics import HttpMetrics, HttpMetricsMiddleware
-from api.routes import admin, brands, creators, feedback, health, match, model, page
+from api.routes import admin, brands, creators, feedback, health, match, model, page, plan, similar
 from api.served_log import ServedLog
 from api.strict_json import StrictJsonRoute
 from matching.pipeline import MatchPipeline
@@ -92,6 +92,8 @@ def create_app(
     app.router.routes[:0] = matching.routes
     for resource in ROUTERS:
         app.include_router(resource.router)
+    app.include_router(plan.make_router(served))
+    app.include_router(similar.make_router(served))
     return app
 
 

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 # Whole requests: /v1/match is targeted at p50 20 ms, p99 60 ms, so resolution sits there.
 REQUEST_BUCKETS = (0.005, 0.01, 0.02, 0.03, 0.045, 0.06, 0.08, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 10)
 STAGE_BUCKETS = (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.04, 0.08, 0.15, 0.3, 1)
+# a plan's solve is targeted at p99 200 ms over 500 candidates
+PLAN_BUCKETS = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2.5, 10)
 # Labels must stay few: anything a client can invent (paths, methods) is folded.
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 UNMATCHED_ROUTE = "unmatched"
@@ -90,6 +92,19 @@ class HttpMetrics:
             buckets=STAGE_BUCKETS,
             registry=self.registry,
         )
+        self.plan_stages = Histogram(
+            "microtribe_plan_stage_duration_seconds",
+            "Time of each /v1/plan stage (embed, retrieve, candidates, solve, explain)",
+            ["stage"],
+            buckets=PLAN_BUCKETS,
+            registry=self.registry,
+        )
+        self.plans = Counter(
+            "microtribe_plans",
+            "Campaign plans answered, by the plan's status (optimal, feasible, empty)",
+            ["status"],
+            registry=self.registry,
+        )
         # the labelled series by label values (dict reads and writes are atomic under the GIL)
         self._request_series: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
         self._stage_series: dict[str, Histogram] = {}
@@ -112,6 +127,12 @@ class HttpMetrics:
             if series is None:
                 series = self._stage_series[stage] = self.match_stages.labels(stage)
             series.observe(milliseconds / 1000)
+
+    def observe_plan(self, status: str, timings_ms: Mapping[str, float]) -> None:
+        # plans are rarer and slower than matches: `labels` per call costs nothing here
+        self.plans.labels(status).inc()
+        for stage, milliseconds in timings_ms.items():
+            self.plan_stages.labels(stage).observe(milliseconds / 1000)
 
     def exposition(self) -> tuple[bytes, str]:
         return generate_latest(self.registry), CONTENT_TYPE_LATEST

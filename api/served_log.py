@@ -1,5 +1,7 @@
 """The served-candidates log: one JSON line per `/v1/match`, so outcomes reported later can be
-joined to exactly what was shown (model, catalog, rank, scores, feature values).
+joined to exactly what was shown (model, catalog, rank, scores, feature values); and one per
+`/v1/plan` (the creators of the plan and of its side-by-side, with their costs and scores)
+and per `/v1/creators/{id}/similar` (the lookalikes). `route` tells the three apart.
 
 Written to `MICROTRIBE_HOME/logs/served.jsonl`, append-only, rotated by size. The request
 thread only appends references to the request, the answer and the feature rows (all left
@@ -21,9 +23,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import numpy as np
+from pydantic import BaseModel
 from pydantic_core import to_json
 
 from api.schemas import MatchRequest
@@ -34,6 +37,14 @@ BACKUPS = 5
 QUEUE_SIZE = 10_000
 FLUSH_SECONDS = 0.25
 SCORES = ("score", "advocacy_fit", "expected_engagement_rate", "similarity", "estimated_cost")
+PLANNED = ("creator_id", "estimated_cost", "advocacy_fit", "expected_engagements")
+
+
+class _Entry(Protocol):
+    @property
+    def answer(self) -> Mapping[str, Any]: ...
+
+    def line(self) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +62,7 @@ class _Served:
         values = self.features.astype(object)  # None, not NaN: a NaN is not JSON
         values[~np.isfinite(self.features)] = None
         return {
+            "route": "match",
             "request_id": answer["request_id"],
             "time": self.time.isoformat(timespec="milliseconds"),
             "brand_id": answer["brand_id"],
@@ -74,6 +86,54 @@ class _Served:
         }
 
 
+def _planned(plan: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "status": plan["status"],
+        "totals": plan["totals"],
+        "creators": [
+            {"rank": rank, **{name: creator[name] for name in PLANNED}}
+            for rank, creator in enumerate(plan["creators"], start=1)
+        ],
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class _Answered:
+    """A plan or lookalike answer: the request as sent, and what was chosen."""
+
+    route: str  # "plan" | "similar"
+    request: BaseModel | Mapping[str, Any]
+    answer: Mapping[str, Any]
+    time: datetime
+
+    def line(self) -> dict[str, Any]:
+        answer, request = self.answer, self.request
+        line = {
+            "route": self.route,
+            "request_id": answer["request_id"],
+            "time": self.time.isoformat(timespec="milliseconds"),
+            "catalog_version": answer["catalog_version"],
+            "request": request.model_dump(mode="json", exclude_none=True)
+            if isinstance(request, BaseModel)
+            else dict(request),
+        }
+        if self.route == "plan":
+            line["brand_id"] = answer["brand_id"]
+            line["model_version"] = answer["model_version"]
+            line["currency"] = answer["currency"]
+            line["plan"] = _planned(answer["plan"])
+            line["side_by_side"] = {
+                name: _planned(plan) for name, plan in answer["side_by_side"].items()
+            }
+        else:
+            line["creator_id"] = answer["creator_id"]
+            line["matches"] = [
+                {"creator_id": m["creator_id"], "rank": m["rank"], "similarity": m["similarity"]}
+                for m in answer["matches"]
+            ]
+        return line
+
+
 class ServedLog:
     """Start in the app's lifespan, `record` per match, `stop` at shutdown (writes the rest)."""
 
@@ -89,7 +149,7 @@ class ServedLog:
         self.backups = backups
         self.flush_seconds = flush_seconds
         self.dropped = 0
-        self._pending: deque[_Served] = deque()
+        self._pending: deque[_Entry] = deque()
         self._accepting = False
         self._stopping = threading.Event()
         self._writer: threading.Thread | None = None
@@ -121,13 +181,22 @@ class ServedLog:
         feature_names: Sequence[str],
     ) -> None:
         """One line per answer; `features` holds the returned rows in `feature_names` order."""
-        if not self._accepting:
-            return
+        if self._accepting:  # else the line is not even made
+            self._append(_Served(request, answer, features, feature_names, datetime.now(UTC)))
+
+    def record_answer(
+        self, route: str, request: BaseModel | Mapping[str, Any], answer: Mapping[str, Any]
+    ) -> None:
+        """One line per `/v1/plan` (`route="plan"`) or lookalike (`"similar"`) answer."""
+        if self._accepting:
+            self._append(_Answered(route, request, answer, datetime.now(UTC)))
+
+    def _append(self, entry: _Entry) -> None:
         if len(self._pending) >= QUEUE_SIZE:
             self._count_drop()
             return
         # deque.append is atomic: no lock, no wake-up on the request path
-        self._pending.append(_Served(request, answer, features, feature_names, datetime.now(UTC)))
+        self._pending.append(entry)
 
     def _run(self) -> None:
         while not self._stopping.wait(self.flush_seconds):

@@ -533,6 +533,104 @@ def section_judgement(records: list[Record]) -> list[str]:
     ]
 
 
+PLAN_SYSTEMS = (
+    ("plan", "plan (advocated engagements)"),
+    ("plan_advocates", "plan (objective: advocates)"),
+    ("macro_only", "macro/mega only"),
+    ("top_by_score", "top by score, cost ignored"),
+)
+
+
+def section_plan_quality(records: list[Record]) -> list[str]:
+    """`bench/plan_quality.py`: realised advocates of plans on the held-out brands."""
+    budgets = newest_per_key(
+        [r for r in records if r.get("record") == "budget"], lambda r: (r["home"], r["budget_eur"])
+    )
+    rows = [
+        [f"{r['budget_eur']:,.0f}", label, int(r[key]["creators"]), r[key]["cost"],
+         int(r[key]["realised_advocates"]), r[key]["realised_advocates_per_1k_budget"],
+         r[key]["observed_share"], r[key]["advocate_rate_observed"],
+         r[key]["expected_advocates"]]
+        for r in sorted(budgets, key=lambda r: r["budget_eur"])
+        for key, label in PLAN_SYSTEMS
+    ]  # fmt: skip
+    header = ["budget EUR (per brand)", "plan", "creators", "spent EUR", "realised advocates",
+              "per 1k EUR of budget", "labelled share", "advocates among labelled",
+              "expected advocates (model)"]  # fmt: skip
+    brands = budgets[0]["brands"] if budgets else 0
+    return [
+        *table(header, rows),
+        "",
+        f"Sums over the {brands} held-out brands of the training split (`split_by_brand`, "
+        "seed 42), every plan over the same 500 candidates of the brief, the budget the only "
+        "constraint. Realised advocates are the chosen creators whose outcome with the brand "
+        "says `advocate: true`; **a chosen creator the world never labelled for the brand "
+        "counts as not an advocate**, for every plan alike (`labelled share` says how much of "
+        "each plan was labelled). The catalog is built from the whole world, posts after the "
+        "campaigns included: features such as unpaid brand mentions can reflect the labelled "
+        "outcomes, which favours the score-ordered shortlist, drawn to exactly the labelled "
+        "pairs. Ratios per budget are in the `summary` record.",
+        "",
+        f"_{when(budgets)}._",
+    ]
+
+
+def section_lookalike_quality(records: list[Record]) -> list[str]:
+    """`bench/lookalike_quality.py`: niche agreement of the golden creators' lookalikes."""
+    newest = newest_per_key(
+        records, lambda r: (r.get("label"), r["k"], tuple(r.get("weights") or ()))
+    )
+    rows = [
+        [r.get("label"), " / ".join(f"{w:g}" for w in r.get("weights") or ()) +
+         (" (served)" if r.get("served_weights") else ""), r["k"], r["niche_share"],
+         r["niche_share_eligible"], r["eligible_creators"], r["any_category_share"],
+         r["target"], r.get("commit")]
+        for r in newest
+    ]  # fmt: skip
+    header = ["set", "weights content / audience / size", "top k", "same niche",
+              "same niche (niches > k members)", "creators counted", "a category in common",
+              "target", "commit"]  # fmt: skip
+    served = [r for r in newest if r.get("served_weights")] or newest
+    by_niche = served[-1]["niche_share_by_niche"] if served else {}
+    return [
+        *table(header, rows),
+        "",
+        "The 78 golden creators' catalog on its own, no filters. A creator's niche is its first "
+        "category; rows other than the served weights are a what-if (--sweep). Same niche by "
+        "niche, served weights: "
+        + ", ".join(f"{niche} {share:.2f}" for niche, share in by_niche.items())
+        + ".",
+        "",
+        f"_{when(newest)}._",
+    ]
+
+
+def section_plan_latency(records: list[Record]) -> list[str]:
+    """`bench/plan_latency.py`: `/v1/plan`'s engine and lookalikes, in process."""
+    newest = newest_per_key(records, lambda r: (r["home"], r["measure"]))
+    rows = [
+        [r["measure"], r["catalog_creators"], r["latency"]["median_ms"], r["latency"]["p99_ms"],
+         r.get("cpu", {}).get("median_ms"), r.get("cpu", {}).get("p99_ms"), r["max_ms"],
+         r.get("within_200ms", r.get("within_20ms")),
+         "200" if r["measure"] == "plan" else "20", r["latency"]["samples"],
+         ", ".join(f"{k}: {v}" for k, v in r.get("status", {}).items()), r.get("load_1min")]
+        for r in newest
+    ]  # fmt: skip
+    header = ["measure", "catalog creators", "median ms", "p99 ms", "CPU median ms",
+              "CPU p99 ms", "max ms", "within target",
+              "target p99 ms", "samples", "plan status", "load"]  # fmt: skip
+    return [
+        *table(header, rows),
+        "",
+        "Plans: embed (cached), retrieve 500 candidates, features, ranker, the MILP with the "
+        "greedy and macro-only plans, reasons; with bench/plan_problems.py's tier, platform "
+        "and overlap constraints. Lookalikes: k = 10, no filters. The targets are stated at "
+        "100k creators; planning works on the 500 candidates whatever the catalog's size.",
+        "",
+        f"_{when(newest)}._",
+    ]
+
+
 SECTIONS: dict[str, tuple[str, Callable[[list[Record]], list[str]]]] = {
     "retrieval": ("Retrieval", section_retrieval),
     "embedders": ("Embedding", section_embedders),
@@ -543,6 +641,9 @@ SECTIONS: dict[str, tuple[str, Callable[[list[Record]], list[str]]]] = {
     "write_load": ("Concurrent writers", section_write_load),
     "judgement": ("Judgement on data training never saw", section_judgement),
     "quality_ceiling": ("Quality ceiling: the generator's own oracle", section_quality_ceiling),
+    "plan_quality": ("Campaign plans: realised advocates per budget", section_plan_quality),
+    "plan_latency": ("Campaign plans and lookalikes: latency", section_plan_latency),
+    "lookalike_quality": ("Lookalikes on the golden set", section_lookalike_quality),
 }
 
 

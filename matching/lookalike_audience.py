@@ -8,12 +8,14 @@
 
 The audience similarity is the mean of the parts known on both sides, `UNKNOWN_AUDIENCE` when
 none is. Only the query's countries are looked up in the candidates' share maps, so the cost
-is a few dictionary reads per candidate; everything else is columnar.
+is a few dictionary reads per candidate; everything else is columnar, and the words of the
+reasons are written only for the creators answered (`AudienceParts.describe`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -49,10 +51,31 @@ def _age_shares(ages: np.ndarray) -> np.ndarray:
         return np.where(total > 0, np.nan_to_num(ages) / total, np.nan)
 
 
+@dataclass(frozen=True, slots=True)
+class AudienceParts:
+    """The parts of each candidate's audience similarity (NaN where unknown)."""
+
+    countries: np.ndarray
+    ages: np.ndarray
+    gender: np.ndarray
+    female: np.ndarray  # the candidates' female shares
+    own_female: float  # the query creator's
+
+    def describe(self, i: int) -> str:
+        """Candidate `i`'s parts in words (only for the few answered: it is per-row Python)."""
+        return _describe(
+            float(self.countries[i]),
+            float(self.ages[i]),
+            float(self.gender[i]),
+            float(self.female[i]),
+            self.own_female,
+        )
+
+
 def audience_similarity(
     creators: CreatorColumns, row: int, rows: np.ndarray
-) -> tuple[np.ndarray, list[str]]:
-    """(similarity in [0, 1], a readable description) of each of `rows` to `row`."""
+) -> tuple[np.ndarray, AudienceParts]:
+    """(similarity in [0, 1], its parts) of each of `rows` to `row`."""
     countries = country_similarity(creators, row, rows)
     ages = np.minimum(
         _age_shares(creators.audience_ages[row]), _age_shares(creators.audience_ages[rows])
@@ -65,14 +88,8 @@ def audience_similarity(
         np.nansum(parts, axis=1) / np.maximum(known.sum(axis=1), 1),
         UNKNOWN_AUDIENCE,
     )
-    female = creators.female_share[rows]
-    details = [
-        _describe(c, a, g, f, creators.female_share[row])
-        for c, a, g, f in zip(
-            countries.tolist(), ages.tolist(), gender.tolist(), female.tolist(), strict=True
-        )
-    ]
-    return mean, details
+    own = float(creators.female_share[row])
+    return mean, AudienceParts(countries, ages, gender, creators.female_share[rows], own)
 
 
 def _percent(value: float, what: str) -> str | None:

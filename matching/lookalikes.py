@@ -108,7 +108,7 @@ def lookalikes(
         keep = ~np.isin(catalog.creators.creator_id[rows], list(exclude_ids))
         rows, content = rows[keep], content[keep]
     content = np.asarray(content, dtype=np.float64)
-    audience, details = audience_similarity(catalog.creators, row, rows)
+    audience, parts = audience_similarity(catalog.creators, row, rows)
     followers = catalog.creators.followers
     size = size_similarity(float(followers[row]), followers[rows])
     blended = CONTENT_WEIGHT * content + AUDIENCE_WEIGHT * audience + SIZE_WEIGHT * size
@@ -125,7 +125,7 @@ def lookalikes(
                 float(content[i]),
                 float(audience[i]),
                 float(size[i]),
-                details[i],
+                parts.describe(i),
                 (float(followers[row]), float(followers[rows[i]])),
             )
             for i in order.tolist()

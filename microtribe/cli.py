@@ -297,6 +297,159 @@ def _score_on_spark(
 
 
 @app.command()
+def plan(
+    budget: Annotated[float, typer.Option(min=0, help="The campaign budget, in --currency.")],
+    brand_id: Annotated[str | None, typer.Option(help="A stored brand.")] = None,
+    brief: Annotated[
+        Path | None, typer.Option(help="A brand brief: a JSON file holding one Brand object.")
+    ] = None,
+    currency: Annotated[
+        str | None,
+        typer.Option(
+            help="Of the budget and of every cost (default: the brief's budget's, else EUR)."
+        ),
+    ] = None,
+    min_creators: Annotated[int | None, typer.Option(min=0, help="At least this many.")] = None,
+    max_creators: Annotated[int | None, typer.Option(min=0, help="At most this many.")] = None,
+    max_overlap: Annotated[
+        float | None,
+        typer.Option(min=0, max=1, help="Largest share of the summed audience reached twice."),
+    ] = None,
+    include: Annotated[
+        list[str] | None, typer.Option(help="A creator id the plan must hire (repeatable).")
+    ] = None,
+    exclude: Annotated[
+        list[str] | None, typer.Option(help="A creator id the plan must not hire (repeatable).")
+    ] = None,
+    constraints: Annotated[
+        Path | None,
+        typer.Option(
+            help="A JSON file with more of the /v1/plan request: tiers, platforms, filters, "
+            "objective, … (the flags above override it)."
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the /v1/plan answer as JSON, not a table.")
+    ] = False,
+    home: Home = None,
+) -> None:
+    """A campaign plan under a budget, with the greedy and macro/mega-only plans beside it.
+
+    The /v1/plan engine and answer; the model is in docs/planning.md.
+    """
+    from pydantic import ValidationError
+
+    from api.match_answer import encode
+    from api.plan_answer import plan_answer
+    from api.plan_schemas import PlanRequest
+    from api.routes.match import filters_from
+    from api.routes.plan import constraints_from
+    from matching.batch import load_pipeline
+    from matching.campaign import plan_for_brief
+    from matching.planning import PlanError
+    from matching.service import NotReady
+    from microtribe.tables import plan_table
+
+    if (brand_id is None) == (brief is None):
+        _fail("give exactly one of --brand-id or --brief")
+    try:
+        given: dict[str, Any] = json.loads(constraints.read_text()) if constraints else {}
+        flags = {"budget": budget, "currency": currency, "min_creators": min_creators,
+                 "max_creators": max_creators, "max_overlap": max_overlap}  # fmt: skip
+        given.update({key: value for key, value in flags.items() if value is not None})
+        if include:
+            given["include_creator_ids"] = include
+        if exclude:
+            filters = given.setdefault("filters", {})
+            filters["exclude_creator_ids"] = [*filters.get("exclude_creator_ids", []), *exclude]
+        if brief is not None:
+            given["brand"] = json.loads(brief.read_text())
+        else:
+            given["brand_id"] = brand_id
+        request = PlanRequest.model_validate(given)
+    except (OSError, ValueError, ValidationError) as exc:
+        _fail(str(exc))
+    settings = _settings(home)
+    brand = _brand_of(settings, request)
+    started = time.perf_counter()
+    try:
+        pipeline = load_pipeline(settings)
+        campaign = plan_for_brief(
+            pipeline,
+            brand,
+            constraints_from(request),
+            filters_from(request.filters),
+            request.currency,
+        )
+    except NotReady as exc:
+        _fail(str(exc))
+    except PlanError as exc:
+        _fail(f"no plan: {exc}")
+    took_ms = round((time.perf_counter() - started) * 1000, 3)
+    answer = plan_answer(pipeline, campaign, request.budget, "cli", took_ms)
+    typer.echo(encode(answer).decode() if as_json else plan_table(answer))
+
+
+def _brand_of(settings: Settings, request: Any) -> dict[str, Any]:
+    if request.brand is not None:
+        brand: dict[str, Any] = request.brand.model_dump(mode="json", exclude_none=True)
+        return brand
+    from matching.store import CatalogStore
+
+    store = CatalogStore(settings.store_path)
+    try:
+        stored = store.brand(request.brand_id)
+    finally:
+        store.close()
+    if stored is None:
+        _fail(f"unknown brand_id {request.brand_id!r}")
+    return stored  # type: ignore[return-value]
+
+
+@app.command()
+def similar(
+    creator_id: Annotated[str, typer.Argument(help="A creator in the catalog.")],
+    k: Annotated[int, typer.Option(min=1, max=200, help="How many lookalikes.")] = 10,
+    filters: Annotated[
+        str | None,
+        typer.Option(help='Filters as JSON, as in /v1/match: \'{"tiers": ["nano"]}\'.'),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the lookalike answer as JSON, not a table.")
+    ] = False,
+    home: Home = None,
+) -> None:
+    """Creators like CREATOR_ID (content, audience and size), with the reasons for each."""
+    from pydantic import ValidationError
+
+    from api.match_answer import encode
+    from api.plan_answer import similar_answer
+    from api.routes.match import filters_from
+    from api.schemas import FiltersIn
+    from matching.batch import load_pipeline
+    from matching.service import NotReady
+    from matching.similar import UnknownCreator, similar_creators
+    from microtribe.tables import similar_table
+
+    try:
+        given = FiltersIn.model_validate_json(filters) if filters else FiltersIn()
+    except ValidationError as exc:
+        _fail(str(exc))
+    settings = _settings(home)
+    started = time.perf_counter()
+    try:
+        catalog = load_pipeline(settings).catalog
+        found = similar_creators(catalog, creator_id, k, filters_from(given))
+    except NotReady as exc:
+        _fail(str(exc))
+    except UnknownCreator:
+        _fail(f"unknown creator_id {creator_id!r}")
+    took_ms = round((time.perf_counter() - started) * 1000, 3)
+    answer = similar_answer(catalog, creator_id, found, "cli", took_ms)
+    typer.echo(encode(answer).decode() if as_json else similar_table(answer))
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,

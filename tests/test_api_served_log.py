@@ -83,3 +83,32 @@ def test_recording_before_start_or_after_stop_is_a_no_op(tmp_path: Path) -> None
     log.stop()
     log.record(REQUEST, _response("late"), FEATURES, NAMES)
     assert not (tmp_path / "served.jsonl").read_text()
+
+
+def test_plan_and_lookalike_answers_get_lines_of_their_own(tmp_path: Path) -> None:
+    log = ServedLog(tmp_path / "served.jsonl")
+    log.start()
+    totals = {"cost": 300.0, "expected_advocates": 0.9}
+    planned = {"creator_id": "ig:c0", "estimated_cost": 300.0, "advocacy_fit": 0.9,
+               "expected_engagements": 120.0, "reasons": []}  # fmt: skip
+    plan = {"status": "optimal", "totals": totals, "creators": [planned]}
+    empty = {"status": "empty", "totals": totals, "creators": []}
+    log.record_answer(
+        "plan",
+        {"budget": 500},
+        {"request_id": "p1", "catalog_version": "c1", "brand_id": "b", "model_version": "7",
+         "currency": "EUR", "plan": plan, "side_by_side": {"macro_only": empty, "greedy": plan}},
+    )  # fmt: skip
+    match = {"creator_id": "ig:c1", "rank": 1, "similarity": 0.8}
+    log.record_answer(
+        "similar",
+        {"k": 1},
+        {"request_id": "s1", "catalog_version": "c1", "creator_id": "ig:c0", "matches": [match]},
+    )
+    log.stop()
+    lines = [json.loads(line) for line in (tmp_path / "served.jsonl").read_text().splitlines()]
+    assert [line["route"] for line in lines] == ["plan", "similar"]
+    assert lines[0]["plan"]["creators"][0]["creator_id"] == "ig:c0"
+    assert lines[0]["plan"]["creators"][0]["rank"] == 1
+    assert lines[0]["side_by_side"]["macro_only"]["status"] == "empty"
+    assert lines[1]["matches"] == [match] and lines[1]["request"] == {"k": 1}

@@ -326,3 +326,18 @@ def test_a_time_limit_still_answers() -> None:
     result = plan_campaign(c, k, SolverSettings(time_limit_s=0.02))
     assert result.plan.status in ("optimal", "feasible")
     assert violations(c, k, result.plan.rows) == []
+
+
+def test_no_creators_have_an_empty_segment_matrix_and_an_empty_plan() -> None:
+    from matching.planning.segments import segment_matrix
+
+    empty = np.zeros(0)
+    segments = segment_matrix(empty, empty, [], [], np.zeros((0, 6)), empty)
+    assert segments.matrix.shape == (0, len(segments.labels)) and segments.labels
+    candidates = PlanCandidates(
+        creator_id=np.array([], dtype=object), cost=empty, advocacy=empty,
+        expected_engagements=empty, tier=np.array([], dtype=object),
+        platform=np.array([], dtype=object), segments=segments.matrix,
+    )  # fmt: skip
+    result = plan_campaign(candidates, PlanConstraints(budget=1000))
+    assert result.plan.status == "empty" and "no candidates" in (result.plan.reason or "")

@@ -105,7 +105,8 @@ def segment_matrix(
     gender = np.column_stack([female, 1.0 - female])
     matrix = np.einsum("i,ic,ia,ig->icag", people, countries, ages, gender)
     labels = tuple((c, a, g) for c in names for a in AGE_BRACKETS for g in GENDERS)
-    return AudienceSegments(matrix.reshape(len(people), -1), labels)
+    # the column count spelled out: no creators at all (filters left none) is (0, S), not an error
+    return AudienceSegments(matrix.reshape(len(people), len(labels)), labels)
 
 
 def audience_segments(

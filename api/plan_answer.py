@@ -1,0 +1,121 @@
+"""The `/v1/plan` and `/v1/creators/{id}/similar` answers as data for pydantic-core's encoder.
+
+Shapes: `PlanResponse` and `SimilarResponse` (api/plan_schemas.py). `microtribe plan` and
+`microtribe similar --json` print the same data, so the CLI and the API answer alike.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from api.match_answer import PLATFORM_NAMES
+from matching.campaign import CampaignPlan
+from matching.catalog import Catalog
+from matching.lookalikes import LookalikeReason, Lookalikes
+from matching.pipeline import MatchPipeline
+from matching.planning import Plan
+
+
+def _plan(catalog: Catalog, campaign: CampaignPlan, plan: Plan) -> dict[str, Any]:
+    candidates, chosen = campaign.candidates, np.asarray(plan.rows, dtype=np.int64)
+    rows = campaign.rows[chosen]
+    creators = catalog.creators
+    advocacy = candidates.advocacy[chosen]
+    engagements = candidates.expected_engagements[chosen]
+    columns = zip(
+        creators.creator_id[rows].tolist(),
+        creators.handle[rows].tolist(),
+        PLATFORM_NAMES[creators.platform[rows]].tolist(),
+        catalog.tier[rows].astype(str).tolist(),
+        creators.followers[rows].astype(np.int64).tolist(),
+        np.round(candidates.cost[chosen], 2).tolist(),
+        np.round(advocacy, 6).tolist(),
+        np.round(engagements, 2).tolist(),
+        np.round(advocacy * engagements, 2).tolist(),
+        [campaign.reasons.get(i, []) for i in chosen.tolist()],
+        strict=True,
+    )
+    names = ("creator_id", "handle", "platform", "tier", "followers", "estimated_cost",
+             "advocacy_fit", "expected_engagements", "advocated_engagements",
+             "reasons")  # fmt: skip
+    totals = plan.totals
+    return {
+        "creators": [dict(zip(names, values, strict=True)) for values in columns],
+        "totals": {
+            "cost": round(totals.cost, 2),
+            "expected_advocates": round(totals.expected_advocates, 4),
+            "expected_engagements": round(totals.expected_engagements, 2),
+            "advocated_engagements": round(totals.advocated_engagements, 2),
+            "unique_reach": round(totals.unique_reach, 1),
+            "overlap": round(totals.overlap, 4),
+            "expected_advocates_low": totals.expected_advocates_low,
+            "expected_advocates_high": totals.expected_advocates_high,
+        },
+        "status": plan.status,
+        "gap": plan.gap,
+        "reason": plan.reason,
+        "objective": round(plan.objective, 4),
+    }
+
+
+def _ratio(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def plan_answer(
+    pipe: MatchPipeline, campaign: CampaignPlan, budget: float, request_id: str, took_ms: float
+) -> dict[str, Any]:
+    catalog, result = pipe.catalog, campaign.result
+    return {
+        "request_id": request_id,
+        "brand_id": campaign.brand_id,
+        "model_version": pipe.bundle.version,
+        "catalog_version": catalog.version,
+        "took_ms": took_ms,
+        "currency": campaign.currency,
+        "budget": budget,
+        "candidates": len(campaign.candidates),
+        "plan": _plan(catalog, campaign, result.plan),
+        "side_by_side": {
+            "macro_only": _plan(catalog, campaign, result.macro_only),
+            "greedy": _plan(catalog, campaign, result.greedy),
+        },
+        "ratios": {"greedy": _ratio(result.greedy_ratio), "macro_only": _ratio(result.macro_ratio)},
+    }
+
+
+def _reason(reason: LookalikeReason) -> dict[str, Any]:
+    return {
+        "feature": reason.feature,
+        "description": reason.description,
+        "value": round(reason.value, 4),
+        "contribution": round(reason.contribution, 4),
+    }
+
+
+def similar_answer(
+    catalog: Catalog, creator_id: str, found: Lookalikes, request_id: str, took_ms: float
+) -> dict[str, Any]:
+    rows, creators = found.rows, catalog.creators
+    columns = zip(
+        range(1, len(rows) + 1),
+        creators.creator_id[rows].tolist(),
+        creators.handle[rows].tolist(),
+        PLATFORM_NAMES[creators.platform[rows]].tolist(),
+        creators.followers[rows].astype(np.int64).tolist(),
+        catalog.tier[rows].astype(str).tolist(),
+        np.round(found.similarity, 6).tolist(),
+        [[_reason(reason) for reason in reasons] for reasons in found.reasons],
+        strict=True,
+    )
+    names = ("rank", "creator_id", "handle", "platform", "followers", "tier", "similarity",
+             "reasons")  # fmt: skip
+    return {
+        "request_id": request_id,
+        "creator_id": creator_id,
+        "catalog_version": catalog.version,
+        "took_ms": took_ms,
+        "matches": [dict(zip(names, values, strict=True)) for values in columns],
+    }

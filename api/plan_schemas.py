@@ -1,0 +1,165 @@
+"""Bodies of `POST /v1/plan` and `GET /v1/creators/{id}/similar` (pydantic at the boundary)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi.openapi.models import Example
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from api.schemas import MATCH_EXAMPLE, BriefIn, FiltersIn, ReasonOut
+
+Tier = Literal["emerging", "nano", "micro", "mid", "macro", "mega"]
+Platform = Literal["instagram", "tiktok", "youtube"]
+
+
+class GroupBoundsIn(BaseModel):
+    """How many creators of one tier or platform, and what share of the budget they take."""
+
+    model_config = ConfigDict(extra="forbid")
+    min: int = Field(0, ge=0)
+    max: int | None = Field(None, ge=0)
+    min_share: float = Field(0.0, ge=0, le=1, description="Share of the budget, at least")
+    max_share: float | None = Field(None, ge=0, le=1, description="Share of the budget, at most")
+
+
+PLAN_EXAMPLE: dict[str, Any] = {
+    "brand": MATCH_EXAMPLE["brand"],
+    "budget": 10000,
+    "currency": "EUR",
+    "min_creators": 5,
+    "max_creators": 30,
+    "tiers": {"nano": {"min": 2}, "mega": {"max": 0}},
+    "platforms": {"instagram": {"min_share": 0.5}},
+    "max_overlap": 0.2,
+    "filters": {"countries": ["IT"]},
+}
+
+
+class PlanRequest(BaseModel):
+    """A brief (inline or a stored `brand_id`), a budget and the constraints of the plan."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [PLAN_EXAMPLE]})
+    brand: BriefIn | None = None
+    brand_id: str | None = Field(None, min_length=1, max_length=128)
+    budget: float = Field(ge=0, allow_inf_nan=False, description="In `currency`")
+    currency: str | None = Field(
+        None,
+        min_length=3,
+        max_length=3,
+        description="Of the budget and of every cost answered; default: the brief's budget's, "
+        "else EUR",
+    )
+    min_creators: int | None = Field(None, ge=0)
+    max_creators: int | None = Field(None, ge=0)
+    tiers: dict[Tier, GroupBoundsIn] = {}
+    platforms: dict[Platform, GroupBoundsIn] = {}
+    max_overlap: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="Largest share of the plan's summed audience reached more than once",
+    )
+    include_creator_ids: list[str] = Field([], max_length=200)
+    filters: FiltersIn = FiltersIn()
+    objective: Literal["advocated_engagements", "advocates", "reach"] = Field(
+        "advocated_engagements",
+        description="What the plan maximises: expected advocated engagements (Σ P(advocate) × "
+        "expected engagements, default), expected advocates, or unique reach; the unique "
+        "reach is a small secondary term of the first two (docs/planning.md)",
+    )
+
+    @model_validator(mode="after")
+    def _one_brand(self) -> PlanRequest:
+        if (self.brand is None) == (self.brand_id is None):
+            raise ValueError("give exactly one of `brand` or `brand_id`")
+        return self
+
+
+class PlannedCreator(BaseModel):
+    creator_id: str
+    handle: str
+    platform: str
+    tier: str
+    followers: int
+    estimated_cost: float
+    advocacy_fit: float
+    expected_engagements: float
+    advocated_engagements: float = Field(description="advocacy_fit × expected_engagements")
+    reasons: list[ReasonOut]
+
+
+class PlanTotalsOut(BaseModel):
+    cost: float
+    expected_advocates: float
+    expected_engagements: float
+    advocated_engagements: float
+    unique_reach: float = Field(description="Expected distinct real people reached")
+    overlap: float = Field(description="1 − unique_reach ÷ the summed audiences")
+    expected_advocates_low: int = Field(description="5th percentile of the advocates")
+    expected_advocates_high: int = Field(description="95th percentile of the advocates")
+
+
+class PlanOut(BaseModel):
+    creators: list[PlannedCreator]
+    totals: PlanTotalsOut
+    status: Literal["optimal", "feasible", "empty"]
+    gap: float | None = Field(description="The solver's relative optimality gap")
+    reason: str | None = Field(description="Why the plan is empty, or how it was obtained")
+    objective: float
+
+
+class SideBySide(BaseModel):
+    macro_only: PlanOut = Field(description="The same budget on macro and mega creators only")
+    greedy: PlanOut = Field(description="Greedy cost-benefit under the same constraints")
+
+
+class PlanRatios(BaseModel):
+    """Each side-by-side plan's objective ÷ the plan's (null when either is empty)."""
+
+    greedy: float | None
+    macro_only: float | None
+
+
+class PlanResponse(BaseModel):
+    request_id: str
+    brand_id: str
+    model_version: str
+    catalog_version: str
+    took_ms: float
+    currency: str
+    budget: float
+    candidates: int = Field(description="Creators the plan chose from")
+    plan: PlanOut
+    side_by_side: SideBySide
+    ratios: PlanRatios
+
+
+class SimilarOut(BaseModel):
+    rank: int
+    creator_id: str
+    handle: str
+    platform: str
+    followers: int
+    tier: str
+    similarity: float
+    reasons: list[ReasonOut]
+
+
+class SimilarResponse(BaseModel):
+    request_id: str
+    creator_id: str
+    catalog_version: str
+    took_ms: float
+    matches: list[SimilarOut]
+
+
+PLAN_EXAMPLES: dict[str, Example] = {
+    "brief": {"summary": "An inline brief, a mix of tiers, little audience overlap",
+              "value": PLAN_EXAMPLE},
+    "stored brand": {
+        "summary": "A stored brand, 2,000 EUR, one creator that must be in the plan",
+        "value": {"brand_id": "ecoveste", "budget": 2000, "currency": "EUR",
+                  "include_creator_ids": ["ig:giulia.green"]},
+    },
+}  # fmt: skip
