@@ -3,7 +3,7 @@
 Stages: retrieve the `RETRIEVE` eligible creators nearest by content vector (base index and
 delta, `matching.delta.retrieve`, the creator itself masked out), then re-rank them by
 
-    similarity = 0.6 · content + 0.25 · audience + 0.15 · size
+    similarity = 0.9 · content + 0.05 · audience + 0.05 · size
 
 - content: cosine of the content vectors (bio plus recent captions; the bio alone for a
   creator without posts). It carries most weight because it is what a niche is: an agency
@@ -28,7 +28,7 @@ from matching.catalog import Catalog
 from matching.delta import retrieve
 from matching.lookalike_audience import audience_similarity
 
-CONTENT_WEIGHT, AUDIENCE_WEIGHT, SIZE_WEIGHT = 0.6, 0.25, 0.15
+CONTENT_WEIGHT, AUDIENCE_WEIGHT, SIZE_WEIGHT = 0.9, 0.05, 0.05
 RETRIEVE = 300
 SIZE_DECADES = 2.0  # the follower ratio (in decades) at which size similarity reaches 0
 
