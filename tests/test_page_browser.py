@@ -14,6 +14,7 @@ import io
 import os
 import re
 import shutil
+import statistics
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -162,15 +163,22 @@ def _shot(page: playwright_api.Page, artifacts: Path, name: str) -> Path:
 def test_the_page_loads_within_a_second_in_the_browser_language(
     browser: playwright_api.Browser, server: Server
 ) -> None:
+    """Median of three cold loads per language (a fresh context each: no cache, a new renderer),
+    by wall clock and by the browser's own navigation timing: the machine is shared and noisy."""
     for locale, label in [("it-IT", "Chiave API"), ("en-GB", "API key")]:
-        context, page, console = _open(browser, locale)
-        seconds = _load(page, server.url)
-        assert seconds <= 1.0, f"the page took {seconds:.2f} s to load"
-        navigation = page.evaluate("performance.getEntriesByType('navigation')[0].toJSON()")
-        assert navigation["loadEventEnd"] <= 1000, navigation
-        assert page.inner_text("label[for=api-key]") == label
-        context.close()
-        assert not console.errors, console.errors
+        walls, events = [], []
+        for _ in range(3):
+            context, page, console = _open(browser, locale)
+            walls.append(_load(page, server.url))
+            navigation = page.evaluate("performance.getEntriesByType('navigation')[0].toJSON()")
+            events.append(navigation["loadEventEnd"] / 1000.0)
+            assert page.inner_text("label[for=api-key]") == label
+            context.close()
+            assert not console.errors, console.errors
+        timings = {"locale": locale, "wall_s": walls, "load_event_s": events}
+        print(timings)  # shown with `pytest -rP`
+        assert statistics.median(walls) <= 1.0, timings
+        assert statistics.median(events) <= 1.0, timings
 
 
 def test_the_language_switch_and_the_key_stay_in_the_tab_never_in_the_url(
