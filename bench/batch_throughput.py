@@ -122,9 +122,9 @@ def grow_home(home: Path, n: int, seed: int = 7) -> str:
     import sqlite3
 
     from features.creator_table import take_creator_columns
+    from features.vectors import l2_normalise
     from matching.catalog import load_catalog, write_version
     from matching.index import IndexConfig, build_index
-    from models.embedder import l2_normalise
 
     base = load_catalog(home / "catalog")
     real = len(base)

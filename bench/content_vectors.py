@@ -63,7 +63,8 @@ from bench.worlds import MAX_CAMPAIGN_DAYS, parse_time
 from features.brand_profile import brand_profile
 from features.categories import canonical_category
 from features.text import is_disclosed
-from models.embedder import l2_normalise, load_embedder
+from features.vectors import l2_normalise
+from models.embedder import load_embedder
 from models.embedding_cache import CachedEmbedder
 from training.evaluate import ranking_metrics
 

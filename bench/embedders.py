@@ -50,13 +50,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import Recorder, default_out, log
 from features.categories import canonical_category
-from models.embedder import (
-    MINILM,
-    SentenceTransformerEmbedder,
-    UseEmbedder,
-    l2_normalise,
-    load_embedder,
-)
+from features.vectors import l2_normalise
+from models.embedder import MINILM, SentenceTransformerEmbedder, UseEmbedder, load_embedder
 from models.embedding_cache import canonical
 from tests.bilingual_pairs import PAIRS
 from training.world import generate_world

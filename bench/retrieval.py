@@ -57,8 +57,9 @@ import faiss
 from threadpoolctl import threadpool_limits
 
 from features.tiers import PLATFORMS, TIERS
+from features.vectors import l2_normalise
 from matching.index import EXACT_FACTORY, IndexConfig, build_index, search, stored_vectors
-from models.embedder import l2_normalise, load_embedder
+from models.embedder import load_embedder
 from training.world import generate_world
 
 EMBEDDER = "use-multilingual-v3"
@@ -483,7 +484,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "max(ef_search, k fetched), duplicates of that are skipped (default %(default)s)",
     )  # fmt: skip
     parser.add_argument(
-        "--nprobe", default="16,32,64,128",
+        "--nprobe",
+        default="16,32,64,128",
         help="comma-separated IndexConfig.nprobe values for IVF factories (default %(default)s)",
     )
     parser.add_argument(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.embedder import l2_normalise
+from features.vectors import l2_normalise
 
 # The mean of 30 caption vectors is short (median length 0.5–0.6): at weight 1 the bio set
 # about two thirds of the direction. At 0.25 similarity ranks better on all three measured

@@ -17,6 +17,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from features.vectors import l2_normalise
+
 DEFAULT_EMBEDDER = "use-multilingual-v3"
 MINILM = "all-MiniLM-L6-v2"
 HASHING = "hashing-256"
@@ -28,12 +30,6 @@ class Embedder(Protocol):
     dimension: int
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray: ...
-
-
-def l2_normalise(vectors: np.ndarray) -> np.ndarray:
-    vectors = np.asarray(vectors, dtype=np.float32)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.maximum(norms, 1e-12)
 
 
 class UseEmbedder:

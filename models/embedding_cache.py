@@ -16,7 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from models.embedder import Embedder, l2_normalise
+from features.vectors import l2_normalise
+from models.embedder import Embedder
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS embeddings (
