@@ -19,6 +19,7 @@ from starlette.datastructures import Headers
 from api.errors import error_responses
 from api.limits import ApiLimits, RateLimiter
 from api.metrics import HttpMetrics
+from api.schemas import BriefOrBrandId
 from matching.pipeline import MatchPipeline
 from matching.service import MatchService, NotReady
 from microtribe.auth import KeyRing, Role, allows
@@ -117,3 +118,13 @@ def route(
     responses = {**documented_errors(role, errors), **extra.pop("responses", {})}
     dependencies = [require(role)] if role else []
     return method(path, dependencies=dependencies, responses=responses, **extra)
+
+
+def brand_of(service: MatchService, body: BriefOrBrandId) -> dict[str, Any]:
+    """The brand document a request asks about: its inline brief, or the stored one (404)."""
+    if body.brand is not None:
+        return body.brand.model_dump(mode="json", exclude_none=True)
+    stored = service.store.brand(body.brand_id or "")
+    if stored is None:
+        raise HTTPException(404, f"unknown brand_id {body.brand_id!r}")
+    return stored

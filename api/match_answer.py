@@ -15,6 +15,7 @@ from pydantic_core import to_json
 
 from api.schemas import MatchOut
 from features.currency import from_eur
+from matching.catalog import Catalog
 from matching.pipeline import MatchPipeline, MatchResult
 
 PLATFORM_NAMES = np.asarray(("instagram", "tiktok", "youtube"), dtype=object)
@@ -23,18 +24,26 @@ MATCH_FIELDS = tuple(MatchOut.model_fields)  # the documented shape, in its orde
 CREATOR_FIGURES = ("authenticity", "sponsored_share", "reply_rate")
 
 
-def match_answer(
-    pipe: MatchPipeline, result: MatchResult, request_id: str, took_ms: float
-) -> dict[str, Any]:
-    catalog, ranked, rows = pipe.catalog, result.ranked, result.rows
+def identity_columns(catalog: Catalog, rows: np.ndarray) -> tuple[list[Any], ...]:
+    """creator_id, handle, platform, followers and tier of `rows`: the head of every answer's
+    creator objects (match, plan, lookalikes), one `tolist` per column."""
     creators = catalog.creators
-    columns = zip(
-        range(1, len(rows) + 1),
+    return (
         creators.creator_id[rows].tolist(),
         creators.handle[rows].tolist(),
         PLATFORM_NAMES[creators.platform[rows]].tolist(),
         creators.followers[rows].astype(np.int64).tolist(),
         catalog.tier[rows].astype(str).tolist(),
+    )
+
+
+def match_answer(
+    pipe: MatchPipeline, result: MatchResult, request_id: str, took_ms: float
+) -> dict[str, Any]:
+    catalog, ranked, rows = pipe.catalog, result.ranked, result.rows
+    columns = zip(
+        range(1, len(rows) + 1),
+        *identity_columns(catalog, rows),
         _rounded(ranked.score, 6),
         _rounded(ranked.advocacy_fit, 6),
         _rounded(ranked.expected_engagement_rate, 6),

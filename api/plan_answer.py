@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from api.match_answer import PLATFORM_NAMES
+from api.match_answer import identity_columns
 from matching.campaign import CampaignPlan
 from matching.catalog import Catalog
 from matching.lookalikes import LookalikeReason, Lookalikes
@@ -20,16 +20,10 @@ from matching.planning import Plan
 
 def _plan(catalog: Catalog, campaign: CampaignPlan, plan: Plan) -> dict[str, Any]:
     candidates, chosen = campaign.candidates, np.asarray(plan.rows, dtype=np.int64)
-    rows = campaign.rows[chosen]
-    creators = catalog.creators
     advocacy = candidates.advocacy[chosen]
     engagements = candidates.expected_engagements[chosen]
     columns = zip(
-        creators.creator_id[rows].tolist(),
-        creators.handle[rows].tolist(),
-        PLATFORM_NAMES[creators.platform[rows]].tolist(),
-        catalog.tier[rows].astype(str).tolist(),
-        creators.followers[rows].astype(np.int64).tolist(),
+        *identity_columns(catalog, campaign.rows[chosen]),
         np.round(candidates.cost[chosen], 2).tolist(),
         np.round(advocacy, 6).tolist(),
         np.round(engagements, 2).tolist(),
@@ -37,7 +31,7 @@ def _plan(catalog: Catalog, campaign: CampaignPlan, plan: Plan) -> dict[str, Any
         [campaign.reasons.get(i, []) for i in chosen.tolist()],
         strict=True,
     )
-    names = ("creator_id", "handle", "platform", "tier", "followers", "estimated_cost",
+    names = ("creator_id", "handle", "platform", "followers", "tier", "estimated_cost",
              "advocacy_fit", "expected_engagements", "advocated_engagements",
              "reasons")  # fmt: skip
     totals = plan.totals
@@ -98,14 +92,10 @@ def _reason(reason: LookalikeReason) -> dict[str, Any]:
 def similar_answer(
     catalog: Catalog, creator_id: str, found: Lookalikes, request_id: str, took_ms: float
 ) -> dict[str, Any]:
-    rows, creators = found.rows, catalog.creators
+    rows = found.rows
     columns = zip(
         range(1, len(rows) + 1),
-        creators.creator_id[rows].tolist(),
-        creators.handle[rows].tolist(),
-        PLATFORM_NAMES[creators.platform[rows]].tolist(),
-        creators.followers[rows].astype(np.int64).tolist(),
-        catalog.tier[rows].astype(str).tolist(),
+        *identity_columns(catalog, rows),
         np.round(found.similarity, 6).tolist(),
         [[_reason(reason) for reason in reasons] for reasons in found.reasons],
         strict=True,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi.openapi.models import Example
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from api.schemas import MATCH_EXAMPLE, BriefIn, FiltersIn, ReasonOut
+from api.schemas import MATCH_EXAMPLE, BriefOrBrandId, FiltersIn, RankedCreatorOut, ReasonOut
 
 Tier = Literal["emerging", "nano", "micro", "mid", "macro", "mega"]
 Platform = Literal["instagram", "tiktok", "youtube"]
@@ -36,12 +36,10 @@ PLAN_EXAMPLE: dict[str, Any] = {
 }
 
 
-class PlanRequest(BaseModel):
+class PlanRequest(BriefOrBrandId):
     """A brief (inline or a stored `brand_id`), a budget and the constraints of the plan."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [PLAN_EXAMPLE]})
-    brand: BriefIn | None = None
-    brand_id: str | None = Field(None, min_length=1, max_length=128)
     budget: float = Field(ge=0, allow_inf_nan=False, description="In `currency`")
     currency: str | None = Field(
         None,
@@ -52,8 +50,8 @@ class PlanRequest(BaseModel):
     )
     min_creators: int | None = Field(None, ge=0)
     max_creators: int | None = Field(None, ge=0)
-    tiers: dict[Tier, GroupBoundsIn] = {}
-    platforms: dict[Platform, GroupBoundsIn] = {}
+    tiers: dict[Tier, GroupBoundsIn] = Field(default_factory=dict)
+    platforms: dict[Platform, GroupBoundsIn] = Field(default_factory=dict)
     max_overlap: float | None = Field(
         None,
         ge=0,
@@ -68,12 +66,6 @@ class PlanRequest(BaseModel):
         "expected engagements, default), expected advocates, or unique reach; the unique "
         "reach is a small secondary term of the first two (docs/planning.md)",
     )
-
-    @model_validator(mode="after")
-    def _one_brand(self) -> PlanRequest:
-        if (self.brand is None) == (self.brand_id is None):
-            raise ValueError("give exactly one of `brand` or `brand_id`")
-        return self
 
 
 class PlannedCreator(BaseModel):
@@ -135,13 +127,7 @@ class PlanResponse(BaseModel):
     ratios: PlanRatios
 
 
-class SimilarOut(BaseModel):
-    rank: int
-    creator_id: str
-    handle: str
-    platform: str
-    followers: int
-    tier: str
+class SimilarOut(RankedCreatorOut):
     similarity: float
     reasons: list[ReasonOut]
 

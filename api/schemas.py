@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from fastapi.openapi.models import Example
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -58,12 +58,23 @@ MATCH_EXAMPLE: dict[str, Any] = {
 }
 
 
-class MatchRequest(BaseModel):
+class BriefOrBrandId(BaseModel):
+    """A request about one brand: its brief inline (`brand`) or a stored `brand_id`, not both."""
+
+    brand: BriefIn | None = None
+    brand_id: str | None = Field(None, min_length=1, max_length=128)
+
+    @model_validator(mode="after")
+    def _one_brand(self) -> Self:
+        if (self.brand is None) == (self.brand_id is None):
+            raise ValueError("give exactly one of `brand` or `brand_id`")
+        return self
+
+
+class MatchRequest(BriefOrBrandId):
     """A brand brief (inline or a stored `brand_id`) and what to return."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [MATCH_EXAMPLE]})
-    brand: BriefIn | None = None
-    brand_id: str | None = Field(None, min_length=1, max_length=128)
     k: int = Field(20, ge=1, le=200)
     filters: FiltersIn = FiltersIn()
     explain: bool = True
@@ -75,12 +86,6 @@ class MatchRequest(BaseModel):
         "advocated engagements per unit of cost).",
     )
 
-    @model_validator(mode="after")
-    def _one_brand(self) -> MatchRequest:
-        if (self.brand is None) == (self.brand_id is None):
-            raise ValueError("give exactly one of `brand` or `brand_id`")
-        return self
-
 
 class ReasonOut(BaseModel):
     feature: str
@@ -89,13 +94,18 @@ class ReasonOut(BaseModel):
     contribution: float
 
 
-class MatchOut(BaseModel):
+class RankedCreatorOut(BaseModel):
+    """The head of every ranked creator answered (match, lookalikes): who and how big."""
+
     rank: int
     creator_id: str
     handle: str
     platform: str
     followers: int
     tier: str
+
+
+class MatchOut(RankedCreatorOut):
     score: float
     advocacy_fit: float
     expected_engagement_rate: float

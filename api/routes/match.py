@@ -19,7 +19,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import State
 
-from api.deps import Authorizer, documented_errors, presented_key, require
+from api.deps import Authorizer, brand_of, documented_errors, presented_key, require
 from api.errors import BODY_ERRORS
 from api.match_answer import encode, match_answer
 from api.metrics import HttpMetrics
@@ -64,12 +64,7 @@ def make_router(
             pipe = service.ready()
         except NotReady as exc:
             raise HTTPException(503, str(exc)) from exc
-        if body.brand is not None:
-            return pipe, body.brand.model_dump(mode="json", exclude_none=True)
-        stored = service.store.brand(body.brand_id or "")
-        if stored is None:
-            raise HTTPException(404, f"unknown brand_id {body.brand_id!r}")
-        return pipe, stored
+        return pipe, brand_of(service, body)
 
     def answer(
         body: MatchRequest, pipe: MatchPipeline, brand: dict[str, Any], started: float

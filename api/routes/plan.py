@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, HTTPException
 from fastapi.responses import Response
 
-from api.deps import MetricsDep, ServiceDep, route
+from api.deps import MetricsDep, ServiceDep, brand_of, route
 from api.errors import BODY_ERRORS, error_response
 from api.match_answer import encode
 from api.plan_answer import plan_answer
@@ -23,7 +23,7 @@ from api.served_log import ServedLog
 from api.strict_json import StrictJsonRoute
 from matching.campaign import plan_for_brief
 from matching.planning import PlanConstraints, PlanError, PlanInfeasible
-from matching.service import MatchService, NotReady, one_thread
+from matching.service import NotReady, one_thread
 
 
 def constraints_from(body: PlanRequest) -> PlanConstraints:
@@ -48,15 +48,6 @@ def rejected(exc: PlanError) -> Response:
             if other != exc.constraint
         ]
     return error_response(422, f"no plan: {exc}", details, code=code)
-
-
-def brand_of(service: MatchService, body: PlanRequest) -> dict[str, Any]:
-    if body.brand is not None:
-        return body.brand.model_dump(mode="json", exclude_none=True)
-    stored = service.store.brand(body.brand_id or "")
-    if stored is None:
-        raise HTTPException(404, f"unknown brand_id {body.brand_id!r}")
-    return stored
 
 
 def make_router(served: ServedLog) -> APIRouter:
