@@ -59,6 +59,11 @@ def home(trained_home: Path, tmp_path: Path) -> Path:
     Without the served log other tests' servers left in `trained_home/logs`: a fresh home
     has served nothing, whatever ran before.
     """
-    copy = tmp_path / "home"
+    return copy_home(trained_home, tmp_path)
+
+
+def copy_home(trained_home: Path, parent: Path) -> Path:
+    """`parent/home`: a copy of `trained_home` without its served log."""
+    copy = parent / "home"
     shutil.copytree(trained_home, copy, ignore=shutil.ignore_patterns("logs"))
     return copy

@@ -4,7 +4,6 @@ the solver, named infeasibility, the empty plan, determinism, observability; `mi
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from features.tiers import tier_names
 from microtribe.auth import KeyRing
 from microtribe.settings import Settings
 from serve import create_app
-from tests.conftest import run_cli
+from tests.conftest import copy_home, run_cli
 
 pytestmark = pytest.mark.slow
 READ = {"Authorization": "Bearer rea"}
@@ -26,9 +25,7 @@ BRIEF = {"name": "Miele Vivo", "values": "cucina, ricette, ingredienti naturali,
 
 @pytest.fixture(scope="module")
 def plan_home(trained_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    copy = tmp_path_factory.mktemp("plan") / "home"
-    shutil.copytree(trained_home, copy, ignore=shutil.ignore_patterns("logs"))
-    return copy
+    return copy_home(trained_home, tmp_path_factory.mktemp("plan"))
 
 
 @pytest.fixture(scope="module")

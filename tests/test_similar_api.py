@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from features.tiers import tier_names
 from microtribe.auth import KeyRing
 from microtribe.settings import Settings
 from serve import create_app
-from tests.conftest import run_cli
+from tests.conftest import copy_home, run_cli
 
 pytestmark = pytest.mark.slow
 READ = {"Authorization": "Bearer rea"}
@@ -23,9 +22,7 @@ READ = {"Authorization": "Bearer rea"}
 
 @pytest.fixture(scope="module")
 def similar_home(trained_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    copy = tmp_path_factory.mktemp("similar") / "home"
-    shutil.copytree(trained_home, copy, ignore=shutil.ignore_patterns("logs"))
-    return copy
+    return copy_home(trained_home, tmp_path_factory.mktemp("similar"))
 
 
 @pytest.fixture(scope="module")
