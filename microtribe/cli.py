@@ -46,12 +46,20 @@ def generate(
     creators: Annotated[int, typer.Option(min=1, help="Number of creators.")] = 5000,
     brands: Annotated[int, typer.Option(min=1, help="Number of brands.")] = 60,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same world.")] = 7,
+    max_posts: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            help="Keep only each creator's N most recent posts (a lighter world for build "
+            "benchmarks; outcomes are those of the full world).",
+        ),
+    ] = None,
 ) -> None:
     """Write a realistic synthetic world: creators.jsonl, brands.jsonl, outcomes.jsonl."""
     from training.world import generate_world, write_world
 
     started = time.perf_counter()
-    world = generate_world(creators, brands, seed, progress=True)
+    world = generate_world(creators, brands, seed, progress=True, max_posts=max_posts)
     counts = write_world(world, out)
     seconds = time.perf_counter() - started
     typer.echo(json.dumps({"out": str(out), **counts, "seconds": round(seconds, 2)}))

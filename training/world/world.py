@@ -65,8 +65,19 @@ def _progress(items: range, enabled: bool) -> Iterable[int]:
     return bar
 
 
-def generate_world(n_creators: int, n_brands: int, seed: int, progress: bool = False) -> World:
-    """A deterministic world: the same arguments always give the same records."""
+def generate_world(
+    n_creators: int,
+    n_brands: int,
+    seed: int,
+    progress: bool = False,
+    max_posts: int | None = None,
+) -> World:
+    """A deterministic world: the same arguments always give the same records.
+
+    `max_posts` keeps only each creator's most recent posts (a world for build benchmarks,
+    where embedding every caption of 100k creators would take hours); the rest of the world,
+    outcomes included, is the one drawn without it.
+    """
     if n_creators < 1 or n_brands < 0:
         raise ValueError(f"need n_creators >= 1 and n_brands >= 0, got {n_creators}, {n_brands}")
     rng = np.random.default_rng(seed)
@@ -103,8 +114,15 @@ def generate_world(n_creators: int, n_brands: int, seed: int, progress: bool = F
             rng,
             text_rng,
         )
-        creators.append(creator_record(i, identity, latents, voice, posts, rng, text_rng))
+        record = creator_record(i, identity, latents, voice, posts, rng, text_rng)
+        if max_posts is not None:
+            record["posts"] = _most_recent(record.get("posts") or [], max_posts)
+        creators.append(record)
     return World(creators=creators, brands=brand_records, outcomes=outcomes.rows)
+
+
+def _most_recent(posts: list[dict[str, Any]], keep: int) -> list[dict[str, Any]]:
+    return sorted(posts, key=lambda post: str(post["posted_at"]), reverse=True)[:keep]
 
 
 def _write_jsonl(records: list[dict[str, Any]], path: Path) -> int:
