@@ -149,12 +149,7 @@ def grow_home(home: Path, n: int, seed: int = 7) -> str:
     mentions = mentions.take(np.arange(n))
     factory = IndexConfig().factory_for(n)
     index = build_index(vectors, factory)
-    parquet = pq.read_table(home / "catalog" / base.version / "creators.parquet")
-    last_post = (
-        parquet.column("last_post_at").to_numpy()[source]
-        if "last_post_at" in parquet.column_names
-        else np.full(n, np.nan)  # a catalog from before incremental builds
-    )
+    last_post = np.asarray(base.last_post_at)[source]
     hashes = base.content_hash[source].tolist()
     write_version(
         home / "catalog",

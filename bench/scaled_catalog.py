@@ -63,7 +63,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyarrow.parquet as pq
 from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -270,18 +269,14 @@ def grow(
     features = replica_features(base_catalog, rows, followers)
     vectors, mean_cos = replica_vectors(base_catalog.vectors, rows, sigma, rng, progress)
     mentions = replica_mentions(base_catalog.mentions, rows)
-    base_table = base_settings.catalog_dir / base_catalog.version / "creators.parquet"
-    last_post_at = (
-        pq.read_table(base_table, columns=["last_post_at"]).column("last_post_at")
-        .to_numpy(zero_copy_only=False).astype(np.float64)[rows.source]
-    )  # fmt: skip
+    last_post_at = np.asarray(base_catalog.last_post_at, dtype=np.float64)[rows.source]
 
     copy_home(base, out)
     settings = Settings.from_env(out)
     store = CatalogStore(settings.store_path)
     try:
         stored = store_replicas(store, base / "catalog.db", rows, followers, progress)
-        hashes = store.creator_hashes()
+        hashes, store_seq = store.creator_hashes_and_seq()
     finally:
         store.close()
     missing = [cid for cid in rows.creator_id.tolist() if cid not in hashes]
@@ -299,7 +294,8 @@ def grow(
     index = build_index(vectors, factory, config)
     index_s = time.perf_counter() - index_started
     manifest = {key: value for key, value in base_catalog.manifest.items()
-                if key not in ("version", "format_version")}  # fmt: skip
+                if key not in ("version", "format_version", "files", "dictionaries")}  # fmt: skip
+    manifest["store_seq"] = store_seq  # the server catches up on later changes only
     recipe = (f"base rows kept; replica j of base row r: id <r id>-m<j>, followers x U"
               f"{FOLLOWERS_JITTER}, likes/comments x U{ENGAGEMENT_JITTER} (features that "
               f"depend on them recomputed), vector l2norm(v_r + {sigma} * N(0, I)), "

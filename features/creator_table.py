@@ -11,6 +11,7 @@ import pandas as pd
 
 from features.categories import canonical_category
 from features.currency import to_eur
+from features.row_sets import RowMaps, RowSets
 from features.text import extract_handles, is_disclosed, mention_tokens
 from features.tiers import platform_index
 
@@ -28,9 +29,9 @@ class CreatorColumns:
     following: np.ndarray
     country: np.ndarray  # object, "" when absent
     language: np.ndarray  # object, "" when absent
-    categories: list[frozenset[str]]
-    bio: list[str]
-    audience_countries: list[Mapping[str, float]]
+    categories: RowSets
+    bio: Sequence[str]  # empty strings in a loaded catalog: the vectors already hold them
+    audience_countries: RowMaps
     audience_ages: np.ndarray  # (n, 6) shares, NaN when absent
     female_share: np.ndarray
     authentic_share: np.ndarray
@@ -80,11 +81,11 @@ def creator_columns(docs: Sequence[Mapping[str, Any]]) -> CreatorColumns:
         following=np.array([_num(doc.get("following")) for doc in docs]),
         country=np.array([doc.get("country") or "" for doc in docs], dtype=object),
         language=np.array([doc.get("language") or "" for doc in docs], dtype=object),
-        categories=[
-            frozenset(canonical_category(c) for c in doc.get("categories") or ()) for doc in docs
-        ],
+        categories=RowSets.from_sets(
+            (canonical_category(c) for c in doc.get("categories") or ()) for doc in docs
+        ),
         bio=[doc.get("bio") or "" for doc in docs],
-        audience_countries=[a.get("countries") or {} for a in audiences],
+        audience_countries=RowMaps.from_maps(a.get("countries") or {} for a in audiences),
         audience_ages=ages,
         female_share=np.array([_num(a.get("female_share")) for a in audiences]),
         authentic_share=np.array([_num(a.get("authentic_share")) for a in audiences]),
@@ -150,7 +151,9 @@ def concat_creator_columns(first: CreatorColumns, second: CreatorColumns) -> Cre
     """Rows of `first`, then rows of `second`."""
 
     def join(a: Any, b: Any) -> Any:
-        return a + b if isinstance(a, list) else np.concatenate([a, b])
+        if isinstance(a, RowSets | RowMaps):
+            return a.concat(b)
+        return [*a, *b] if not isinstance(a, np.ndarray) else np.concatenate([a, b])
 
     return CreatorColumns(
         **{name: join(getattr(first, name), getattr(second, name)) for name in first.__slots__}
@@ -162,6 +165,8 @@ def take_creator_columns(columns: CreatorColumns, rows: np.ndarray) -> CreatorCo
     picked = rows.tolist()
 
     def take(values: Any) -> Any:
-        return [values[r] for r in picked] if isinstance(values, list) else values[rows]
+        if isinstance(values, RowSets | RowMaps):
+            return values.take(rows)
+        return values[rows] if isinstance(values, np.ndarray) else [values[r] for r in picked]
 
     return CreatorColumns(**{name: take(getattr(columns, name)) for name in columns.__slots__})

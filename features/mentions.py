@@ -84,6 +84,53 @@ class MentionIndex:
             ),
         }
 
+    def to_csr(self) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+        """Tokens (sorted), offsets into the flat rows and counts, token by token."""
+        tokens = sorted(self.postings)
+        sizes = [len(self.postings[t][0]) for t in tokens]
+        offsets = np.zeros(len(tokens) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        table = self.to_table()
+        return tokens, offsets, table["row"].astype(np.int64), table["count"].astype(np.float64)
+
+    def postings_of(
+        self, rows: np.ndarray
+    ) -> tuple[np.ndarray, tuple[list[str], np.ndarray], np.ndarray]:
+        """The postings of `rows`: (index into `rows`, (tokens, code of each posting), count)."""
+        new_row = np.full(self.n_rows, -1, dtype=np.int64)
+        new_row[rows] = np.arange(len(rows))
+        tokens: list[str] = []
+        found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        for token, (old, counts) in self.postings.items():
+            moved = new_row[old]
+            kept = moved >= 0
+            if kept.any():
+                code = np.full(int(kept.sum()), len(tokens), dtype=np.int64)
+                found.append((moved[kept], code, np.asarray(counts)[kept]))
+                tokens.append(token)
+        if not found:
+            return np.zeros(0, np.int64), ([], np.zeros(0, np.int64)), np.zeros(0, np.float64)
+        row, code, count = (np.concatenate(parts) for parts in zip(*found, strict=True))
+        return row, (tokens, code), count.astype(np.float64)
+
+    @classmethod
+    def from_csr(
+        cls,
+        tokens: Sequence[str],
+        offsets: np.ndarray,
+        rows: np.ndarray,
+        counts: np.ndarray,
+        n_rows: int,
+    ) -> MentionIndex:
+        """Postings as views into flat arrays (mapped from a catalog version): one entry per
+        token, none per row."""
+        bounds = offsets.tolist()
+        postings = {
+            token: (rows[a:b], counts[a:b])
+            for token, a, b in zip(tokens, bounds[:-1], bounds[1:], strict=True)
+        }
+        return cls(postings, n_rows)
+
     @classmethod
     def from_codes(
         cls,

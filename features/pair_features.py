@@ -33,17 +33,7 @@ def pair_features(
     """Feature columns (see `PAIR_FEATURES`); NaN where the brief leaves a target unset."""
     n = len(rows)
     nan = np.full(n, np.nan)
-    category = (
-        np.array(
-            [
-                (brand.category in creators.categories[r]) if creators.categories[r] else np.nan
-                for r in rows
-            ],
-            dtype=np.float64,
-        )
-        if brand.category
-        else nan
-    )
+    category = creators.categories.contains(rows, brand.category) if brand.category else nan
     language = (
         np.isin(creators.language[rows], list(brand.languages)).astype(np.float64)
         if brand.languages
@@ -54,18 +44,7 @@ def pair_features(
         if brand.markets
         else nan
     )
-    market_share = (
-        np.array(
-            [
-                sum(creators.audience_countries[r].get(m, 0.0) for m in brand.markets)
-                if creators.audience_countries[r]
-                else np.nan
-                for r in rows
-            ]
-        )
-        if brand.markets
-        else nan
-    )
+    market_share = creators.audience_countries.sums(rows, brand.markets) if brand.markets else nan
     ages = (
         creators.audience_ages[rows][:, list(brand.target_ages)].sum(axis=1)
         if brand.target_ages

@@ -1,21 +1,32 @@
 """`microtribe build`: the store's creators → features, embeddings, FAISS index, new version.
 
+The build streams. Creators are read from the store, featured and embedded a chunk at a time
+(`chunk_size`, default 2,000), each chunk written as a part (matching/build_parts.py) to a
+scratch directory beside the catalog; the finishing step (matching/build_finish.py) lays the
+parts and the reused rows out in creator_id order straight into the new version's mapped
+files, trains the index on a sample and fills it chunk by chunk. Peak memory is bounded by a
+chunk plus the index, not by the catalog. `--engine spark` makes the same parts on Spark
+(matching/spark_build.py); the finishing step is the same.
+
 Builds are incremental. A creator whose stored document has the content hash it had in the
 previous version keeps that version's features, content vector and mentions; only new and
 changed creators are read from the store, re-featured and embedded (and the embedding cache
 skips any text embedded before). The one feature that depends on the whole catalog,
-`days_since_last_post`, is measured from the catalog's newest post, so reused rows get it
-recomputed from their stored `last_post_at`. Everything is redone from scratch when the
+`days_since_last_post`, is measured from the catalog's newest post, so every row gets it
+recomputed from its stored `last_post_at`. Everything is redone from scratch when the
 previous version cannot be trusted to match: another embedding model, another feature list,
 another catalog format, or a changed set of known brand names (plain-text brand mentions
-depend on it). Either way the result equals a full build, row for row.
+depend on it). Either way the result equals a full build, row for row, whatever the chunk
+size.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,29 +36,22 @@ from tqdm import tqdm
 
 import features as features_package
 import matching.creator_snapshot as creator_snapshot_module
-from features.creator_features import RECENT_POSTS
-from features.creator_table import (
-    CreatorColumns,
-    concat_creator_columns,
-    creator_columns,
-    post_columns,
-    take_creator_columns,
-)
-from features.mentions import MentionIndex
+from matching.build_finish import Reused, finish_version
+from matching.build_parts import featurize_chunk
 from matching.catalog import (
     FORMAT_VERSION,
-    Catalog,
+    CatalogCorrupt,
     CatalogNotFound,
+    VersionWriter,
     current_version,
     load_catalog,
-    write_version,
 )
-from matching.creator_snapshot import CreatorSnapshot, known_brand_keys, snapshot
-from matching.index import IndexConfig, build_index
+from matching.creator_snapshot import known_brand_keys
+from matching.index import IndexConfig
 from matching.store import CatalogStore
 from models.embedding_cache import CachedEmbedder
 
-DAY = 86400.0
+CHUNK_SIZE = 2_000  # creators featured and embedded at a time
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,28 +63,18 @@ class BuildReport:
     texts_embedded: int
     texts_cached: int
     seconds: float
+    engine: str = "local"
 
 
 @dataclass(frozen=True, slots=True)
-class _Rows:
-    """Creators with everything a catalog version stores about them."""
+class BuildPlan:
+    """What a build will do: the rows it keeps and the creators it features."""
 
-    creators: CreatorColumns
-    hashes: list[str]
-    features: dict[str, np.ndarray]
-    vectors: np.ndarray
-    mentions: MentionIndex
-    last_post_at: np.ndarray
-
-    def take(self, rows: np.ndarray) -> _Rows:
-        return _Rows(
-            creators=take_creator_columns(self.creators, rows),
-            hashes=[self.hashes[r] for r in rows.tolist()],
-            features={name: values[rows] for name, values in self.features.items()},
-            vectors=self.vectors[rows],
-            mentions=self.mentions.take(rows),
-            last_post_at=self.last_post_at[rows],
-        )
+    brand_keys: frozenset[str]
+    brand_keys_digest: str
+    reused: Reused | None
+    changed: list[str]  # creator ids to feature, sorted
+    store_seq: int  # the store's last creator change the plan saw (server catch-up)
 
 
 def features_fingerprint() -> str:
@@ -100,6 +94,20 @@ def brand_keys_digest(keys: frozenset[str]) -> str:
     return hashlib.blake2b(json.dumps(sorted(keys)).encode(), digest_size=12).hexdigest()
 
 
+def plan_build(
+    store: CatalogStore, catalog_dir: Path, embedder: CachedEmbedder, full: bool
+) -> BuildPlan:
+    """What to keep from the previous version and which creators to feature."""
+    stored, seq = store.creator_hashes_and_seq()
+    if not stored:
+        raise ValueError("the store holds no creators; run `microtribe ingest --creators F` first")
+    brand_keys = known_brand_keys(store.brands())
+    digest = brand_keys_digest(brand_keys)
+    reused = None if full else _reusable_rows(catalog_dir, embedder, digest, stored)
+    kept = set() if reused is None else set(reused.catalog.creators.creator_id[reused.rows])
+    return BuildPlan(brand_keys, digest, reused, sorted(set(stored) - kept), seq)
+
+
 def build_catalog(
     store: CatalogStore,
     embedder: CachedEmbedder,
@@ -108,96 +116,124 @@ def build_catalog(
     progress: bool = True,
     index_config: IndexConfig | None = None,
     full: bool = False,
+    chunk_size: int = CHUNK_SIZE,
+    on_chunk: Callable[[int], None] | None = None,
 ) -> BuildReport:
-    """Build a new catalog version; unchanged creators are reused unless `full`."""
+    """Build a new catalog version; unchanged creators are reused unless `full`.
+
+    `on_chunk(creators_done)` is called after each chunk is written (memory curves).
+    """
     started = time.perf_counter()
-    index_config = index_config or IndexConfig()
-    stored = store.creator_hashes()
-    if not stored:
-        raise ValueError("the store holds no creators; run `microtribe ingest --creators F` first")
-    brand_keys = known_brand_keys(store.brands())
-    digest = brand_keys_digest(brand_keys)
-    previous = None if full else _reusable_rows(catalog_dir, embedder, digest, stored)
-    reused_ids = set() if previous is None else set(previous.creators.creator_id.tolist())
-    changed = sorted(set(stored) - reused_ids)
-    docs, hashes = store.creators_by_id(changed)
-    creators = creator_columns(docs)
-    posts = post_columns(docs, brand_keys)
-    newest = [posts.posted_at.max(initial=-np.inf)]
-    if previous is not None:
-        newest.append(np.nanmax(previous.last_post_at, initial=-np.inf))
-    reference_time = float(max(max(newest), 0.0))
+    plan = plan_build(store, catalog_dir, embedder, full)
     hits, misses = embedder.hits, embedder.misses
-    per_creator = np.bincount(posts.creator_row, minlength=len(creators))
-    total_texts = len(creators) + int(np.minimum(per_creator, RECENT_POSTS).sum())
+    writer = VersionWriter(catalog_dir)
+    scratch = catalog_dir / f".parts-{writer.version}"
+    try:
+        scratch.mkdir()
+        parts = list(
+            _local_parts(store, embedder, plan, scratch, chunk_size, progress, on_chunk)
+        )
+        return finish_build(
+            writer, plan, parts, embedder, index_config, keep_versions, progress, started,
+            texts=(embedder.misses - misses, embedder.hits - hits),
+        )  # fmt: skip
+    except BaseException:
+        writer.abandon()
+        raise
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _chunks(ids: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for start in range(0, len(ids), max(size, 1)):
+        yield ids[start : start + size]
+
+
+def _local_parts(
+    store: CatalogStore,
+    embedder: CachedEmbedder,
+    plan: BuildPlan,
+    scratch: Path,
+    chunk_size: int,
+    progress: bool,
+    on_chunk: Callable[[int], None] | None,
+) -> Iterator[Path]:
+    """Feature and embed the changed creators a chunk at a time, one part file per chunk."""
     # disable=None: a bar on a terminal, silence in logs and CI
     with tqdm(
-        total=total_texts, desc="embed", unit="text", disable=None if progress else True
+        total=len(plan.changed), desc="embed", unit="creator", disable=None if progress else True
     ) as bar:
-        snap = snapshot(
-            creators,
-            posts,
-            np.arange(len(creators)),
-            np.full(len(creators), np.inf),
-            embedder,
-            on_embedded=bar.update,
-            reference_time=reference_time,
-        )
-    rows = _rows_of(creators, hashes, snap)
-    if previous is not None:
-        rows = _merge(_refreshed(previous, reference_time), rows)
-    factory = index_config.factory_for(len(rows.creators))
-    index = build_index(rows.vectors, factory, index_config)
+        done = 0
+        for number, ids in enumerate(_chunks(plan.changed, chunk_size)):
+            docs, hashes = store.creators_by_id(ids)
+            table = featurize_chunk(docs, hashes, plan.brand_keys, embedder)
+            path = scratch / f"part-{number:06d}.parquet"
+            pq.write_table(table, path)
+            done += len(ids)
+            bar.update(len(ids))
+            if on_chunk is not None:
+                on_chunk(done)
+            yield path
+
+
+def finish_build(
+    writer: VersionWriter,
+    plan: BuildPlan,
+    parts: Sequence[Path],
+    embedder: CachedEmbedder,
+    index_config: IndexConfig | None,
+    keep_versions: int,
+    progress: bool,
+    started: float,
+    texts: tuple[int, int],
+    engine: str = "local",
+) -> BuildReport:
+    """Parts + reused rows → the new version, published (shared by both engines)."""
+    finished = finish_version(
+        writer, plan.reused, parts, embedder.dimension, index_config or IndexConfig(), progress
+    )
+    reused = 0 if plan.reused is None else len(plan.reused.rows)
     seconds = time.perf_counter() - started
     manifest = {
         "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "creators": len(rows.creators),
-        "posts_read": len(posts),  # posts of the creators featured by this build
+        "creators": finished.creators,
         "embedder": embedder.model_id,
         "dimension": embedder.dimension,
-        "index_factory": factory,
-        "feature_names": sorted(rows.features),
-        "reference_time": reference_time,
-        "brand_keys_digest": digest,
+        "index_factory": finished.index_factory,
+        "feature_names": finished.feature_names,
+        "reference_time": finished.reference_time,
+        "brand_keys_digest": plan.brand_keys_digest,
         "features_fingerprint": features_fingerprint(),
-        "creators_reused": len(reused_ids),
-        "creators_featured": len(creators),
+        "creators_reused": reused,
+        "creators_featured": len(plan.changed),
+        "store_seq": plan.store_seq,
+        "engine": engine,
         "build_seconds": round(seconds, 3),
     }
-    version = write_version(
-        catalog_dir,
-        rows.creators,
-        rows.hashes,
-        rows.features,
-        rows.vectors,
-        index,
-        rows.mentions,
-        rows.last_post_at,
-        manifest,
-        keep=keep_versions,
-    )
+    version = writer.publish(manifest, keep=keep_versions)
     return BuildReport(
         version=version,
-        creators=len(rows.creators),
-        creators_reused=len(reused_ids),
-        creators_featured=len(creators),
-        texts_embedded=embedder.misses - misses,
-        texts_cached=embedder.hits - hits,
+        creators=finished.creators,
+        creators_reused=reused,
+        creators_featured=len(plan.changed),
+        texts_embedded=texts[0],
+        texts_cached=texts[1],
         seconds=round(time.perf_counter() - started, 3),
+        engine=engine,
     )
 
 
 def _reusable_rows(
     catalog_dir: Path, embedder: CachedEmbedder, digest: str, stored: dict[str, str]
-) -> _Rows | None:
+) -> Reused | None:
     """The previous version's rows whose stored document is unchanged, or None to rebuild all."""
     version = current_version(catalog_dir)
     if version is None:
         return None
     try:
         catalog = load_catalog(catalog_dir, version)
-    except (CatalogNotFound, OSError, ValueError, KeyError):
-        return None  # unreadable: a full build replaces it
+    except (CatalogNotFound, CatalogCorrupt, OSError, ValueError, KeyError):
+        return None  # unreadable or of an older format: a full build replaces it
     manifest = catalog.manifest
     if (
         manifest.get("format_version") != FORMAT_VERSION
@@ -207,61 +243,7 @@ def _reusable_rows(
         or manifest.get("features_fingerprint") != features_fingerprint()
     ):
         return None
-    last_post_at = (
-        pq.read_table(catalog_dir / version / "creators.parquet", columns=["last_post_at"])
-        .column("last_post_at")
-        .to_numpy(zero_copy_only=False)
-        .astype(np.float64)
-    )
-    pairs = zip(catalog.creators.creator_id.tolist(), catalog.content_hash.tolist(), strict=True)
-    unchanged = np.flatnonzero([stored.get(cid) == content for cid, content in pairs])
-    return _rows_of_catalog(catalog, last_post_at).take(unchanged)
-
-
-def _rows_of_catalog(catalog: Catalog, last_post_at: np.ndarray) -> _Rows:
-    return _Rows(
-        creators=catalog.creators,
-        hashes=catalog.content_hash.tolist(),
-        features=catalog.features,
-        vectors=np.asarray(catalog.vectors),
-        mentions=catalog.mentions,
-        last_post_at=last_post_at,
-    )
-
-
-def _rows_of(creators: CreatorColumns, hashes: list[str], snap: CreatorSnapshot) -> _Rows:
-    return _Rows(creators, hashes, snap.features, snap.vectors, snap.mentions, snap.last_post_at)
-
-
-def _refreshed(previous: _Rows, reference_time: float) -> _Rows:
-    """Reused rows with freshness measured from the new catalog's newest post."""
-    features = dict(previous.features)
-    features["days_since_last_post"] = np.maximum(reference_time - previous.last_post_at, 0.0) / DAY
-    return _Rows(
-        previous.creators,
-        previous.hashes,
-        features,
-        previous.vectors,
-        previous.mentions,
-        previous.last_post_at,
-    )
-
-
-def _merge(first: _Rows, second: _Rows) -> _Rows:
-    """Both sets of rows in creator_id order, as a full build lays them out."""
-    if set(first.features) != set(second.features) and len(second.creators):
-        raise ValueError("reused and new rows have different feature columns")
-    features = {
-        name: np.concatenate([values, second.features.get(name, values[:0])])
-        for name, values in first.features.items()
-    }
-    joined = _Rows(
-        concat_creator_columns(first.creators, second.creators),
-        first.hashes + second.hashes,
-        features,
-        np.concatenate([first.vectors, second.vectors.astype(first.vectors.dtype)]),
-        first.mentions.concat(second.mentions),
-        np.concatenate([first.last_post_at, second.last_post_at]),
-    )
-    order = np.argsort(joined.creators.creator_id.astype(str), kind="stable")
-    return joined.take(order)
+    ids = catalog.creators.creator_id.tolist()
+    now = np.array([stored.get(cid, "") for cid in ids], dtype=str)
+    unchanged = np.flatnonzero(now == np.asarray(catalog.content_hash, dtype=str))
+    return Reused(catalog, unchanged.astype(np.int64))

@@ -1,10 +1,24 @@
-"""Immutable catalog versions: features, vectors, FAISS index and manifest, switched atomically.
+"""Immutable catalog versions, stored as memory-mapped columns and switched atomically.
 
 Layout under `MICROTRIBE_HOME/catalog/`: one directory per version and a `CURRENT` file naming
 the one in service. A build writes into a hidden temporary directory, renames it into place,
 then replaces `CURRENT` (os.replace is atomic): a crash at any point leaves the previous
-version serving. The manifest records each file's size and BLAKE2b digest; loading a version
-checks them, so a truncated or altered file is refused (`CatalogCorrupt`) instead of served.
+version serving.
+
+Format 3 (docs/scale.md): every column is one `.npy` file that a load maps (`np.load(...,
+mmap_mode="r")`) instead of reading: numbers as float64/int8, identifiers as fixed-width
+unicode, country and language as integer codes into names kept in the manifest, categories
+and audience countries as flat arrays (`features.row_sets`), brand-mention postings as flat
+arrays grouped by token, vectors as float32 and the FAISS index read with `IO_FLAG_MMAP`
+(IVF) or `IO_FLAG_MMAP_IFC` (Flat, HNSW). Loading a version makes no Python object per row,
+so a million-creator version loads in well under a second and every server process on the
+machine shares one page-cache copy of it. Versions of an older format are refused with a
+message that says to rebuild.
+
+The manifest records each file's size, BLAKE2b digest and modification time. A load checks
+every size, and re-digests any file whose modification time differs from the build's (a file
+rewritten since): a truncated or altered file is refused (`CatalogCorrupt`) instead of served,
+without reading gigabytes on every reload of an untouched version.
 """
 
 from __future__ import annotations
@@ -14,22 +28,24 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
-from features.creator_table import AGE_BRACKETS, CreatorColumns
+from features.creator_table import CreatorColumns
 from features.mentions import MentionIndex
-from features.tiers import PLATFORMS, estimated_post_cost, tier_names
-from matching.index import load_index, save_index, stored_vectors
+from features.row_sets import RowMaps, RowSets
+from features.tiers import estimated_post_cost, tier_names
+from matching.index import load_index, populate, save_index, stored_vectors, warm_index
 
-FORMAT_VERSION = 2  # 2: creators.parquet holds last_post_at (incremental builds)
+# 3: memory-mapped columns (.npy per column); 2: creators.parquet + mentions.parquet
+FORMAT_VERSION = 3
+NUMBERS = ("followers", "following", "female_share", "authentic_share", "rate_post")
+STRINGS = ("creator_id", "handle", "content_hash")
+CODED = ("country", "language")  # few distinct values: int16 codes + names in the manifest
 
 
 class CatalogNotFound(RuntimeError):
@@ -40,37 +56,48 @@ class CatalogCorrupt(ValueError):
     """A file of a catalog version is missing, truncated or not what the build wrote."""
 
 
+class CatalogFormatOld(ValueError):
+    """A catalog version written in an older format, which this version cannot map."""
+
+
 def _digest(path: Path) -> str:
     with path.open("rb") as handle:
         return hashlib.file_digest(handle, "blake2b").hexdigest()
 
 
 def _seal(staging: Path) -> dict[str, dict[str, Any]]:
-    """Size and digest of every data file, each flushed to disk before the version is named."""
+    """Size, digest and mtime of every data file, each flushed to disk before it is named."""
     files = {}
     for path in sorted(staging.iterdir()):
         with path.open("rb") as handle:
             os.fsync(handle.fileno())
-        files[path.name] = {"bytes": path.stat().st_size, "blake2b": _digest(path)}
+        stat = path.stat()
+        files[path.name] = {
+            "bytes": stat.st_size,
+            "blake2b": _digest(path),
+            "mtime_ns": stat.st_mtime_ns,
+        }
     return files
 
 
-def verify_version(path: Path, manifest: dict[str, Any]) -> None:
+def verify_version(path: Path, manifest: Mapping[str, Any], full: bool = False) -> None:
     """Raise `CatalogCorrupt` naming the file when one differs from what its build wrote.
 
-    Versions written before the manifest recorded files are not checked.
+    Sizes are always checked; digests when `full`, or for a file modified after the build.
     """
     for name, expected in manifest.get("files", {}).items():
         file = path / name
         advice = f"catalog version {path.name}: {name} {{}}; run `microtribe build` to rebuild"
-        if not file.is_file():
-            raise CatalogCorrupt(advice.format("is missing"))
-        size = file.stat().st_size
-        if size != expected["bytes"]:
+        try:
+            stat = file.stat()
+        except FileNotFoundError:
+            raise CatalogCorrupt(advice.format("is missing")) from None
+        if stat.st_size != expected["bytes"]:
             raise CatalogCorrupt(
-                advice.format(f"has {size} bytes, the build wrote {expected['bytes']}")
+                advice.format(f"has {stat.st_size} bytes, the build wrote {expected['bytes']}")
             )
-        if _digest(file) != expected["blake2b"]:
+        touched = stat.st_mtime_ns != expected.get("mtime_ns")
+        if (full or touched) and _digest(file) != expected["blake2b"]:
             raise CatalogCorrupt(advice.format("is corrupt (its digest differs from the build's)"))
 
 
@@ -85,7 +112,8 @@ class Catalog:
     mentions: MentionIndex
     tier: np.ndarray  # object, tier name per creator
     estimated_cost: np.ndarray
-    content_hash: np.ndarray  # object: the store's hash of each row's document
+    content_hash: np.ndarray  # str: the store's hash of each row's document
+    last_post_at: np.ndarray  # epoch seconds of each row's newest post, NaN if none
     # Rows [0, n_base) are in `index`; rows after are upserts since the build (see delta.py),
     # searched exactly in `delta_vectors`. `live` is False for replaced or deleted rows.
     live: np.ndarray
@@ -105,39 +133,97 @@ def current_version(catalog_dir: Path) -> str | None:
     return pointer.read_text().strip() if pointer.exists() else None
 
 
-def _creator_table(
-    creators: CreatorColumns,
-    features: dict[str, np.ndarray],
-    hashes: list[str],
-    last_post_at: np.ndarray,
-) -> pa.Table:
-    columns: dict[str, Any] = {
-        "creator_id": creators.creator_id.tolist(),
-        "content_hash": hashes,
-        # lets the next incremental build move `days_since_last_post` to a new reference time
-        "last_post_at": last_post_at,
-        "handle": creators.handle.tolist(),
-        "platform": np.asarray(PLATFORMS, dtype=object)[creators.platform].tolist(),
-        "followers": creators.followers,
-        "following": creators.following,
-        "country": creators.country.tolist(),
-        "language": creators.language.tolist(),
-        "categories": [sorted(c) for c in creators.categories],
-        "audience_countries": [json.dumps(dict(c)) for c in creators.audience_countries],
-        "female_share": creators.female_share,
-        "authentic_share": creators.authentic_share,
-        "rate_post": creators.rate_post,
-    }
-    for i, bracket in enumerate(AGE_BRACKETS):
-        columns[f"age_{bracket}"] = creators.audience_ages[:, i]
-    columns.update({f"f_{name}": values for name, values in features.items()})
-    return pa.table(columns)
+def _codes(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    names, codes = np.unique(np.asarray(values, dtype=str), return_inverse=True)
+    return codes.astype(np.int16), [str(n) for n in names]
+
+
+class VersionWriter:
+    """A catalog version being written: columns go to files in a hidden staging directory as
+    they are made (`column` hands out a writable mapped file), `publish` seals the files,
+    writes the manifest and makes the version current."""
+
+    def __init__(self, catalog_dir: Path) -> None:
+        catalog_dir.mkdir(parents=True, exist_ok=True)
+        now = time.time_ns()  # names sort in build order, to the nanosecond
+        self.catalog_dir = catalog_dir
+        self.version = (
+            time.strftime("%Y%m%dT%H%M%S", time.gmtime(now / 1e9)) + f".{now % 10**9:09d}"
+        )
+        self.staging = catalog_dir / f".building-{self.version}"
+        self.staging.mkdir()
+        self.dictionaries: dict[str, list[str]] = {}
+
+    def column(self, name: str, dtype: Any, shape: tuple[int, ...]) -> np.ndarray:
+        """A new file `<name>.npy` of the given dtype and shape, mapped for writing."""
+        return np.lib.format.open_memmap(self.staging / f"{name}.npy", "w+", dtype, shape)
+
+    def save(self, name: str, values: np.ndarray) -> None:
+        np.save(self.staging / f"{name}.npy", values)
+
+    def save_coded(self, name: str, values: np.ndarray) -> None:
+        codes, names = _codes(values)
+        self.save(name, codes)
+        self.dictionaries[name] = names
+
+    def save_row_sets(self, name: str, sets: RowSets | RowMaps) -> None:
+        self.save(f"{name}.offsets", np.asarray(sets.offsets, dtype=np.int64))
+        self.save(f"{name}.codes", np.asarray(sets.codes, dtype=np.int32))
+        if isinstance(sets, RowMaps):
+            self.save(f"{name}.values", np.asarray(sets.values, dtype=np.float64))
+        self.dictionaries[name] = list(sets.names)
+
+    def save_mentions(self, mentions: MentionIndex) -> None:
+        names, offsets, rows, counts = mentions.to_csr()
+        self.save("mentions.offsets", offsets)
+        self.save("mentions.rows", rows)
+        self.save("mentions.counts", counts)
+        self.dictionaries["mentions"] = names
+
+    def save_creators(self, creators: CreatorColumns) -> None:
+        for name in STRINGS[:2]:
+            self.save(name, np.asarray(getattr(creators, name), dtype=str))
+        self.save("platform", np.asarray(creators.platform, dtype=np.int8))
+        for name in NUMBERS:
+            self.save(name, np.asarray(getattr(creators, name), dtype=np.float64))
+        self.save("audience_ages", np.asarray(creators.audience_ages, dtype=np.float64))
+        for name in CODED:
+            self.save_coded(name, getattr(creators, name))
+        self.save_row_sets("categories", creators.categories)
+        self.save_row_sets("audience_countries", creators.audience_countries)
+
+    def save_index(self, index: Any) -> None:
+        save_index(index, self.staging / "index.faiss")
+
+    def publish(self, manifest: Mapping[str, Any], keep: int = 3) -> str:
+        manifest = {
+            **manifest,
+            "version": self.version,
+            "format_version": FORMAT_VERSION,
+            "dictionaries": self.dictionaries,
+            "files": _seal(self.staging),
+        }
+        (self.staging / "manifest.json").write_text(json.dumps(manifest, indent=1))
+        with (self.staging / "manifest.json").open("rb") as handle:
+            os.fsync(handle.fileno())
+        self.staging.rename(self.catalog_dir / self.version)
+        pointer = self.catalog_dir / ".CURRENT.tmp"
+        with pointer.open("w") as handle:
+            handle.write(self.version)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(pointer, self.catalog_dir / "CURRENT")
+        _prune(self.catalog_dir, keep, self.version)
+        return self.version
+
+    def abandon(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
 
 
 def write_version(
     catalog_dir: Path,
     creators: CreatorColumns,
-    hashes: list[str],
+    hashes: list[str] | np.ndarray,
     features: dict[str, np.ndarray],
     vectors: np.ndarray,
     index: Any,
@@ -146,33 +232,21 @@ def write_version(
     manifest: dict[str, Any],
     keep: int = 3,
 ) -> str:
-    """Write a new version beside the old ones, then point `CURRENT` at it."""
-    catalog_dir.mkdir(parents=True, exist_ok=True)
-    now = time.time_ns()  # names sort in build order, to the nanosecond
-    version = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now / 1e9)) + f".{now % 10**9:09d}"
-    staging = catalog_dir / f".building-{version}"
-    staging.mkdir()
-    pq.write_table(
-        _creator_table(creators, features, hashes, last_post_at), staging / "creators.parquet"
-    )
-    np.save(staging / "vectors.npy", vectors.astype(np.float32))
-    save_index(index, staging / "index.faiss")
-    pq.write_table(pa.table(mentions.to_table()), staging / "mentions.parquet")
-    manifest = {
-        **manifest, "version": version, "format_version": FORMAT_VERSION, "files": _seal(staging)
-    }
-    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2))
-    with (staging / "manifest.json").open("rb") as handle:
-        os.fsync(handle.fileno())
-    staging.rename(catalog_dir / version)
-    pointer = catalog_dir / ".CURRENT.tmp"
-    with pointer.open("w") as handle:
-        handle.write(version)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(pointer, catalog_dir / "CURRENT")
-    _prune(catalog_dir, keep, version)
-    return version
+    """Write a new version, held in memory whole, beside the old ones; make it current."""
+    writer = VersionWriter(catalog_dir)
+    try:
+        writer.save_creators(creators)
+        writer.save("content_hash", np.asarray(hashes, dtype=str))
+        writer.save("last_post_at", np.asarray(last_post_at, dtype=np.float64))
+        for name, values in features.items():
+            writer.save(f"f.{name}", np.asarray(values, dtype=np.float64))
+        writer.save("vectors", np.asarray(vectors, dtype=np.float32))
+        writer.save_index(index)
+        writer.save_mentions(mentions)
+        return writer.publish(manifest, keep)
+    except BaseException:
+        writer.abandon()
+        raise
 
 
 def _prune(catalog_dir: Path, keep: int, current: str) -> None:
@@ -180,71 +254,86 @@ def _prune(catalog_dir: Path, keep: int, current: str) -> None:
     for old in versions[: max(len(versions) - keep, 0)]:
         if old.name != current:
             shutil.rmtree(old, ignore_errors=True)
-    for stale in catalog_dir.glob(".building-*"):  # left by a crashed build
-        if stale.name != f".building-{current}":
+    for stale in [*catalog_dir.glob(".building-*"), *catalog_dir.glob(".parts-*")]:
+        if stale.name not in (f".building-{current}", f".parts-{current}"):  # crashed builds
             shutil.rmtree(stale, ignore_errors=True)
 
 
-def load_catalog(catalog_dir: Path, version: str | None = None) -> Catalog:
-    """Load a catalog version (default: the one `CURRENT` names)."""
+def read_manifest(path: Path) -> dict[str, Any]:
+    try:
+        manifest: dict[str, Any] = json.loads((path / "manifest.json").read_text())
+    except (OSError, ValueError) as exc:
+        raise CatalogCorrupt(
+            f"catalog version {path.name}: manifest.json is unreadable ({exc}); "
+            "run `microtribe build` to rebuild"
+        ) from exc
+    found = manifest.get("format_version")
+    if found != FORMAT_VERSION:
+        raise CatalogFormatOld(
+            f"catalog version {path.name} is in format {found}, written by an older "
+            f"microtribe; this one maps format {FORMAT_VERSION}: run `microtribe build --full` "
+            "to rebuild it"
+        )
+    return manifest
+
+
+def load_catalog(catalog_dir: Path, version: str | None = None, mapped: bool = True) -> Catalog:
+    """Map a catalog version (default: the one `CURRENT` names).
+
+    `mapped=False` reads every file into memory instead (the same values, for comparison).
+    """
     version = version or current_version(catalog_dir)
     if version is None:
         raise CatalogNotFound(f"no catalog in {catalog_dir}; run `microtribe build` first")
     path = catalog_dir / version
-    try:
-        manifest = json.loads((path / "manifest.json").read_text())
-    except (OSError, ValueError) as exc:
-        raise CatalogCorrupt(
-            f"catalog version {version}: manifest.json is unreadable ({exc}); "
-            "run `microtribe build` to rebuild"
-        ) from exc
+    manifest = read_manifest(path)
     verify_version(path, manifest)
-    table = pq.read_table(path / "creators.parquet")
-    col = table.column
+    names = manifest["dictionaries"]
 
     def array(name: str) -> np.ndarray:
-        return col(name).to_numpy(zero_copy_only=False)
+        return np.asarray(np.load(path / f"{name}.npy", mmap_mode="r" if mapped else None))
 
-    def objects(name: str) -> np.ndarray:
-        return np.asarray(_pylist(col(name)), dtype=object)
+    def decoded(name: str) -> np.ndarray:
+        return np.asarray(names[name], dtype=str)[array(name)]
 
     creators = CreatorColumns(
-        creator_id=objects("creator_id"),
-        handle=objects("handle"),
-        platform=pc.index_in(col("platform"), value_set=pa.array(PLATFORMS))
-        .to_numpy()
-        .astype(np.int64),
-        followers=array("followers").astype(np.float64),
-        following=array("following").astype(np.float64),
-        country=objects("country"),
-        language=objects("language"),
-        categories=_category_sets(_pylist(col("categories"))),
-        bio=[""] * table.num_rows,  # not needed once the vectors exist
-        audience_countries=_json_rows(col("audience_countries")),
-        audience_ages=np.column_stack([array(f"age_{b}") for b in AGE_BRACKETS]).astype(float),
-        female_share=array("female_share").astype(np.float64),
-        authentic_share=array("authentic_share").astype(np.float64),
-        rate_post=array("rate_post").astype(np.float64),
+        creator_id=array("creator_id"),
+        handle=array("handle"),
+        platform=array("platform"),
+        followers=array("followers"),
+        following=array("following"),
+        country=decoded("country"),
+        language=decoded("language"),
+        categories=RowSets(
+            array("categories.offsets"), array("categories.codes"), tuple(names["categories"])
+        ),
+        bio=_NoText(len(array("creator_id"))),  # not needed once the vectors exist
+        audience_countries=RowMaps(
+            array("audience_countries.offsets"),
+            array("audience_countries.codes"),
+            array("audience_countries.values"),
+            tuple(names["audience_countries"]),
+        ),
+        audience_ages=array("audience_ages"),
+        female_share=array("female_share"),
+        authentic_share=array("authentic_share"),
+        rate_post=array("rate_post"),
     )
-    features = {
-        name[2:]: array(name).astype(np.float64) for name in table.column_names if name[:2] == "f_"
-    }
-    mention_table = pq.read_table(path / "mentions.parquet")
-    tokens = mention_table.column("token").combine_chunks().dictionary_encode()
-    mentions = MentionIndex.from_codes(
-        tokens.indices.to_numpy(zero_copy_only=False),
-        tokens.dictionary.to_pylist(),
-        mention_table.column("row").to_numpy(),
-        mention_table.column("count").to_numpy(),
+    features = {name: array(f"f.{name}") for name in manifest["feature_names"]}
+    mentions = MentionIndex.from_csr(
+        names["mentions"],
+        array("mentions.offsets"),
+        array("mentions.rows"),
+        array("mentions.counts"),
         len(creators),
     )
-    index = load_index(path / "index.faiss")
+    index = load_index(path / "index.faiss", mapped=mapped)
     # A Flat or HNSW-Flat index already holds every vector: serve exact re-ranking and narrow
-    # filters from that copy. Compressed indexes keep vectors.npy memory-mapped instead, so
+    # filters from that copy. Compressed and IVF indexes keep vectors.npy mapped instead, so
     # only the rows a query touches are read.
     vectors = stored_vectors(index)
     if vectors is None:
-        vectors = np.load(path / "vectors.npy", mmap_mode="r")
+        vectors = array("vectors")
     return Catalog(
         version=version,
         manifest=manifest,
@@ -255,41 +344,52 @@ def load_catalog(catalog_dir: Path, version: str | None = None) -> Catalog:
         mentions=mentions,
         tier=tier_names(creators.followers),
         estimated_cost=post_cost(creators),
-        content_hash=objects("content_hash"),
+        content_hash=array("content_hash"),
+        last_post_at=array("last_post_at"),
         live=np.ones(len(creators), dtype=bool),
         n_base=len(creators),
         delta_vectors=np.zeros((0, vectors.shape[1]), dtype=np.float32),
     )
 
 
-# A reload loads the next catalog while requests are served from the current one. Python
-# objects are made a slice at a time, the GIL offered to request threads between slices: one
-# conversion of a whole 1M-row column held it for a second or more and stalled every answer.
-SLICE_ROWS = 32_768
+def warm_catalog(catalog: Catalog, vectors: bool = False) -> int:
+    """Fault in the pages a match touches, before the catalog serves: the index's, every
+    column's and feature's, the mention postings (and the vectors when `vectors`: exact scans
+    of narrow filters read them, rarely all). Returns the bytes covered."""
+    creators = catalog.creators
+    arrays: list[Any] = [
+        creators.creator_id, creators.handle, creators.platform, creators.followers,
+        creators.following, creators.audience_ages, creators.female_share,
+        creators.authentic_share, creators.rate_post, catalog.content_hash,
+        creators.categories.offsets, creators.categories.codes,
+        creators.audience_countries.offsets, creators.audience_countries.codes,
+        creators.audience_countries.values, *catalog.features.values(),
+    ]  # fmt: skip
+    if vectors:
+        arrays.append(catalog.vectors)
+    covered = warm_index(catalog.index)
+    for array in arrays:
+        if isinstance(array, np.ndarray) and not array.flags.owndata and array.nbytes:
+            populate(array.ctypes.data, array.nbytes)
+            covered += array.nbytes
+    return covered
 
 
-def _slices(column: pa.ChunkedArray) -> Iterator[pa.ChunkedArray]:
-    for start in range(0, len(column), SLICE_ROWS):
-        yield column.slice(start, SLICE_ROWS)
-        time.sleep(0)  # let waiting request threads take the GIL
+class _NoText(Sequence[str]):
+    """`n` empty strings without a list of n references (a loaded catalog has no texts)."""
 
+    def __init__(self, n: int) -> None:
+        self._n = n
 
-def _pylist(column: pa.ChunkedArray) -> list[Any]:
-    return [value for part in _slices(column) for value in part.to_pylist()]
+    def __len__(self) -> int:
+        return self._n
 
-
-def _json_rows(column: pa.ChunkedArray) -> list[Any]:
-    """One parse per slice of JSON texts: a json.loads call per row took 2.5x as long at 100k."""
-    rows: list[Any] = []
-    for part in _slices(column):
-        rows.extend(json.loads("[" + ",".join(part.to_pylist()) + "]"))
-    return rows
-
-
-def _category_sets(rows: list[list[str]]) -> list[frozenset[str]]:
-    """One frozenset per distinct category list (creators share a few hundred), not per row."""
-    made: dict[tuple[str, ...], frozenset[str]] = {}
-    return [made.get(key) or made.setdefault(key, frozenset(key)) for key in map(tuple, rows)]
+    def __getitem__(self, row: Any) -> Any:
+        if isinstance(row, slice):
+            return [""] * len(range(*row.indices(self._n)))
+        if not -self._n <= row < self._n:
+            raise IndexError(row)
+        return ""
 
 
 def post_cost(creators: CreatorColumns) -> np.ndarray:

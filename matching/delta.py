@@ -59,7 +59,8 @@ def apply_delta(
         mentions=catalog.mentions.concat(snap.mentions),
         tier=np.concatenate([catalog.tier, tier_names(creators.followers)]),
         estimated_cost=np.concatenate([catalog.estimated_cost, post_cost(creators)]),
-        content_hash=np.concatenate([catalog.content_hash, np.asarray(hashes, dtype=object)]),
+        content_hash=np.concatenate([catalog.content_hash, np.asarray(hashes, dtype=str)]),
+        last_post_at=np.concatenate([catalog.last_post_at, snap.last_post_at]),
         live=np.concatenate([live, np.ones(len(rows), dtype=bool)]),
         delta_vectors=np.vstack([catalog.delta_vectors, snap.vectors]).astype(np.float32),
     )

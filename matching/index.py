@@ -16,7 +16,10 @@ than `k`.
 
 from __future__ import annotations
 
+import ctypes
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +72,38 @@ def build_index(
     return index
 
 
+# Vectors a trained index learns its lists or codes from: FAISS's k-means itself samples
+# 256 points per centroid, so more would be read and then ignored.
+TRAIN_POINTS_PER_LIST = 256
+
+
+def build_index_chunked(
+    vectors: np.ndarray,
+    factory: str,
+    config: IndexConfig,
+    chunk_rows: int,
+    after_chunk: Callable[[np.ndarray], None] | None = None,
+) -> Any:
+    """`build_index` over a (mapped) array too large to copy: trained on an evenly spaced
+    sample, then filled `chunk_rows` at a time (`after_chunk` sees each chunk once added)."""
+    index = faiss.index_factory(vectors.shape[1], factory, faiss.METRIC_INNER_PRODUCT)
+    hnsw = _hnsw(index)
+    if hnsw is not None:
+        hnsw.efConstruction = config.ef_construction
+    if not index.is_trained:
+        downcast = faiss.downcast_index(index)
+        lists = int(getattr(downcast, "nlist", 0)) or 256
+        wanted = min(len(vectors), lists * TRAIN_POINTS_PER_LIST)
+        sample = np.unique(np.linspace(0, len(vectors) - 1, wanted).astype(np.int64))
+        index.train(np.ascontiguousarray(vectors[sample], dtype=np.float32))
+    for start in range(0, len(vectors), chunk_rows):
+        chunk = vectors[start : start + chunk_rows]
+        index.add(np.ascontiguousarray(chunk, dtype=np.float32))
+        if after_chunk is not None:
+            after_chunk(chunk)
+    return index
+
+
 def _hnsw(index: Any) -> Any:
     downcast = faiss.downcast_index(index)
     return getattr(downcast, "hnsw", None)
@@ -82,8 +117,64 @@ def save_index(index: Any, path: Path) -> None:
     faiss.write_index(index, str(path))
 
 
-def load_index(path: Path) -> Any:
-    return faiss.read_index(str(path))
+def load_index(path: Path, mapped: bool = False) -> Any:
+    """Read an index; `mapped` maps its vectors from the file instead of copying them (an IVF
+    index's inverted lists with `IO_FLAG_MMAP`, a Flat or HNSW index's vectors with
+    `IO_FLAG_MMAP_IFC`): pages are read when a search touches them and shared by every process
+    that maps the same file."""
+    if not mapped:
+        return faiss.read_index(str(path))
+    module: Any = faiss  # (the bundled type stubs lack the IO flags)
+    with path.open("rb") as handle:
+        ivf = handle.read(2) == b"Iw"  # the fourcc of every IndexIVF* ("IwFl", "IwSQ", ...)
+    flags = module.IO_FLAG_MMAP if ivf else module.IO_FLAG_MMAP_IFC
+    return faiss.read_index(str(path), flags | module.IO_FLAG_READ_ONLY)
+
+
+_PAGE = 4096
+MADV_POPULATE_READ = 22  # Linux 5.14+: map the pages of a range into the page table now
+MADV_WILLNEED = 3
+
+
+@cache
+def _madvise() -> Any:
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+    return libc.madvise
+
+
+def populate(address: int, size: int) -> None:
+    """Fault in the pages of a mapped range now, in one system call and without the GIL
+    (ctypes releases it), so the first searches after a reload do not pay a page fault per
+    page; on kernels without MADV_POPULATE_READ, ask for read-ahead instead."""
+    if size <= 0:
+        return
+    start = address & ~(_PAGE - 1)
+    length = address + size - start
+    madvise = _madvise()
+    if madvise(start, length, MADV_POPULATE_READ) != 0:
+        madvise(start, length, MADV_WILLNEED)
+
+
+def warm_index(index: Any) -> int:
+    """Populate the pages an index searches (an IVF index's inverted lists, a Flat or HNSW
+    index's stored vectors) when they are mapped from the file; returns the bytes covered."""
+    downcast = faiss.downcast_index(index)
+    covered = 0
+    if isinstance(downcast, faiss.IndexIVF):
+        lists: Any = downcast.invlists
+        for number in range(lists.nlist):
+            size = lists.list_size(number) * lists.code_size
+            if size:
+                populate(int(lists.get_codes(number)), size)
+                covered += size
+        return covered
+    storage = faiss.downcast_index(getattr(downcast, "storage", downcast))
+    if isinstance(storage, faiss.IndexFlat) and storage.ntotal:
+        size = storage.ntotal * storage.code_size
+        populate(int(storage.get_xb()), size)
+        covered += size
+    return covered
 
 
 def stored_vectors(index: Any) -> np.ndarray | None:

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from features.schema import FEATURE_NAMES
-from matching.catalog import Catalog, current_version, load_catalog
+from matching.catalog import Catalog, current_version, load_catalog, warm_catalog
 from matching.creator_snapshot import known_brand_keys
 from matching.delta import apply_delta
 from matching.pipeline import BriefCache, MatchPipeline
@@ -44,6 +44,33 @@ _THREAD = threading.local()
 # GIL at every numpy call and then waits for the loading thread to give it back, up to the
 # switch interval (5 ms by default) each time: at 1M creators matches slowed to seconds.
 RELOAD_SWITCH_INTERVAL = 0.0005
+
+
+def built_hashes(catalog: Catalog, ids: np.ndarray) -> np.ndarray:
+    """The catalog's content hash of each of `ids` ("" when it has no live row for one).
+
+    A build lays its rows out in creator_id order, so base rows are found by bisection;
+    rows added since the build (few) by a scan of those rows only.
+    """
+    out = np.full(len(ids), "", dtype=object)
+    n_base = catalog.n_base
+    base = np.asarray(catalog.creators.creator_id[:n_base])
+    hashes = np.asarray(catalog.content_hash)
+    if n_base > 1 and not (base[1:] >= base[:-1]).all():  # not a build's layout
+        lookup = dict(zip(base.tolist(), range(n_base), strict=True))
+        at = np.array([lookup.get(cid, 0) for cid in ids.tolist()], dtype=np.int64)
+    else:
+        at = np.minimum(np.searchsorted(base, ids), max(n_base - 1, 0))
+    found = (base[at] == ids) & catalog.live[at] if n_base else np.zeros(len(ids), bool)
+    out[found] = hashes[at[found]]
+    added = np.asarray(catalog.creators.creator_id[n_base:])
+    if len(added):
+        for i in np.flatnonzero(~found).tolist():
+            rows = n_base + np.flatnonzero(added == ids[i])
+            rows = rows[catalog.live[rows]]
+            if len(rows):
+                out[i] = hashes[rows[-1]]
+    return np.asarray(out, dtype=str)
 
 
 def one_thread() -> None:
@@ -116,6 +143,8 @@ class MatchService:
         if sources.champion is None:
             raise NotReady("no champion model yet: run `microtribe train --register --promote`")
         catalog = load_catalog(self.settings.catalog_dir, sources.catalog)
+        # fault in the mapped pages a match touches now, not in the first requests' time
+        warm_catalog(catalog)
         bundle = load_bundle(self.settings.models_dir / sources.champion)
         bundle.check_compatible(
             catalog.manifest["embedder"], catalog.dimension, list(FEATURE_NAMES)
@@ -134,11 +163,27 @@ class MatchService:
         return MatchPipeline(catalog=catalog, bundle=bundle, briefs=briefs)
 
     def _catch_up(self, catalog: Catalog, embedder: CachedEmbedder) -> Catalog:
-        """Apply what the store acknowledged after the catalog was built (crash-safe upserts)."""
-        stored = self.store.creator_hashes()
-        built = dict(zip(catalog.creators.creator_id.tolist(), catalog.content_hash, strict=True))
-        changed = sorted(cid for cid, digest in stored.items() if built.get(cid) != digest)
-        deleted = sorted(cid for cid in built if cid not in stored)
+        """Apply what the store acknowledged after the catalog was built (crash-safe upserts).
+
+        Only the creators the store's change log names after the build's last change are
+        compared (no pass over every row: at 1M that took seconds of every reload).
+        """
+        since = catalog.manifest.get("store_seq")
+        if since is None:  # a grown or hand-made version: compare every row
+            stored = self.store.creator_hashes()
+            touched: dict[str, str | None] = {
+                **dict.fromkeys(catalog.creators.creator_id.tolist()),
+                **stored,
+            }
+        else:
+            touched, _ = self.store.creators_changed_since(int(since))
+        if not touched:
+            return catalog
+        ids = np.asarray(list(touched), dtype=str)
+        built = built_hashes(catalog, ids)
+        now = np.asarray([touched[cid] or "" for cid in ids.tolist()], dtype=str)
+        changed = sorted(ids[(now != "") & (now != built)].tolist())
+        deleted = sorted(ids[(now == "") & (built != "")].tolist())
         if not changed and not deleted:
             return catalog
         log.info(

@@ -30,6 +30,12 @@ CREATE TABLE IF NOT EXISTS creators (
     creator_id TEXT PRIMARY KEY, doc TEXT NOT NULL, content_hash TEXT NOT NULL,
     updated_at REAL NOT NULL
 );
+-- One row per creator written or deleted, numbered in commit order (writes are serialised):
+-- a catalog records the last number its build saw, and a server catches up on the creators
+-- changed after it without comparing every row of the catalog with the store.
+CREATE TABLE IF NOT EXISTS creator_changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, creator_id TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS brands (
     brand_id TEXT PRIMARY KEY, doc TEXT NOT NULL, updated_at REAL NOT NULL
 );
@@ -155,6 +161,10 @@ class CatalogStore:
         ]
         with self._transaction() as conn:
             conn.executemany("INSERT OR REPLACE INTO creators VALUES (?, ?, ?, ?)", rows)
+            conn.executemany(
+                "INSERT INTO creator_changes (creator_id) VALUES (?)",
+                [(cid,) for cid in prepared.creator_ids],
+            )
         return len(rows)
 
     def upsert_creators(self, docs: Iterable[Mapping[str, Any]]) -> int:
@@ -187,6 +197,8 @@ class CatalogStore:
     def delete_creator(self, creator_id: str) -> bool:
         with self._transaction() as conn:
             cursor = conn.execute("DELETE FROM creators WHERE creator_id = ?", (creator_id,))
+            if cursor.rowcount > 0:
+                conn.execute("INSERT INTO creator_changes (creator_id) VALUES (?)", (creator_id,))
             return cursor.rowcount > 0
 
     # ---- reads ---------------------------------------------------------------------------
@@ -206,8 +218,28 @@ class CatalogStore:
 
     def creator_hashes(self) -> dict[str, str]:
         """creator_id → content hash of the stored document (changes whenever it does)."""
-        rows = self._reader().execute("SELECT creator_id, content_hash FROM creators")
-        return dict(rows.fetchall())
+        return self.creator_hashes_and_seq()[0]
+
+    def creator_hashes_and_seq(self) -> tuple[dict[str, str], int]:
+        """Every creator's content hash and the number of the last change they include."""
+        with self._snapshot() as conn:
+            hashes = dict(conn.execute("SELECT creator_id, content_hash FROM creators"))
+            return hashes, self._last_change(conn)
+
+    @staticmethod
+    def _last_change(conn: sqlite3.Connection) -> int:
+        return int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM creator_changes").fetchone()[0])
+
+    def creators_changed_since(self, seq: int) -> tuple[dict[str, str | None], int]:
+        """Creators written or deleted after change `seq`: id → content hash now (None when
+        deleted), and the number of the last change."""
+        with self._snapshot() as conn:
+            rows = conn.execute(
+                "SELECT DISTINCT c.creator_id, s.content_hash FROM creator_changes c "
+                "LEFT JOIN creators s ON s.creator_id = c.creator_id WHERE c.seq > ?",
+                (seq,),
+            ).fetchall()
+            return dict(rows), self._last_change(conn)
 
     def creators_by_id(
         self, creator_ids: Sequence[str]
@@ -229,6 +261,28 @@ class CatalogStore:
                     docs.append(json.loads(doc))
                     hashes.append(digest)
         return docs, hashes
+
+    def creator_texts_by_id(
+        self, creator_ids: Sequence[str]
+    ) -> tuple[list[str], list[str], list[str]]:
+        """(ids, stored JSON documents, content hashes) of `creator_ids` that exist, in id
+        order, as of one commit: documents as stored, not parsed."""
+        found: list[str] = []
+        texts: list[str] = []
+        hashes: list[str] = []
+        with self._snapshot() as conn:
+            for start in range(0, len(creator_ids), _CHUNK):
+                chunk = list(creator_ids[start : start + _CHUNK])
+                marks = ",".join("?" * len(chunk))
+                for cid, doc, digest in conn.execute(
+                    f"SELECT creator_id, doc, content_hash FROM creators "
+                    f"WHERE creator_id IN ({marks}) ORDER BY creator_id",
+                    chunk,
+                ):
+                    found.append(cid)
+                    texts.append(doc)
+                    hashes.append(digest)
+        return found, texts, hashes
 
     def creator(self, creator_id: str) -> dict[str, Any] | None:
         found = self._docs("SELECT doc FROM creators WHERE creator_id = ?", creator_id)

@@ -106,32 +106,73 @@ def build(
     full: Annotated[
         bool, typer.Option("--full", help="Re-feature every creator, not just new or changed ones.")
     ] = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="`local`: chunks featured and embedded in this process; `spark`: on Spark "
+            "executors (the `spark` extra and Java 17), then finished here.",
+        ),
+    ] = "local",
+    master: Annotated[
+        str | None,
+        typer.Option(help="Spark master URL for --engine spark (default local[*])."),
+    ] = None,
+    chunk_size: Annotated[
+        int,
+        typer.Option(
+            min=1, help="Creators featured and embedded at a time (memory is bounded by it)."
+        ),
+    ] = 2000,
     home: Home = None,
 ) -> None:
     """Features, embeddings, FAISS index: a new catalog version (incremental by default).
 
     Creators unchanged since the current version keep their features and vectors; only new or
-    changed ones are re-featured, and only text never embedded before is embedded.
+    changed ones are re-featured, and only text never embedded before is embedded. The build
+    streams: peak memory is bounded by --chunk-size plus the index, not by the catalog.
     """
     from matching.build import build_catalog
     from matching.store import CatalogStore
     from training.run import open_embedder
 
+    if engine not in ("local", "spark"):
+        _fail(f"--engine must be local or spark, not {engine!r}")
+    if master is not None and engine != "spark":
+        _fail("--master is for --engine spark")
     settings = _settings(home)
     store = CatalogStore(settings.store_path)
     try:
-        report = build_catalog(
-            store,
-            open_embedder(settings),
-            settings.catalog_dir,
-            settings.keep_catalog_versions,
-            full=full,
-        )
+        if engine == "spark":
+            report = _build_on_spark(settings, store, master or "local[*]", full, chunk_size)
+        else:
+            report = build_catalog(
+                store,
+                open_embedder(settings),
+                settings.catalog_dir,
+                settings.keep_catalog_versions,
+                full=full,
+                chunk_size=chunk_size,
+            )
     except ValueError as exc:
         _fail(str(exc))
     finally:
         store.close()
     typer.echo(json.dumps(_plain(report)))
+
+
+def _build_on_spark(
+    settings: Settings, store: Any, master: str, full: bool, chunk_size: int
+) -> Any:
+    import importlib.util
+
+    if importlib.util.find_spec("pyspark") is None:  # an optional extra
+        _fail("--engine spark needs pyspark: pip install 'microtribe[spark]' (and Java 17)")
+    from matching.spark_build import build_catalog_on_spark
+    from training.run import open_embedder
+
+    return build_catalog_on_spark(
+        store, open_embedder(settings), settings, master=master, full=full, chunk_size=chunk_size
+    )
 
 
 @app.command()
