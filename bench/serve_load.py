@@ -615,12 +615,15 @@ def reload_under_load(
                 if kind == "admin_reload":
                     response = client.post("/v1/admin/reload", headers=server.admin())
                     entry["status"] = response.status_code
+                    entry["request_to_swap_s"] = round(time.monotonic() - t, 3)
                 elif kind == "promote_model":
                     entry["model_version"] = _promote_copy(home, made)
                     entry["served_after_s"] = _served_after(client, server, entry, t)
                 else:
-                    entry["catalog_version"] = _new_catalog_copy(home, made)
-                    entry["served_after_s"] = _served_after(client, server, entry, t)
+                    version, moved = _new_catalog_copy(home, made)
+                    entry["catalog_version"] = version
+                    entry["prepare_s"] = round(moved - t, 3)
+                    entry["served_after_s"] = _served_after(client, server, entry, moved)
                 entry["took_s"] = round(time.monotonic() - t, 3)
                 log.append(entry)
         result = finish_load(process, out_path, rate, duration)
@@ -658,15 +661,18 @@ def _promote_copy(home: Path, made: list[Path]) -> str:
     return version
 
 
-def _new_catalog_copy(home: Path, made: list[Path]) -> str:
-    """Copy the current catalog to a new version and move CURRENT (what a build ends with)."""
+def _new_catalog_copy(home: Path, made: list[Path]) -> tuple[str, float]:
+    """A new version with the current one's files (hard links: like a version a build has
+    just written, its pages are in the page cache, but it is mapped afresh), then CURRENT
+    moved to it (what a build ends with); returns the version and when CURRENT moved."""
     catalog = home / "catalog"
     current = (catalog / "CURRENT").read_text().strip()
     version = f"{current.split('-bench')[0]}-bench{time.monotonic_ns() % 10**6}"
     made.append(catalog / version)
-    shutil.copytree(catalog / current, catalog / version)
+    shutil.copytree(catalog / current, catalog / version, copy_function=os.link)
+    moved = time.monotonic()
     _point(catalog / "CURRENT", version)
-    return version
+    return version, moved
 
 
 def main() -> None:

@@ -118,17 +118,18 @@ def save_index(index: Any, path: Path) -> None:
 
 
 def load_index(path: Path, mapped: bool = False) -> Any:
-    """Read an index; `mapped` maps its vectors from the file instead of copying them (an IVF
-    index's inverted lists with `IO_FLAG_MMAP`, a Flat or HNSW index's vectors with
-    `IO_FLAG_MMAP_IFC`): pages are read when a search touches them and shared by every process
-    that maps the same file."""
+    """Read an index; `mapped` maps its vectors from the file instead of copying them: pages
+    are read when a search touches them and shared by every process that maps the file.
+
+    `IO_FLAG_MMAP_IFC` ("in-place flat codes") for every kind: a Flat or HNSW index's stored
+    vectors and an IVF index's inverted lists stay in the file. For IVF it measured faster
+    than `IO_FLAG_MMAP` (1M × 512, IVF1024,Flat, nprobe 64, k 200, one thread: median
+    21.5 ms against 42.6 ms, and 24.6 ms read into memory, in one run on a loaded machine).
+    """
     if not mapped:
         return faiss.read_index(str(path))
     module: Any = faiss  # (the bundled type stubs lack the IO flags)
-    with path.open("rb") as handle:
-        ivf = handle.read(2) == b"Iw"  # the fourcc of every IndexIVF* ("IwFl", "IwSQ", ...)
-    flags = module.IO_FLAG_MMAP if ivf else module.IO_FLAG_MMAP_IFC
-    return faiss.read_index(str(path), flags | module.IO_FLAG_READ_ONLY)
+    return faiss.read_index(str(path), module.IO_FLAG_MMAP_IFC | module.IO_FLAG_READ_ONLY)
 
 
 _PAGE = 4096
