@@ -60,11 +60,11 @@ def lance_table(folder: Path, ids: np.ndarray, attrs: dict[str, np.ndarray], vec
                 index: dict[str, Any] | None = None) -> tuple[Any, float]:  # fmt: skip
     """A LanceDB table of (row, creator_id, platform, country, vector) with BITMAP scalar indexes
     on the two filter columns (what LanceDB advises for prefiltering on low-cardinality
-    columns) and, given `index`, a vector index (`table.create_index(metric="cosine",
-    **index)`); seconds to create it, index included."""
+    columns) and, given `index`, a cosine vector index (`index_type` IVF_PQ or IVF_HNSW_SQ,
+    the other keys its options); seconds to create it, index included."""
     import lancedb
     import pyarrow as pa
-    from lancedb.index import Bitmap
+    from lancedb.index import Bitmap, HnswSq, IvfPq
 
     started = time.perf_counter()
     db = lancedb.connect(str(folder))
@@ -87,18 +87,25 @@ def lance_table(folder: Path, ids: np.ndarray, attrs: dict[str, np.ndarray], vec
         for column in ("platform", "country"):
             table.create_index(column, config=Bitmap())  # new API: metric = column
     if index:
-        table.create_index(metric="cosine", **index)
+        kinds = {"IVF_PQ": IvfPq, "IVF_HNSW_SQ": HnswSq}
+        options = {key: value for key, value in index.items() if key != "index_type"}
+        config = kinds[index["index_type"]](distance_type="cosine", **options)
+        table.create_index("vector", config=config)
     return table, time.perf_counter() - started
 
 
-def lance_search(table: Any, query: np.ndarray, k: int, where: str | None,
-                 tuning: dict[str, int] | None = None, exact: bool = False) -> list[str]:  # fmt: skip
+def lance_search(
+    table: Any, query: np.ndarray, k: int, where: str | None,
+    tuning: dict[str, int] | None = None, exact: bool = False,
+) -> list[str]:  # fmt: skip
     """Creator ids of the top `k` by cosine: `tuning` sets nprobes / refine_factor / ef."""
     return [str(x) for x in _lance_query(table, query, k, where, tuning, exact, "creator_id")]
 
 
-def lance_rows(table: Any, query: np.ndarray, k: int, where: str | None,
-               tuning: dict[str, int] | None = None, exact: bool = False) -> list[int]:  # fmt: skip
+def lance_rows(
+    table: Any, query: np.ndarray, k: int, where: str | None,
+    tuning: dict[str, int] | None = None, exact: bool = False,
+) -> list[int]:  # fmt: skip
     return [int(x) for x in _lance_query(table, query, k, where, tuning, exact, "row")]
 
 
@@ -210,16 +217,21 @@ def lance_configs(args: argparse.Namespace, n: int, nlist: int) -> dict[str, dic
         # nlist and nprobes as microtribe's IVF uses them (≈ √N lists, 64 probed); 64
         # sub-vectors of 8 dims (LanceDB's SIMD-friendly sizes), the PQ candidates
         # re-ranked on the full vectors (refine_factor × k of them)
+        # (--lance-pq-partitions, --lance-max-iterations, --lance-sample-rate: a lighter
+        # build, for a slow machine at 1M)
+        partitions = args.lance_pq_partitions or nlist
         configs["lancedb_ivf_pq"] = {
-            "index": {"index_type": "IVF_PQ", "num_partitions": nlist,
-                      "num_sub_vectors": args.lance_pq_sub_vectors},
-            "search": {"nprobes": min(args.lance_nprobes, nlist),
+            "index": {"index_type": "IVF_PQ", "num_partitions": partitions,
+                      "num_sub_vectors": args.lance_pq_sub_vectors,
+                      "max_iterations": args.lance_max_iterations,
+                      "sample_rate": args.lance_sample_rate},
+            "search": {"nprobes": min(args.lance_nprobes, partitions),
                        "refine_factor": args.lance_refine_factor},
         }  # fmt: skip
     if "ivf_hnsw_sq" in kinds:
         # a few partitions, each an HNSW graph over 8-bit scalar-quantised vectors; all of
-        # them probed, ef (graph search breadth) as usearch's expansion, refined on the
-        # full vectors as the PQ index is
+        # them probed, ef (graph search breadth) as usearch's expansion, k × refine_factor
+        # candidates re-ranked on the full vectors (LanceDB wants ef ≥ k × refine_factor)
         partitions = max(1, n // args.lance_hnsw_rows_per_partition)
         heavy = n >= 500_000
         configs["lancedb_ivf_hnsw_sq"] = {
@@ -227,8 +239,9 @@ def lance_configs(args: argparse.Namespace, n: int, nlist: int) -> dict[str, dic
                       "m": args.lance_hnsw_m,
                       "ef_construction": args.lance_hnsw_ef_construction_1m if heavy
                       else args.lance_hnsw_ef_construction},
-            "search": {"nprobes": partitions, "ef": args.lance_hnsw_ef,
-                       "refine_factor": args.lance_refine_factor},
+            "search": {"nprobes": partitions,
+                       "ef": max(args.lance_hnsw_ef, args.k * args.lance_hnsw_refine_factor),
+                       "refine_factor": args.lance_hnsw_refine_factor},
         }  # fmt: skip
     return configs
 
@@ -329,9 +342,10 @@ def bench_size(args: argparse.Namespace, source: dict[str, Any], n: int,
                                   share=share)  # fmt: skip
                 else:
                     run = partial(engine["search"], k=args.k, where=where)
-                samples, found = _latencies(run, queries, args.repeats)
+                samples, found = _latencies(run, queries, args.repeats, args.slow_queries)
                 results[name] = {**summary_ms(samples), "build_s": round(engine["build_s"], 2),
-                                 "recall_at_k": _recall(found, truth),
+                                 "recall_at_k": _recall(found, truth[: len(found)]),
+                                 "queries": len(found),
                                  "results_per_query_min": min(len(f) for f in found),
                                  "ran": engine["ran"]}  # fmt: skip
             eligible = n if mask is None else int(mask.sum())
@@ -365,23 +379,27 @@ def bench_size(args: argparse.Namespace, source: dict[str, Any], n: int,
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _latencies(run: Callable[[np.ndarray], Any], queries: np.ndarray,
-               repeats: int) -> tuple[list[float], list[set[int]]]:  # fmt: skip
+def _latencies(run: Callable[[np.ndarray], Any], queries: np.ndarray, repeats: int,
+               slow_queries: int = 0) -> tuple[list[float], list[set[int]]]:  # fmt: skip
     """Latency samples (one untimed warm-up per query, then `repeats` timed calls; an engine
-    slower than SLOW_ABOVE_MS on the first query gets one timed call per query) and the row
-    sets the last calls returned."""
+    slower than SLOW_ABOVE_MS on the first query, an exact scan at 1M, gets one timed call
+    per query, no further warm-ups, and only the first `slow_queries` queries when that is
+    > 0) and the row sets the last calls returned (recall is over the same queries)."""
     samples: list[float] = []
     found: list[set[int]] = []
-    passes = repeats
+    passes, warm = repeats, True
     for number, query in enumerate(queries):
-        run(query)  # warm-up
+        if warm:
+            run(query)
         for _ in range(passes):
             started = time.perf_counter()
             rows = run(query)
             samples.append((time.perf_counter() - started) * 1000.0)
         found.append({int(r) for r in rows})
         if number == 0 and samples[-1] > SLOW_ABOVE_MS:
-            passes = 1
+            passes, warm = 1, False
+        elif not warm and slow_queries and number + 1 >= slow_queries:
+            break
     return samples, found
 
 
@@ -461,23 +479,46 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=3, help="timed passes per query (3)")
     parser.add_argument("--noise-sigma", type=float, default=0.0245)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--lance-index", default="ivf_pq,ivf_hnsw_sq",
-                        help="LanceDB vector indexes from 10k rows: ivf_pq, ivf_hnsw_sq, none")
+    parser.add_argument(
+        "--lance-index",
+        default="ivf_pq,ivf_hnsw_sq",
+        help="LanceDB vector indexes from 10k rows: ivf_pq, ivf_hnsw_sq, none",
+    )
     parser.add_argument("--lance-nprobes", type=int, default=64, help="IVF_PQ lists probed")
     parser.add_argument("--lance-refine-factor", type=int, default=10)
+    parser.add_argument(
+        "--lance-pq-partitions",
+        type=int,
+        default=0,
+        help="IVF_PQ lists (0: as many as microtribe's IVF)",
+    )
+    parser.add_argument("--lance-max-iterations", type=int, default=50, help="k-means")
+    parser.add_argument("--lance-sample-rate", type=int, default=256, help="k-means")
     parser.add_argument("--lance-pq-sub-vectors", type=int, default=64)
     parser.add_argument("--lance-hnsw-rows-per-partition", type=int, default=250_000)
     parser.add_argument("--lance-hnsw-m", type=int, default=20)
     parser.add_argument("--lance-hnsw-ef-construction", type=int, default=300)
-    parser.add_argument("--lance-hnsw-ef-construction-1m", type=int, default=150,
-                        help="lighter build from 500k rows")
+    parser.add_argument(
+        "--lance-hnsw-ef-construction-1m",
+        type=int,
+        default=150,
+        help="lighter build from 500k rows",
+    )
     parser.add_argument("--lance-hnsw-ef", type=int, default=400, help="HNSW search breadth")
+    parser.add_argument("--lance-hnsw-refine-factor", type=int, default=4)
     parser.add_argument("--no-usearch", action="store_true", help="skip the usearch engine")
     parser.add_argument("--usearch-connectivity", type=int, default=16)
     parser.add_argument("--usearch-expansion-add", type=int, default=128)
-    parser.add_argument("--usearch-expansion-add-1m", type=int, default=64,
-                        help="lighter build from 500k rows")
+    parser.add_argument(
+        "--usearch-expansion-add-1m", type=int, default=64, help="lighter build from 500k rows"
+    )
     parser.add_argument("--usearch-ef", type=int, default=400, help="expansion_search")
+    parser.add_argument(
+        "--slow-queries",
+        type=int,
+        default=0,
+        help="engines slower than 400 ms a query: time only this many (0: all)",
+    )
     parser.add_argument("--scratch", type=Path, help="folder for the LanceDB tables (a temp dir)")
     parser.add_argument("--train-home", type=Path, help="with --eval-home: the quality part")
     parser.add_argument("--eval-home", type=Path)
