@@ -1,13 +1,14 @@
-"""Peer baseline: what an agency would use instead, plain cosine search in an embedded vector DB.
+"""Peer baselines: what an agency would use instead, cosine search in an embedded vector DB
+or an HNSW library, each in its best configuration.
 
     .venv/bin/python bench/peer.py --home DIR [--sizes 10000,100000] [--queries 50]
     .venv/bin/python bench/peer.py --home DIR --train-home T --eval-home E   # + quality
     .venv/bin/python bench/peer.py --home DIR --quick                        # CI smoke run
 
-The peer is LanceDB (PyPI `lancedb`, the `bench` extra; embedded mode, a directory on local
-disk, no server). It is handed OUR vectors (the catalog's USE-v3 content vectors) and our
-brief vectors, so it never loads or downloads an embedding model: what is compared is the
-search and what it returns, not the embedder.
+The peers (PyPI, the `bench` extra) are LanceDB (`lancedb`; embedded mode, a directory on
+local disk, no server) and usearch (`usearch`; an in-process HNSW index). They are handed OUR
+vectors (the catalog's USE-v3 content vectors) and our brief vectors, so neither loads or
+downloads an embedding model: what is compared is the search and what it returns.
 
 Speed (one record per size and filter). Vectors: the first N rows of --home's catalog; when
 N is larger than the catalog, rows are grown from it as in `bench/retrieval.py` (a real row
@@ -16,14 +17,29 @@ home's stored brands, embedded by the catalog's embedder (--queries of them). Fi
 `none`, and `typical` = country IT and platform instagram. For each query, top --k (50) by
 cosine:
 - `microtribe`: the catalog's own retrieval as the pipeline runs it: the eligibility mask
-  (numpy over the columns) and `matching.index.search` on the index `microtribe build` would
-  make for N rows (`IndexConfig().factory_for(N)`: exact below 50k, HNSW32 above), one
-  FAISS/BLAS thread as in the server;
-- `lancedb`: `table.search(q).metric("cosine").where(filter, prefilter=True).limit(k)` over
-  a table without an ANN index (exact scan: the out-of-the-box behaviour), with LanceDB's own
-  thread pool (it uses every core); with --lance-index also an IVF_HNSW_SQ index.
-Median and p99 latency over --repeats passes after a warm-up, recall@k of each against an
-exact numpy scan, build/load seconds, and `lancedb_median_over_microtribe` (> 1: slower).
+  (numpy over the columns, built per request) and `matching.index.search` on the index
+  `microtribe build` would make for N rows (`IndexConfig().factory_for(N)`: exact Flat below
+  50k, IVF{√N},Flat with nprobe 64 above), one FAISS/BLAS thread as in the server;
+- `lancedb`: `table.search(q).metric("cosine").where(filter, prefilter=True).limit(k)` with
+  `bypass_vector_index()`: an exact scan. Every LanceDB table has BITMAP scalar indexes on
+  country and platform (for the prefilter); LanceDB runs on its own thread pool (all cores);
+- `lancedb_ivf_pq` (from 10k rows; --lance-index): an IVF_PQ index, as many lists as
+  microtribe's IVF (or --lance-pq-partitions), --lance-pq-sub-vectors sub-vectors, searched
+  with `nprobes` --lance-nprobes and `refine_factor` --lance-refine-factor (k × that many PQ
+  candidates re-ranked on the full vectors);
+- `lancedb_ivf_hnsw_sq` (from 10k rows; --lance-index): IVF_HNSW_SQ, N / 250k partitions
+  (at least 1), m --lance-hnsw-m, ef_construction --lance-hnsw-ef-construction (lighter from
+  500k rows), all partitions probed, `ef` max(--lance-hnsw-ef, k × refine), refine_factor
+  --lance-hnsw-refine-factor;
+- `usearch` (unless --no-usearch): HNSW, inner product on the normalised vectors, float32,
+  connectivity --usearch-connectivity, expansion_add --usearch-expansion-add (lighter from
+  500k rows), expansion_search --usearch-ef; built on 2 threads, searched with threads=1 (one
+  query is one thread's work). Its Python API has no filter predicate, so a filtered query
+  over-fetches k / share × 1.5 neighbours, keeps the eligible ones and doubles until k are.
+Median and p99 latency over --repeats timed passes per query after a warm-up (an engine
+slower than 400 ms a query gets one pass, and with --slow-queries only that many queries),
+recall@k of each against an exact numpy scan, build seconds, what each engine ran (`ran`),
+and `<engine>_median_over_microtribe` (> 1: the peer is slower), all in the same run.
 
 Quality (with --train-home and --eval-home, as in `bench/quality.py`): LanceDB's top 50 by
 cosine for each brief of the eval world against `MatchPipeline.run(brand, k=50)` (the /match
