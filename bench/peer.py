@@ -103,7 +103,7 @@ def lance_table(folder: Path, ids: np.ndarray, attrs: dict[str, np.ndarray], vec
         for column in ("platform", "country"):
             table.create_index(column, config=Bitmap())  # new API: metric = column
     if index:
-        kinds = {"IVF_PQ": IvfPq, "IVF_HNSW_SQ": HnswSq}
+        kinds: dict[str, Any] = {"IVF_PQ": IvfPq, "IVF_HNSW_SQ": HnswSq}
         options = {key: value for key, value in index.items() if key != "index_type"}
         config = kinds[index["index_type"]](distance_type="cosine", **options)
         table.create_index("vector", config=config)
