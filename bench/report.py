@@ -285,13 +285,14 @@ def section_peer(records: list[Record]) -> list[str]:
             label = "microtribe " + str(system.get("factory", "")) if name == "microtribe" \
                 else PEER_ENGINES.get(name, name)  # fmt: skip
             ratio = None if name == "microtribe" else r.get(f"{name}_median_over_microtribe")
-            rows.append((r["size"], _origin(r), r["filter"], r["k"], label, system["median_ms"],
+            rows.append((r["size"], _origin(r), r["filter"], r["k"], label,
+                         system.get("queries", r["queries"]), system["median_ms"],
                          system["p99_ms"], system.get("recall_at_k"), system.get("build_s"),
                          ratio))  # fmt: skip
             if "ran" in system:
                 ran[f"{label} at {r['size']:,}"] = system["ran"]
-    out += table(["creators", "vectors", "filter", "k", "engine", "median ms", "p99 ms",
-                  "recall@k", "build s", "median ÷ microtribe"], rows)  # fmt: skip
+    out += table(["creators", "vectors", "filter", "k", "engine", "queries", "median ms",
+                  "p99 ms", "recall@k", "build s", "median ÷ microtribe"], rows)  # fmt: skip
     if ran:
         out += ["", "What each engine ran (newest records):", ""]
         for label, what in ran.items():
