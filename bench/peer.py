@@ -1,13 +1,14 @@
-"""Peer baseline: what an agency would use instead, plain cosine search in an embedded vector DB.
+"""Peer baselines: what an agency would use instead, cosine search in an embedded vector DB
+or an HNSW library, each in its best configuration.
 
     .venv/bin/python bench/peer.py --home DIR [--sizes 10000,100000] [--queries 50]
     .venv/bin/python bench/peer.py --home DIR --train-home T --eval-home E   # + quality
     .venv/bin/python bench/peer.py --home DIR --quick                        # CI smoke run
 
-The peer is LanceDB (PyPI `lancedb`, the `bench` extra; embedded mode, a directory on local
-disk, no server). It is handed OUR vectors (the catalog's USE-v3 content vectors) and our
-brief vectors, so it never loads or downloads an embedding model: what is compared is the
-search and what it returns, not the embedder.
+The peers (PyPI, the `bench` extra) are LanceDB (`lancedb`; embedded mode, a directory on
+local disk, no server) and usearch (`usearch`; an in-process HNSW index). They are handed OUR
+vectors (the catalog's USE-v3 content vectors) and our brief vectors, so neither loads or
+downloads an embedding model: what is compared is the search and what it returns.
 
 Speed (one record per size and filter). Vectors: the first N rows of --home's catalog; when
 N is larger than the catalog, rows are grown from it as in `bench/retrieval.py` (a real row
@@ -16,14 +17,29 @@ home's stored brands, embedded by the catalog's embedder (--queries of them). Fi
 `none`, and `typical` = country IT and platform instagram. For each query, top --k (50) by
 cosine:
 - `microtribe`: the catalog's own retrieval as the pipeline runs it: the eligibility mask
-  (numpy over the columns) and `matching.index.search` on the index `microtribe build` would
-  make for N rows (`IndexConfig().factory_for(N)`: exact below 50k, HNSW32 above), one
-  FAISS/BLAS thread as in the server;
-- `lancedb`: `table.search(q).metric("cosine").where(filter, prefilter=True).limit(k)` over
-  a table without an ANN index (exact scan: the out-of-the-box behaviour), with LanceDB's own
-  thread pool (it uses every core); with --lance-index also an IVF_HNSW_SQ index.
-Median and p99 latency over --repeats passes after a warm-up, recall@k of each against an
-exact numpy scan, build/load seconds, and `lancedb_median_over_microtribe` (> 1: slower).
+  (numpy over the columns, built per request) and `matching.index.search` on the index
+  `microtribe build` would make for N rows (`IndexConfig().factory_for(N)`: exact Flat below
+  50k, IVF{√N},Flat with nprobe 64 above), one FAISS/BLAS thread as in the server;
+- `lancedb`: `table.search(q).metric("cosine").where(filter, prefilter=True).limit(k)` with
+  `bypass_vector_index()`: an exact scan. Every LanceDB table has BITMAP scalar indexes on
+  country and platform (for the prefilter); LanceDB runs on its own thread pool (all cores);
+- `lancedb_ivf_pq` (from 10k rows; --lance-index): an IVF_PQ index, as many lists as
+  microtribe's IVF (or --lance-pq-partitions), --lance-pq-sub-vectors sub-vectors, searched
+  with `nprobes` --lance-nprobes and `refine_factor` --lance-refine-factor (k × that many PQ
+  candidates re-ranked on the full vectors);
+- `lancedb_ivf_hnsw_sq` (from 10k rows; --lance-index): IVF_HNSW_SQ, N / 250k partitions
+  (at least 1), m --lance-hnsw-m, ef_construction --lance-hnsw-ef-construction (lighter from
+  500k rows), all partitions probed, `ef` max(--lance-hnsw-ef, k × refine), refine_factor
+  --lance-hnsw-refine-factor;
+- `usearch` (unless --no-usearch): HNSW, inner product on the normalised vectors, float32,
+  connectivity --usearch-connectivity, expansion_add --usearch-expansion-add (lighter from
+  500k rows), expansion_search --usearch-ef; built on 2 threads, searched with threads=1 (one
+  query is one thread's work). Its Python API has no filter predicate, so a filtered query
+  over-fetches k / share × 1.5 neighbours, keeps the eligible ones and doubles until k are.
+Median and p99 latency over --repeats timed passes per query after a warm-up (an engine
+slower than 400 ms a query gets one pass, and with --slow-queries only that many queries),
+recall@k of each against an exact numpy scan, build seconds, what each engine ran (`ran`),
+and `<engine>_median_over_microtribe` (> 1: the peer is slower), all in the same run.
 
 Quality (with --train-home and --eval-home, as in `bench/quality.py`): LanceDB's top 50 by
 cosine for each brief of the eval world against `MatchPipeline.run(brand, k=50)` (the /match
@@ -49,17 +65,22 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import Recorder, default_out, log, summary_ms, timed_ms
+from bench.common import Recorder, default_out, log, summary_ms
 
 TYPICAL = {"countries": ("IT",), "platforms": ("instagram",)}
 LANCE_TYPICAL = "country = 'IT' AND platform = 'instagram'"
+SLOW_ABOVE_MS = 400.0  # an engine slower than this per query gets one timed pass per query
 
 
 def lance_table(folder: Path, ids: np.ndarray, attrs: dict[str, np.ndarray], vectors: np.ndarray,
-                index: bool) -> tuple[Any, float]:  # fmt: skip
-    """A LanceDB table of (creator_id, platform, country, vector); seconds to create it."""
+                index: dict[str, Any] | None = None) -> tuple[Any, float]:  # fmt: skip
+    """A LanceDB table of (row, creator_id, platform, country, vector) with BITMAP scalar indexes
+    on the two filter columns (what LanceDB advises for prefiltering on low-cardinality
+    columns) and, given `index`, a cosine vector index (`index_type` IVF_PQ or IVF_HNSW_SQ,
+    the other keys its options); seconds to create it, index included."""
     import lancedb
     import pyarrow as pa
+    from lancedb.index import Bitmap, HnswSq, IvfPq
 
     started = time.perf_counter()
     db = lancedb.connect(str(folder))
@@ -69,6 +90,7 @@ def lance_table(folder: Path, ids: np.ndarray, attrs: dict[str, np.ndarray], vec
         "creators",
         pa.table(
             {
+                "row": pa.array(np.arange(len(ids), dtype=np.int64)),
                 "creator_id": pa.array(ids.tolist(), pa.string()),
                 "platform": pa.array(attrs["platform"].tolist(), pa.string()),
                 "country": pa.array(attrs["country"].tolist(), pa.string()),
@@ -77,16 +99,75 @@ def lance_table(folder: Path, ids: np.ndarray, attrs: dict[str, np.ndarray], vec
         ),
         mode="overwrite",
     )
+    if len(ids) >= 1_000:
+        for column in ("platform", "country"):
+            table.create_index(column, config=Bitmap())  # new API: metric = column
     if index:
-        table.create_index(metric="cosine", index_type="IVF_HNSW_SQ")
+        kinds: dict[str, Any] = {"IVF_PQ": IvfPq, "IVF_HNSW_SQ": HnswSq}
+        options = {key: value for key, value in index.items() if key != "index_type"}
+        config = kinds[index["index_type"]](distance_type="cosine", **options)
+        table.create_index("vector", config=config)
     return table, time.perf_counter() - started
 
 
-def lance_search(table: Any, query: np.ndarray, k: int, where: str | None) -> list[str]:
-    search = table.search(query).metric("cosine").limit(k).select(["creator_id", "_distance"])
+def lance_search(
+    table: Any, query: np.ndarray, k: int, where: str | None,
+    tuning: dict[str, int] | None = None, exact: bool = False,
+) -> list[str]:  # fmt: skip
+    """Creator ids of the top `k` by cosine: `tuning` sets nprobes / refine_factor / ef."""
+    return [str(x) for x in _lance_query(table, query, k, where, tuning, exact, "creator_id")]
+
+
+def lance_rows(
+    table: Any, query: np.ndarray, k: int, where: str | None,
+    tuning: dict[str, int] | None = None, exact: bool = False,
+) -> list[int]:  # fmt: skip
+    return [int(x) for x in _lance_query(table, query, k, where, tuning, exact, "row")]
+
+
+def _lance_query(table: Any, query: np.ndarray, k: int, where: str | None,
+                 tuning: dict[str, int] | None, exact: bool, column: str) -> list[Any]:  # fmt: skip
+    search = table.search(query).metric("cosine").limit(k).select([column, "_distance"])
+    if exact:
+        search = search.bypass_vector_index()
+    for name, value in (tuning or {}).items():
+        search = getattr(search, name)(value)
     if where:
         search = search.where(where, prefilter=True)
-    return [str(x) for x in search.to_arrow().column("creator_id").to_pylist()]
+    return list(search.to_arrow().column(column).to_pylist())
+
+
+def usearch_index(vectors: np.ndarray, connectivity: int, expansion_add: int,
+                  expansion_search: int, threads: int) -> tuple[Any, float]:  # fmt: skip
+    """A usearch HNSW index (inner product on our L2-normalised vectors = cosine, float32
+    storage, keys = row numbers), added in one batch on `threads` threads; build seconds."""
+    from usearch.index import Index
+
+    started = time.perf_counter()
+    index = Index(ndim=vectors.shape[1], metric="ip", dtype="f32", connectivity=connectivity,
+                  expansion_add=expansion_add, expansion_search=expansion_search)  # fmt: skip
+    index.add(np.arange(len(vectors), dtype=np.uint64), vectors, threads=threads)
+    return index, time.perf_counter() - started
+
+
+def usearch_search(index: Any, query: np.ndarray, k: int, platform: np.ndarray,
+                   country: np.ndarray, share: float) -> np.ndarray:  # fmt: skip
+    """Top `k` rows; with a filter (`share` < 1 of the rows eligible) usearch has no predicate
+    in its Python API, so it over-fetches k / share × 1.5 neighbours, keeps the eligible ones
+    (attributes looked up in numpy for the returned rows only) and doubles the fetch until k
+    are eligible or the whole index was asked for."""
+    if share >= 1.0:
+        return np.asarray(index.search(query, k, threads=1).keys, dtype=np.int64)
+    count = int(np.ceil(k / max(share, 1e-6) * 1.5))
+    total = len(index)
+    while True:
+        count = min(count, total)
+        keys = np.asarray(index.search(query, count, threads=1).keys, dtype=np.int64)
+        ok = keys[(country[keys] == TYPICAL["countries"][0])
+                  & (platform[keys] == TYPICAL["platforms"][0])]  # fmt: skip
+        if len(ok) >= k or count >= total:
+            return ok[:k]
+        count *= 2
 
 
 def source_vectors(home: Path, n_queries: int) -> dict[str, Any]:
@@ -142,6 +223,45 @@ def exact_top(vectors: np.ndarray, query: np.ndarray, k: int, mask: np.ndarray |
     return {int(i) for i in top if np.isfinite(scores[i])}
 
 
+def lance_configs(args: argparse.Namespace, n: int, nlist: int) -> dict[str, dict[str, Any]]:
+    """The LanceDB vector indexes run at `n` rows: what is built and how it is searched."""
+    configs: dict[str, dict[str, Any]] = {}
+    if n < 10_000 or args.lance_index == "none":
+        return configs
+    kinds = args.lance_index.split(",")
+    if "ivf_pq" in kinds:
+        # nlist and nprobes as microtribe's IVF uses them (≈ √N lists, 64 probed); 64
+        # sub-vectors of 8 dims (LanceDB's SIMD-friendly sizes), the PQ candidates
+        # re-ranked on the full vectors (refine_factor × k of them)
+        # (--lance-pq-partitions, --lance-max-iterations, --lance-sample-rate: a lighter
+        # build, for a slow machine at 1M)
+        partitions = args.lance_pq_partitions or nlist
+        configs["lancedb_ivf_pq"] = {
+            "index": {"index_type": "IVF_PQ", "num_partitions": partitions,
+                      "num_sub_vectors": args.lance_pq_sub_vectors,
+                      "max_iterations": args.lance_max_iterations,
+                      "sample_rate": args.lance_sample_rate},
+            "search": {"nprobes": min(args.lance_nprobes, partitions),
+                       "refine_factor": args.lance_refine_factor},
+        }  # fmt: skip
+    if "ivf_hnsw_sq" in kinds:
+        # a few partitions, each an HNSW graph over 8-bit scalar-quantised vectors; all of
+        # them probed, ef (graph search breadth) as usearch's expansion, k × refine_factor
+        # candidates re-ranked on the full vectors (LanceDB wants ef ≥ k × refine_factor)
+        partitions = max(1, n // args.lance_hnsw_rows_per_partition)
+        heavy = n >= 500_000
+        configs["lancedb_ivf_hnsw_sq"] = {
+            "index": {"index_type": "IVF_HNSW_SQ", "num_partitions": partitions,
+                      "m": args.lance_hnsw_m,
+                      "ef_construction": args.lance_hnsw_ef_construction_1m if heavy
+                      else args.lance_hnsw_ef_construction},
+            "search": {"nprobes": partitions,
+                       "ef": max(args.lance_hnsw_ef, args.k * args.lance_hnsw_refine_factor),
+                       "refine_factor": args.lance_hnsw_refine_factor},
+        }  # fmt: skip
+    return configs
+
+
 def bench_size(args: argparse.Namespace, source: dict[str, Any], n: int,
                emit: Callable[[dict[str, Any]], Any]) -> None:  # fmt: skip
     import faiss
@@ -153,20 +273,52 @@ def bench_size(args: argparse.Namespace, source: dict[str, Any], n: int,
     vectors, queries = data["vectors"], source["queries"]
     config = IndexConfig()
     factory = config.factory_for(n)
+    nlist = int(factory[3:].split(",")[0]) if factory.startswith("IVF") else max(1, n // 1000)
     faiss.omp_set_num_threads(2)
     log(f"size {n:,}: microtribe index {factory}")
     started = time.perf_counter()
     index = build_index(vectors, factory, config)
     build_s = time.perf_counter() - started
-    folder = Path(tempfile.mkdtemp(prefix="peer-lance-"))
+    engines: dict[str, dict[str, Any]] = {}
+    folder = Path(tempfile.mkdtemp(prefix="peer-lance-", dir=args.scratch))
     try:
-        log(f"size {n:,}: lancedb table in {folder}")
-        tables = {"lancedb": lance_table(folder / "flat", data["ids"], data, vectors, False)}
-        if args.lance_index and n >= 10_000:
-            tables["lancedb_ivf_hnsw_sq"] = lance_table(
-                folder / "indexed", data["ids"], data, vectors, True
-            )
-        position = {cid: i for i, cid in enumerate(data["ids"].tolist())}
+        log(f"size {n:,}: lancedb tables in {folder}")
+        flat, flat_s = lance_table(folder / "flat", data["ids"], data, vectors)
+        engines["lancedb"] = {
+            "build_s": flat_s, "search": partial(lance_rows, flat, exact=True),
+            "ran": {"index": "none: exact scan (bypass_vector_index)",
+                    "filter": "where(..., prefilter=True), BITMAP indexes on country, platform",
+                    "threads": "its own pool (all cores)"},
+        }  # fmt: skip
+        for name, lance in lance_configs(args, n, nlist).items():
+            log(f"size {n:,}: {name} {lance['index']}")
+            table, seconds = lance_table(folder / name, data["ids"], data, vectors,
+                                         lance["index"])  # fmt: skip
+            log(f"size {n:,}: {name} built in {seconds:.1f} s")
+            engines[name] = {
+                "build_s": seconds,
+                "search": partial(lance_rows, table, tuning=lance["search"]),
+                "ran": {"index": lance["index"], "search": lance["search"],
+                        "filter": "where(..., prefilter=True), BITMAP indexes on country, "
+                                  "platform", "threads": "its own pool (all cores)"},
+            }  # fmt: skip
+        if not args.no_usearch:
+            heavy = n >= 500_000
+            expansion_add = args.usearch_expansion_add_1m if heavy else args.usearch_expansion_add
+            log(f"size {n:,}: usearch HNSW M={args.usearch_connectivity} "
+                f"expansion_add={expansion_add}")  # fmt: skip
+            hnsw, seconds = usearch_index(vectors, args.usearch_connectivity, expansion_add,
+                                          args.usearch_ef, threads=2)  # fmt: skip
+            log(f"size {n:,}: usearch built in {seconds:.1f} s")
+            engines["usearch"] = {
+                "build_s": seconds, "index": hnsw,
+                "ran": {"index": f"HNSW f32 inner product, connectivity (M) "
+                                 f"{args.usearch_connectivity}, expansion_add {expansion_add}, "
+                                 f"expansion_search {args.usearch_ef}",
+                        "filter": "no predicate in usearch's Python API: over-fetch "
+                                  "k / share × 1.5, keep eligible, double until k",
+                        "threads": "build 2, search 1 (threads=1)"},
+            }  # fmt: skip
         for filter_name in ("none", "typical"):
             mask = None
             if filter_name == "typical":
@@ -184,25 +336,45 @@ def bench_size(args: argparse.Namespace, source: dict[str, Any], n: int,
 
             truth = [exact_top(vectors, q, args.k, mask) for q in queries]
             where = LANCE_TYPICAL if filter_name == "typical" else None
+            share = 1.0 if mask is None else float(mask.mean())
             faiss.omp_set_num_threads(1)
             results: dict[str, dict[str, Any]] = {}
             with threadpool_limits(limits=1):
-                samples = _latencies(ours, queries, args.repeats)
-            found = [set(ours(q).tolist()) for q in queries]
-            results["microtribe"] = {**summary_ms(samples), "factory": factory,
-                                     "build_s": round(build_s, 2)}  # fmt: skip
-            results["microtribe"]["recall_at_k"] = _recall(found, truth)
-            for name, (table, create_s) in tables.items():
-                samples = _latencies(
-                    partial(lance_search, table, k=args.k, where=where), queries, args.repeats
-                )
-                found = [
-                    {position[c] for c in lance_search(table, q, args.k, where)} for q in queries
-                ]
-                results[name] = {**summary_ms(samples), "build_s": round(create_s, 2),
-                                 "recall_at_k": _recall(found, truth)}  # fmt: skip
+                samples, found = _latencies(ours, queries, args.repeats)
+            results["microtribe"] = {
+                **summary_ms(samples), "factory": factory, "build_s": round(build_s, 2),
+                "recall_at_k": _recall(found, truth),
+                "ran": {"index": f"FAISS {factory}" + (f", nprobe {config.nprobe}"
+                                                       if factory.startswith("IVF") else ""),
+                        "filter": "eligibility bitmap inside the search (IDSelector); exact "
+                                  f"scan when < {config.exact_filter_below:,} rows eligible",
+                        "threads": 1},
+            }  # fmt: skip
+            for name, engine in engines.items():
+                log(f"size {n:,}, filter {filter_name}: {name}")
+                if name == "usearch":
+                    run = partial(usearch_search, engine["index"], k=args.k,
+                                  platform=data["platform"], country=data["country"],
+                                  share=share)  # fmt: skip
+                else:
+                    run = partial(engine["search"], k=args.k, where=where)
+                samples, found = _latencies(run, queries, args.repeats, args.slow_queries)
+                results[name] = {**summary_ms(samples), "build_s": round(engine["build_s"], 2),
+                                 "recall_at_k": _recall(found, truth[: len(found)]),
+                                 "queries": len(found),
+                                 "results_per_query_min": min(len(f) for f in found),
+                                 "ran": engine["ran"]}  # fmt: skip
             eligible = n if mask is None else int(mask.sum())
             ours_median = results["microtribe"]["median_ms"]
+            ratios = {}
+            for name in results:
+                if name != "microtribe":
+                    ratios[f"{name}_median_over_microtribe"] = round(
+                        results[name]["median_ms"] / ours_median, 2
+                    )
+                    ratios[f"{name}_p99_over_microtribe"] = round(
+                        results[name]["p99_ms"] / results["microtribe"]["p99_ms"], 2
+                    )
             emit(
                 {
                     "part": "speed",
@@ -213,14 +385,9 @@ def bench_size(args: argparse.Namespace, source: dict[str, Any], n: int,
                     "queries": len(queries),
                     "repeats": args.repeats,
                     "systems": results,
-                    "lancedb_median_over_microtribe": round(
-                        results["lancedb"]["median_ms"] / ours_median, 2
-                    ),
-                    "lancedb_p99_over_microtribe": round(
-                        results["lancedb"]["p99_ms"] / results["microtribe"]["p99_ms"], 2
-                    ),
+                    **ratios,
                     "vectors": data["origin"],
-                    "threads": {"microtribe": 1, "lancedb": "its own pool (all cores)"},
+                    "threads": {name: r["ran"]["threads"] for name, r in results.items()},
                 }
             )
             faiss.omp_set_num_threads(2)
@@ -228,11 +395,28 @@ def bench_size(args: argparse.Namespace, source: dict[str, Any], n: int,
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _latencies(run: Callable[[np.ndarray], Any], queries: np.ndarray, repeats: int) -> list[float]:
+def _latencies(run: Callable[[np.ndarray], Any], queries: np.ndarray, repeats: int,
+               slow_queries: int = 0) -> tuple[list[float], list[set[int]]]:  # fmt: skip
+    """Latency samples (one untimed warm-up per query, then `repeats` timed calls; an engine
+    slower than SLOW_ABOVE_MS on the first query, an exact scan at 1M, gets one timed call
+    per query, no further warm-ups, and only the first `slow_queries` queries when that is
+    > 0) and the row sets the last calls returned (recall is over the same queries)."""
     samples: list[float] = []
-    for query in queries:
-        samples += timed_ms(partial(run, query), repeats, warmup=1)
-    return samples
+    found: list[set[int]] = []
+    passes, warm = repeats, True
+    for number, query in enumerate(queries):
+        if warm:
+            run(query)
+        for _ in range(passes):
+            started = time.perf_counter()
+            rows = run(query)
+            samples.append((time.perf_counter() - started) * 1000.0)
+        found.append({int(r) for r in rows})
+        if number == 0 and samples[-1] > SLOW_ABOVE_MS:
+            passes, warm = 1, False
+        elif not warm and slow_queries and number + 1 >= slow_queries:
+            break
+    return samples, found
 
 
 def _recall(found: list[set[int]], truth: list[set[int]]) -> float:
@@ -267,7 +451,7 @@ def bench_quality(args: argparse.Namespace, emit: Callable[[dict[str, Any]], Any
     folder = Path(tempfile.mkdtemp(prefix="peer-lance-"))
     try:
         table, _ = lance_table(folder, catalog.creators.creator_id[live], attrs,
-                               catalog.vectors[live], False)  # fmt: skip
+                               catalog.vectors[live])  # fmt: skip
         peer = {
             b: lance_search(
                 table, pipeline.briefs.vector(brand_profile(world.brands[b]).text), SHORTLIST, None
@@ -311,7 +495,47 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=3, help="timed passes per query (3)")
     parser.add_argument("--noise-sigma", type=float, default=0.0245)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--lance-index", action="store_true", help="also an IVF_HNSW_SQ index")
+    parser.add_argument(
+        "--lance-index",
+        default="ivf_pq,ivf_hnsw_sq",
+        help="LanceDB vector indexes from 10k rows: ivf_pq, ivf_hnsw_sq, none",
+    )
+    parser.add_argument("--lance-nprobes", type=int, default=64, help="IVF_PQ lists probed")
+    parser.add_argument("--lance-refine-factor", type=int, default=10)
+    parser.add_argument(
+        "--lance-pq-partitions",
+        type=int,
+        default=0,
+        help="IVF_PQ lists (0: as many as microtribe's IVF)",
+    )
+    parser.add_argument("--lance-max-iterations", type=int, default=50, help="k-means")
+    parser.add_argument("--lance-sample-rate", type=int, default=256, help="k-means")
+    parser.add_argument("--lance-pq-sub-vectors", type=int, default=64)
+    parser.add_argument("--lance-hnsw-rows-per-partition", type=int, default=250_000)
+    parser.add_argument("--lance-hnsw-m", type=int, default=20)
+    parser.add_argument("--lance-hnsw-ef-construction", type=int, default=300)
+    parser.add_argument(
+        "--lance-hnsw-ef-construction-1m",
+        type=int,
+        default=150,
+        help="lighter build from 500k rows",
+    )
+    parser.add_argument("--lance-hnsw-ef", type=int, default=400, help="HNSW search breadth")
+    parser.add_argument("--lance-hnsw-refine-factor", type=int, default=4)
+    parser.add_argument("--no-usearch", action="store_true", help="skip the usearch engine")
+    parser.add_argument("--usearch-connectivity", type=int, default=16)
+    parser.add_argument("--usearch-expansion-add", type=int, default=128)
+    parser.add_argument(
+        "--usearch-expansion-add-1m", type=int, default=64, help="lighter build from 500k rows"
+    )
+    parser.add_argument("--usearch-ef", type=int, default=400, help="expansion_search")
+    parser.add_argument(
+        "--slow-queries",
+        type=int,
+        default=0,
+        help="engines slower than 400 ms a query: time only this many (0: all)",
+    )
+    parser.add_argument("--scratch", type=Path, help="folder for the LanceDB tables (a temp dir)")
     parser.add_argument("--train-home", type=Path, help="with --eval-home: the quality part")
     parser.add_argument("--eval-home", type=Path)
     parser.add_argument("--cutoff", default=DEFAULT_CUTOFF)
@@ -323,8 +547,10 @@ def main(argv: list[str] | None = None) -> None:
         args.sizes, args.queries, args.repeats = "1000", 5, 1
     recorder = Recorder("peer", args.out)
     import lancedb
+    import usearch
 
-    context = {"lancedb_version": lancedb.__version__, "label": args.label}
+    context = {"lancedb_version": lancedb.__version__, "usearch_version": usearch.__version__,
+               "label": args.label}  # fmt: skip
 
     def emit(record: dict[str, Any]) -> None:
         recorder.emit({**record, **context})

@@ -255,6 +255,14 @@ def section_quality(records: list[Record]) -> list[str]:
     return [*out, "", f"_{when(run)}._", *superseded(records)]
 
 
+PEER_ENGINES = {  # record key -> how the table names it
+    "lancedb": "LanceDB exact",
+    "lancedb_ivf_pq": "LanceDB IVF_PQ",
+    "lancedb_ivf_hnsw_sq": "LanceDB IVF_HNSW_SQ",
+    "usearch": "usearch HNSW",
+}
+
+
 def section_peer(records: list[Record]) -> list[str]:
     speed = sorted(
         newest_per_key([r for r in records if r.get("part") == "speed"],
@@ -263,20 +271,32 @@ def section_peer(records: list[Record]) -> list[str]:
     )  # fmt: skip
     quality = [r for r in records if r.get("part") == "quality"][-1:]
     run = speed + quality
-    out = ["LanceDB in embedded mode fed our own vectors (`bench/peer.py`): what an agency "
-           "would use instead. Latency of a top-k cosine query vs microtribe's retrieval on "
-           "the same vectors; ratios > 1 mean LanceDB is slower.", ""]  # fmt: skip
-    out += table(
-        ["creators", "vectors", "filter", "k", "microtribe index", "microtribe median ms", "p99",
-         "LanceDB median ms", "p99", "LanceDB ÷ microtribe (median)", "(p99)",
-         "recall@k microtribe", "recall@k LanceDB"],
-        [(r["size"], _origin(r), r["filter"], r["k"], r["systems"]["microtribe"]["factory"],
-          r["systems"]["microtribe"]["median_ms"], r["systems"]["microtribe"]["p99_ms"],
-          r["systems"]["lancedb"]["median_ms"], r["systems"]["lancedb"]["p99_ms"],
-          r["lancedb_median_over_microtribe"], r["lancedb_p99_over_microtribe"],
-          r["systems"]["microtribe"]["recall_at_k"], r["systems"]["lancedb"]["recall_at_k"])
-         for r in speed],
-    )  # fmt: skip
+    out = ["Peers fed our own vectors (`bench/peer.py`): what an agency would use instead. "
+           "LanceDB in embedded mode, exact and with its ANN indexes, and the usearch HNSW "
+           "library, each in its best configuration; latency of one top-k cosine query, "
+           "recall@k against an exact numpy scan, and each engine's median ÷ microtribe's "
+           "median in the same run (> 1: the peer is slower). What each side ran (index, "
+           "parameters, threads, filter handling) is listed under the table.", ""]  # fmt: skip
+    rows = []
+    ran: dict[str, Any] = {}
+    for r in speed:
+        systems = r["systems"]
+        for name, system in systems.items():
+            label = "microtribe " + str(system.get("factory", "")) if name == "microtribe" \
+                else PEER_ENGINES.get(name, name)  # fmt: skip
+            ratio = None if name == "microtribe" else r.get(f"{name}_median_over_microtribe")
+            rows.append((r["size"], _origin(r), r["filter"], r["k"], label,
+                         system.get("queries", r["queries"]), system["median_ms"],
+                         system["p99_ms"], system.get("recall_at_k"), system.get("build_s"),
+                         ratio))  # fmt: skip
+            if "ran" in system:
+                ran[f"{label} at {r['size']:,}"] = system["ran"]
+    out += table(["creators", "vectors", "filter", "k", "engine", "queries", "median ms",
+                  "p99 ms", "recall@k", "build s", "median ÷ microtribe"], rows)  # fmt: skip
+    if ran:
+        out += ["", "What each engine ran (newest records):", ""]
+        for label, what in ran.items():
+            out.append(f"- {label}: " + "; ".join(f"{k}: {_plain_ran(v)}" for k, v in what.items()))
     if quality:
         q = quality[-1]
         out += ["", f"Shortlist quality on the held-out world ({q['brands']} brands, top "
@@ -289,7 +309,17 @@ def section_peer(records: list[Record]) -> list[str]:
              ("LanceDB ÷ microtribe", q["lancedb_ndcg_at_20_over_microtribe"],
               q["lancedb_recall_at_50_over_microtribe"])],
         )  # fmt: skip
-    return [*out, "", f"_{when(run)}; LanceDB {run[0].get('lancedb_version') if run else '?'}._"]
+    versions = f"LanceDB {run[-1].get('lancedb_version') if run else '?'}"
+    usearch = [r.get("usearch_version") for r in speed if r.get("usearch_version")]
+    if usearch:
+        versions += f", usearch {usearch[-1]}"
+    return [*out, "", f"_{when(run)}; {versions}._"]
+
+
+def _plain_ran(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {v}" for k, v in value.items())
+    return str(value)
 
 
 def _origin(record: Record) -> str:
@@ -328,9 +358,10 @@ def section_scaling(by_file: dict[str, list[Record]]) -> list[str]:
                 rows.append((f"retrieval {r['factory']}: build s", r["size"], r["build_s"]))
     peer = [r for r in by_file.get("peer", []) if r.get("part") == "speed"]
     for r in newest_per_key(peer, lambda r: (r["size"], r["filter"])):
-        if r.get("part") == "speed":
-            rows.append((f"LanceDB ÷ microtribe median, filter {r['filter']}", r["size"],
-                         r["lancedb_median_over_microtribe"]))  # fmt: skip
+        for name, label in PEER_ENGINES.items():
+            if f"{name}_median_over_microtribe" in r:
+                rows.append((f"{label} ÷ microtribe median, filter {r['filter']}", r["size"],
+                             r[f"{name}_median_over_microtribe"]))  # fmt: skip
     ranking = by_file.get("ranking_speed", [])
     for r in newest_per_key(ranking, lambda r: (r.get("catalog_creators"), r.get("candidates"))):
         if r.get("candidates") == 500:
@@ -636,7 +667,7 @@ SECTIONS: dict[str, tuple[str, Callable[[list[Record]], list[str]]]] = {
     "embedders": ("Embedding", section_embedders),
     "ranking_speed": ("Ranking", section_ranking),
     "quality": ("Quality on a held-out world", section_quality),
-    "peer": ("Peer baseline: LanceDB", section_peer),
+    "peer": ("Peer baselines: LanceDB and usearch", section_peer),
     "serve": ("Serving end to end", section_serve),
     "write_load": ("Concurrent writers", section_write_load),
     "judgement": ("Judgement on data training never saw", section_judgement),

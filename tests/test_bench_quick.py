@@ -114,6 +114,13 @@ def test_peer_baseline_quick(trained_home: Path, eval_home: Path, tmp_path: Path
             assert 0.0 <= record["systems"][system]["recall_at_k"] <= 1.0
         assert record["systems"]["lancedb"]["recall_at_k"] > 0.9  # exact scan: same answers
         assert record["lancedb_median_over_microtribe"] > 0
+        # usearch's HNSW over 1,000 rows, its filter by over-fetching: k eligible answers,
+        # nearly all of the exact ones
+        usearch = record["systems"]["usearch"]
+        assert usearch["results_per_query_min"] == record["k"]
+        assert usearch["recall_at_k"] > 0.9
+        assert usearch["median_ms"] > 0 and record["usearch_median_over_microtribe"] > 0
+        assert "over-fetch" in usearch["ran"]["filter"]
     (quality,) = [r for r in found if r["part"] == "quality"]
     assert 0.0 <= quality["lancedb"]["ndcg_at_20"] <= 1.0
     assert quality["lancedb_ndcg_at_20_over_microtribe"] >= 0
