@@ -26,6 +26,8 @@ RESULTS = Path(__file__).resolve().parent / "results"
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.report_scale import section_build_scale, section_catalog_load  # noqa: E402
+
 Record = dict[str, Any]
 
 
@@ -675,6 +677,8 @@ SECTIONS: dict[str, tuple[str, Callable[[list[Record]], list[str]]]] = {
     "plan_quality": ("Campaign plans: realised advocates per budget", section_plan_quality),
     "plan_latency": ("Campaign plans and lookalikes: latency", section_plan_latency),
     "lookalike_quality": ("Lookalikes on the golden set", section_lookalike_quality),
+    "build_scale": ("Catalog builds at scale: memory and engines", section_build_scale),
+    "catalog_load": ("Loading a catalog version: mapped vs read", section_catalog_load),
 }
 
 
