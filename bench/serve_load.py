@@ -8,9 +8,9 @@
 (--home defaults to $MICROTRIBE_HOME; `apt-get install wrk` for the capacity phase.)
 --match-concurrency N sets the server's MICROTRIBE_MATCH_CONCURRENCY (default 1: a match
 that is alone runs on the event loop; N ≥ 2: every match in worker threads; docs/design.md).
---workers N (default 1, the `microtribe serve` server) runs `uvicorn --factory
-serve:app_from_env --workers N` instead: N processes, each with its catalog, model and
-poller. `/v1/admin/reload` then reaches one of them; the poll reaches all.
+--workers N (default 1) runs `microtribe serve --workers N`: N processes, each with its
+catalog, model and poller; `/v1/admin/reload` lands on one of them and the others follow at
+their next poll (the serving generation), and `/metrics` sums over the workers.
 
 The home must hold a built catalog and a champion model. The reload phase WRITES to it
 (it installs a copy of the champion as a new model version, copies the current catalog
@@ -135,11 +135,12 @@ async def _open_loop(spec: dict[str, Any]) -> list[list[Any]]:
         if unique:
             body = _unique(body, i, nonce)
         sent = time.perf_counter()
-        status, took, model, catalog, error = 0, None, None, None, None
+        status, took, model, catalog, error, worker = 0, None, None, None, None, None
         try:
             response = await client.post(MATCH, content=body, headers=headers)
             done = time.perf_counter()
             status = response.status_code
+            worker = response.headers.get("x-microtribe-worker")  # several workers only
             if status == 200:
                 doc = response.json()
                 took, model, catalog = doc["took_ms"], doc["model_version"], doc["catalog_version"]
@@ -150,7 +151,7 @@ async def _open_loop(spec: dict[str, Any]) -> list[list[Any]]:
             error = f"{type(exc).__name__}: {exc}"
         results.append(
             [i, due - t0, (done - due) * 1e3, (done - sent) * 1e3, status, took, model, catalog,
-             error]
+             error, worker]
         )
 
     async with httpx.AsyncClient(
@@ -287,11 +288,9 @@ class Server:
             "MICROTRIBE_MATCH_CONCURRENCY": str(concurrency),
         }
         address = ["--host", "127.0.0.1", "--port", str(self.port)]
-        if workers == 1:
-            command = [sys.executable, "-m", "microtribe", "serve", *address, "--home", str(home)]
-        else:  # `microtribe serve` runs one worker; several need uvicorn's own command line
-            command = [sys.executable, "-m", "uvicorn", "--factory", "serve:app_from_env",
-                       *address, "--workers", str(workers), "--log-level", "warning"]  # fmt: skip
+        command = [sys.executable, "-m", "microtribe", "serve", *address, "--home", str(home)]
+        if workers > 1:
+            command += ["--workers", str(workers)]
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             command,
@@ -428,8 +427,6 @@ def sequential(
     delta = {key: after[key] - before[key] for key in after}
     http_mean: float | None = 1e3 * delta["http_sum"] / max(delta["http_count"], 1)
     stages_mean: float | None = 1e3 * delta["stages_sum"] / max(delta["stages_count"], 1)
-    if server.workers > 1:  # each worker has its own /metrics: the deltas mean nothing
-        http_mean = stages_mean = None
     seen, bare, local = _percentiles(client_ms), _percentiles(raw_ms), _percentiles(local_ms)
     paired, httpx_paired = _percentiles(raw_ratios)["p50"], _percentiles(ratios)["p50"]
     in_process = {"pipeline_run_ms": local, **inproc.describe()}
@@ -506,8 +503,18 @@ def finish_load(
         "took_ms": _percentiles([float(r[5]) for r in ok]),
         "model_versions": sorted({r[6] for r in ok}),
         "catalog_versions": sorted({r[7] for r in ok}),
+        # several workers: answers per worker pid (the X-Microtribe-Worker header)
+        "by_worker": _by_worker(rows),
         "generator": f"open-loop asyncio+httpx, separate process, ≤ {connections} connections",
     }
+
+
+def _by_worker(rows: list[list[Any]]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for row in rows:
+        if len(row) > 9 and row[9] is not None:
+            counts[row[9]] = counts.get(row[9], 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def run_load(
