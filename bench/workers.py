@@ -51,6 +51,7 @@ import os
 import platform
 import re
 import resource
+import signal
 import statistics
 import sys
 import tempfile
@@ -248,6 +249,10 @@ def main() -> None:
     parser.add_argument("--ready-timeout", type=float, default=600.0)
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/workers.jsonl")
     args = parser.parse_args()
+    # SIGTERM, and SIGINT even when started in the background (where it is ignored), unwind
+    # through `measure`'s `finally`: the server it started is stopped, not orphaned
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     if args.home is None:
         parser.error("--home (or MICROTRIBE_HOME) is required")
     counts = [int(n) for n in args.workers.split(",")]
