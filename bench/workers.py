@@ -186,6 +186,7 @@ def capacity(
 def measure(
     home: Path, workers: int, bodies: list[dict[str, Any]], args: argparse.Namespace
 ) -> dict[str, Any]:
+    load_before = round(os.getloadavg()[0], 2)  # the machine is shared: say how busy it was
     with tempfile.TemporaryDirectory(prefix="bench-workers-") as tmp:
         workdir = Path(tmp)
         server = Server(home, poll=args.poll, workdir=workdir, workers=workers)
@@ -207,6 +208,8 @@ def measure(
             server.stop()
     return {
         "workers": workers,
+        "load_1min_before": load_before,
+        "load_1min_after": round(os.getloadavg()[0], 2),
         "capacity_rps": found,
         "ready_s": round(ready_s, 1),
         "warmup_errors": warm["errors"],
@@ -263,7 +266,7 @@ def main() -> None:
     repeats: list[dict[str, Any]] = []
     for repeat in range(args.repeats):
         runs = {}
-        order = counts if repeat % 2 == 0 else [counts[0], *reversed(counts[1:])]
+        order = counts if repeat % 2 == 0 else list(reversed(counts))
         for workers in order:
             runs[workers] = measure(home, workers, bodies, args)
             print(json.dumps({"repeat": repeat, **{k: v for k, v in runs[workers].items()
@@ -281,7 +284,7 @@ def main() -> None:
         "catalog_format": _catalog_format(home),
         "cores": os.cpu_count(),
         "python": platform.python_version(),
-        "load_1min": round(os.getloadavg()[0], 2),
+        "load_1min_at_end": round(os.getloadavg()[0], 2),  # per run: load_1min_before/after
         "criterion": f"/v1/match cached briefs, k=20, explain on; 0 failures, p99 (from due "
         f"time) ≤ {args.p99_ms} ms, achieved ≥ {PASS_SHARE:.0%} of the rate; "
         f"{args.step_seconds:g} s per rate",
