@@ -154,11 +154,27 @@ async def _open_loop(spec: dict[str, Any]) -> list[list[Any]]:
              error, worker]
         )
 
-    async with httpx.AsyncClient(
-        base_url=spec["url"], limits=limits, timeout=float(spec["timeout"])
-    ) as client:
-        # one request first so the connection exists before the clock starts
-        await client.get("/healthz")
+    if spec.get("round_robin"):
+        # one client per connection, request i on connection i mod n, all opened before the
+        # clock starts: with several server workers each connection stays with the worker that
+        # accepted it, and one shared pool reuses its first idle connection, so a light load
+        # would all go to one worker
+        one_each = httpx.Limits(
+            max_connections=1, max_keepalive_connections=1, keepalive_expiry=4.0
+        )
+        clients = [
+            httpx.AsyncClient(
+                base_url=spec["url"], limits=one_each, timeout=float(spec["timeout"])
+            )
+            for _ in range(connections)
+        ]
+    else:
+        clients = [
+            httpx.AsyncClient(base_url=spec["url"], limits=limits, timeout=float(spec["timeout"]))
+        ]
+    try:
+        # one request first so the connections exist before the clock starts
+        await asyncio.gather(*(client.get("/healthz") for client in clients))
         n = max(1, round(rate * duration))
         t0 = time.perf_counter() + 0.05
         tasks = []
@@ -167,8 +183,11 @@ async def _open_loop(spec: dict[str, Any]) -> list[list[Any]]:
             delay = due - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one(client, i, due, t0)))
+            tasks.append(asyncio.create_task(one(clients[i % len(clients)], i, due, t0)))
         await asyncio.gather(*tasks)
+    finally:
+        for client in clients:
+            await client.aclose()
     results.sort()
     return results
 
@@ -459,7 +478,7 @@ def _overhead(measured: float | None, base: float | None) -> float | None:
 
 def start_load(
     server: Server, bodies: list[dict[str, Any]], rate: float, duration: float, unique: bool,
-    workdir: Path, connections: int = CONNECTIONS,
+    workdir: Path, connections: int = CONNECTIONS, round_robin: bool = False,
 ) -> tuple[subprocess.Popen[bytes], Path]:
     spec = {
         "url": server.url,
@@ -470,6 +489,7 @@ def start_load(
         "bodies": [json.dumps(body) for body in bodies],
         "timeout": 30.0,
         "connections": connections,
+        "round_robin": round_robin,
     }
     name = f"load-{'unique' if unique else 'cached'}-{time.monotonic_ns()}"
     spec_path, out_path = workdir / f"{name}.spec.json", workdir / f"{name}.out.json"
@@ -693,7 +713,7 @@ def main() -> None:
         "--phases", default="cached,uncached,reload,wrk", help="load phases to run"
     )
     parser.add_argument(
-        "--workers", type=int, default=1, help="server processes (>1: uvicorn --workers)"
+        "--workers", type=int, default=1, help="server processes (microtribe serve --workers)"
     )
     parser.add_argument(
         "--match-concurrency",
