@@ -68,9 +68,11 @@ def create_app(
         service.start_polling(settings.poll_seconds)  # new champion or catalog: safe reload
         app.state.service = service
         served.start()
+        metrics.start()  # several workers: publish what this one serves
         try:
             yield
         finally:
+            metrics.stop()
             served.stop()
             service.close()  # stops the poller too
 

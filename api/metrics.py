@@ -2,12 +2,29 @@
 
 A per-app `CollectorRegistry` (not the process-global one) lets several apps live in one
 process, as they do in the tests, without their metrics colliding.
+
+Several server processes (`microtribe serve --workers N`): the command sets
+`PROMETHEUS_MULTIPROC_DIR` to a fresh directory for the run, before the workers start. Every
+worker's counters and histograms then live in memory-mapped files there, and `/metrics`,
+whichever worker answers it, sums them over all workers (prometheus_client's
+`MultiProcessCollector`; a worker that died and was restarted keeps its counts). What each
+worker serves is not a sum: every worker writes `serving_<pid>.json` there when its pipeline
+changes (checked every `PUBLISH_SECONDS`, and by the worker answering a scrape), and
+`/metrics` reports `microtribe_ready`, `microtribe_serving_info` and
+`microtribe_catalog_live_creators` once per live worker, with a `worker` label (its pid), plus
+`microtribe_workers`. The `process_*` metrics of a single process are left out there (they would
+describe whichever worker answered).
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from prometheus_client import (
@@ -19,6 +36,7 @@ from prometheus_client import (
     generate_latest,
 )
 from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily, Metric
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -33,6 +51,36 @@ PLAN_BUCKETS = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2.
 # Labels must stay few: anything a client can invent (paths, methods) is folded.
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 UNMATCHED_ROUTE = "unmatched"
+PUBLISH_SECONDS = 1.0  # how often a worker checks whether what it serves changed
+WORKER_HEADER = b"x-microtribe-worker"  # with several workers: the pid that answered
+
+
+def multiprocess_dir() -> Path | None:
+    """The shared metrics directory when the server runs as several processes, else None."""
+    raw = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    return Path(raw) if raw else None
+
+
+def _serving_state(pipe: MatchPipeline | None) -> dict[str, object]:
+    if pipe is None:
+        return {"ready": False}
+    return {
+        "ready": True,
+        "model_version": pipe.bundle.version,
+        "catalog_version": pipe.catalog.version,
+        "embedder": str(pipe.bundle.manifest.get("embedder", "")),
+        "live_creators": int(pipe.catalog.live.sum()),
+    }
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class ServingCollector(Collector):
@@ -67,11 +115,103 @@ class ServingCollector(Collector):
         )
 
 
+class WorkersServingCollector(Collector):
+    """With several workers: what each live worker serves, from its `serving_<pid>.json`."""
+
+    def __init__(self, directory: Path, publish: Callable[[], None]) -> None:
+        self.directory = directory
+        self._publish = publish  # the answering worker's own state is never stale
+
+    def describe(self) -> list[Metric]:
+        return []
+
+    def collect(self) -> Iterator[Metric]:
+        self._publish()
+        states: list[tuple[str, dict[str, object]]] = []
+        for path in sorted(self.directory.glob("serving_*.json")):
+            pid = path.stem.removeprefix("serving_")
+            if not pid.isdigit() or not _alive(int(pid)):
+                path.unlink(missing_ok=True)  # a worker that died: its restart has a new pid
+                continue
+            try:
+                states.append((pid, json.loads(path.read_text())))
+            except (OSError, ValueError):
+                continue  # replaced while read: the next scrape sees it
+        yield GaugeMetricFamily(
+            "microtribe_workers", "Server processes that report what they serve", len(states)
+        )
+        ready = GaugeMetricFamily(
+            "microtribe_ready", "1 when a catalog and a model are loaded", labels=["worker"]
+        )
+        info = InfoMetricFamily(
+            "microtribe_serving", "Model and catalog versions in service", labels=["worker"]
+        )
+        live = GaugeMetricFamily(
+            "microtribe_catalog_live_creators",
+            "Creators searchable in the catalog in service",
+            labels=["worker"],
+        )
+        for pid, state in states:
+            ready.add_metric([pid], int(bool(state.get("ready"))))
+            if state.get("ready"):
+                names = ("model_version", "catalog_version", "embedder")
+                info.add_metric([pid], {name: str(state[name]) for name in names})
+                live.add_metric([pid], float(str(state["live_creators"])))
+        yield ready
+        yield info
+        yield live
+
+
+class ServingPublisher:
+    """A worker's `serving_<pid>.json`, rewritten when the pipeline it serves changes."""
+
+    def __init__(self, directory: Path, pipeline: Callable[[], MatchPipeline | None]) -> None:
+        self.path = directory / f"serving_{os.getpid()}.json"
+        self._pipeline = pipeline
+        self._published: object = self  # never a pipeline: the first check writes
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def publish(self) -> None:
+        pipe = self._pipeline()
+        if pipe is self._published:
+            return
+        with self._lock:
+            staging = self.path.with_name(f".{self.path.name}.tmp")
+            staging.write_text(json.dumps(_serving_state(pipe)))
+            os.replace(staging, self.path)
+            self._published = pipe
+
+    def start(self) -> None:
+        self.publish()
+
+        def loop() -> None:
+            while not self._stop.wait(PUBLISH_SECONDS):
+                # a full disk must not stop the worker; the next pass retries
+                with contextlib.suppress(OSError):
+                    self.publish()
+
+        self._thread = threading.Thread(target=loop, name="serving-publisher", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        self.path.unlink(missing_ok=True)
+
+
 class HttpMetrics:
     """The API's metrics and their exposition."""
 
     def __init__(self, pipeline: Callable[[], MatchPipeline | None]) -> None:
         self.registry = CollectorRegistry()
+        # several workers: the metrics below write to the shared directory; `exposed` reads it
+        self.shared_dir = multiprocess_dir()
+        self.publisher: ServingPublisher | None = None
+        self.exposed = self.registry
         self.requests = Counter(
             "microtribe_http_requests",
             "HTTP requests by method, route template and status",
@@ -108,8 +248,23 @@ class HttpMetrics:
         # the labelled series by label values (dict reads and writes are atomic under the GIL)
         self._request_series: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
         self._stage_series: dict[str, Histogram] = {}
-        self.registry.register(ServingCollector(pipeline))
-        ProcessCollector(registry=self.registry)
+        if self.shared_dir is None:
+            self.registry.register(ServingCollector(pipeline))
+            ProcessCollector(registry=self.registry)
+        else:
+            self.publisher = ServingPublisher(self.shared_dir, pipeline)
+            self.exposed = CollectorRegistry()
+            MultiProcessCollector(self.exposed, path=str(self.shared_dir))
+            self.exposed.register(WorkersServingCollector(self.shared_dir, self.publisher.publish))
+
+    def start(self) -> None:
+        """At server start: with several workers, start publishing what this one serves."""
+        if self.publisher is not None:
+            self.publisher.start()
+
+    def stop(self) -> None:
+        if self.publisher is not None:
+            self.publisher.stop()
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
         key = (method if method in KNOWN_METHODS else "OTHER", route, status)
@@ -135,7 +290,7 @@ class HttpMetrics:
             self.plan_stages.labels(stage).observe(milliseconds / 1000)
 
     def exposition(self) -> tuple[bytes, str]:
-        return generate_latest(self.registry), CONTENT_TYPE_LATEST
+        return generate_latest(self.exposed), CONTENT_TYPE_LATEST
 
 
 class HttpMetricsMiddleware:
@@ -144,6 +299,8 @@ class HttpMetricsMiddleware:
     def __init__(self, app: ASGIApp, metrics: HttpMetrics) -> None:
         self.app = app
         self.metrics = metrics
+        # several workers: every answer names the process that gave it (tests, debugging)
+        self.worker = None if metrics.shared_dir is None else str(os.getpid()).encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -156,6 +313,8 @@ class HttpMetricsMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                if self.worker is not None:
+                    message["headers"] = [*message.get("headers", ()), (WORKER_HEADER, self.worker)]
             await send(message)
 
         try:

@@ -10,12 +10,20 @@ what accumulated into lines and writes them in one go, so neither the line's 20 
 values nor a slow disk show in the response time, and requests do not wake a thread each.
 When the buffer is full (the disk has stalled) lines are dropped and counted rather than
 blocking requests; `stop` writes everything still buffered.
+
+Several server processes (`microtribe serve --workers N`) share the one file. Each pass of a
+writer takes an exclusive `flock` on the log's directory, reopens the file if another process
+rotated it, rotates when the file on disk (whoever wrote it) would grow past `max_bytes`, and
+writes its lines with `O_APPEND` before letting go: lines are never interleaved, torn or
+lost across processes, and the file is rotated once, not once per process.
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import math
+import os
 import threading
 import time
 from collections import deque
@@ -23,7 +31,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from pydantic import BaseModel
@@ -153,11 +161,13 @@ class ServedLog:
         self._accepting = False
         self._stopping = threading.Event()
         self._writer: threading.Thread | None = None
-        self._file: IO[str] | None = None
+        self._fd: int | None = None  # the log, opened O_APPEND
+        self._dir_fd: int | None = None  # the log's directory: the lock the processes share
 
     def start(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = self.path.open("a", encoding="utf-8")
+        self._dir_fd = os.open(self.path.parent, os.O_RDONLY | os.O_DIRECTORY)
+        self._fd = self._open()
         self._stopping.clear()
         self._writer = threading.Thread(target=self._run, name="served-log", daemon=True)
         self._writer.start()
@@ -169,9 +179,10 @@ class ServedLog:
             self._stopping.set()
             self._writer.join()  # its last pass writes whatever is still pending
             self._writer = None
-        if self._file is not None:
-            self._file.close()
-            self._file = None
+        for fd in (self._fd, self._dir_fd):
+            if fd is not None:
+                os.close(fd)
+        self._fd = self._dir_fd = None
 
     def record(
         self,
@@ -219,26 +230,50 @@ class ServedLog:
             except OSError:
                 log.exception("served log: %d lines not written", len(lines))
 
+    def _open(self) -> int:
+        return os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+
     def _write(self, lines: list[str]) -> None:
-        assert self._file is not None
-        size = self._file.tell()
-        chunk: list[str] = []
-        for line in lines:
-            encoded = len(line.encode("utf-8")) + 1
-            if size and size + encoded > self.max_bytes:
-                self._file.write("".join(chunk))
-                chunk = []
-                self._rotate()
-                size = 0
-            chunk.append(line + "\n")
-            size += encoded
-        self._file.write("".join(chunk))
-        self._file.flush()
+        assert self._fd is not None and self._dir_fd is not None
+        fcntl.flock(self._dir_fd, fcntl.LOCK_EX)  # other processes' writers wait here
+        try:
+            self._follow_rotation()
+            size = os.fstat(self._fd).st_size  # everyone's lines, not only this process's
+            chunk: list[bytes] = []
+            for line in lines:
+                encoded = (line + "\n").encode("utf-8")
+                if size and size + len(encoded) > self.max_bytes:
+                    self._write_all(b"".join(chunk))
+                    chunk = []
+                    self._rotate()
+                    size = 0
+                chunk.append(encoded)
+                size += len(encoded)
+            self._write_all(b"".join(chunk))
+        finally:
+            fcntl.flock(self._dir_fd, fcntl.LOCK_UN)
+
+    def _follow_rotation(self) -> None:
+        """Reopen `path` when another process rotated it away from under this one's descriptor."""
+        assert self._fd is not None
+        try:
+            same = os.stat(self.path).st_ino == os.fstat(self._fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if not same:
+            os.close(self._fd)
+            self._fd = self._open()
+
+    def _write_all(self, data: bytes) -> None:
+        assert self._fd is not None
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self._fd, view) :]
 
     def _rotate(self) -> None:
-        """served.jsonl → .1 → .2 …; the oldest beyond `backups` is removed."""
-        assert self._file is not None
-        self._file.close()
+        """served.jsonl → .1 → .2 …; the oldest beyond `backups` is removed (under the lock)."""
+        assert self._fd is not None
+        os.close(self._fd)
         for n in range(self.backups - 1, 0, -1):
             older = self.path.with_name(f"{self.path.name}.{n}")
             if older.exists():
@@ -247,7 +282,7 @@ class ServedLog:
             self.path.replace(self.path.with_name(f"{self.path.name}.1"))
         else:
             self.path.unlink()
-        self._file = self.path.open("a", encoding="utf-8")
+        self._fd = self._open()
 
     def _count_drop(self) -> None:
         self.dropped += 1

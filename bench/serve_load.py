@@ -8,9 +8,9 @@
 (--home defaults to $MICROTRIBE_HOME; `apt-get install wrk` for the capacity phase.)
 --match-concurrency N sets the server's MICROTRIBE_MATCH_CONCURRENCY (default 1: a match
 that is alone runs on the event loop; N ≥ 2: every match in worker threads; docs/design.md).
---workers N (default 1, the `microtribe serve` server) runs `uvicorn --factory
-serve:app_from_env --workers N` instead: N processes, each with its catalog, model and
-poller. `/v1/admin/reload` then reaches one of them; the poll reaches all.
+--workers N (default 1) runs `microtribe serve --workers N`: N processes, each with its
+catalog, model and poller; `/v1/admin/reload` lands on one of them and the others follow at
+their next poll (the serving generation), and `/metrics` sums over the workers.
 
 The home must hold a built catalog and a champion model. The reload phase WRITES to it
 (it installs a copy of the champion as a new model version, copies the current catalog
@@ -135,11 +135,12 @@ async def _open_loop(spec: dict[str, Any]) -> list[list[Any]]:
         if unique:
             body = _unique(body, i, nonce)
         sent = time.perf_counter()
-        status, took, model, catalog, error = 0, None, None, None, None
+        status, took, model, catalog, error, worker = 0, None, None, None, None, None
         try:
             response = await client.post(MATCH, content=body, headers=headers)
             done = time.perf_counter()
             status = response.status_code
+            worker = response.headers.get("x-microtribe-worker")  # several workers only
             if status == 200:
                 doc = response.json()
                 took, model, catalog = doc["took_ms"], doc["model_version"], doc["catalog_version"]
@@ -150,14 +151,30 @@ async def _open_loop(spec: dict[str, Any]) -> list[list[Any]]:
             error = f"{type(exc).__name__}: {exc}"
         results.append(
             [i, due - t0, (done - due) * 1e3, (done - sent) * 1e3, status, took, model, catalog,
-             error]
+             error, worker]
         )
 
-    async with httpx.AsyncClient(
-        base_url=spec["url"], limits=limits, timeout=float(spec["timeout"])
-    ) as client:
-        # one request first so the connection exists before the clock starts
-        await client.get("/healthz")
+    if spec.get("round_robin"):
+        # one client per connection, request i on connection i mod n, all opened before the
+        # clock starts: with several server workers each connection stays with the worker that
+        # accepted it, and one shared pool reuses its first idle connection, so a light load
+        # would all go to one worker
+        one_each = httpx.Limits(
+            max_connections=1, max_keepalive_connections=1, keepalive_expiry=4.0
+        )
+        clients = [
+            httpx.AsyncClient(
+                base_url=spec["url"], limits=one_each, timeout=float(spec["timeout"])
+            )
+            for _ in range(connections)
+        ]
+    else:
+        clients = [
+            httpx.AsyncClient(base_url=spec["url"], limits=limits, timeout=float(spec["timeout"]))
+        ]
+    try:
+        # one request first so the connections exist before the clock starts
+        await asyncio.gather(*(client.get("/healthz") for client in clients))
         n = max(1, round(rate * duration))
         t0 = time.perf_counter() + 0.05
         tasks = []
@@ -166,8 +183,11 @@ async def _open_loop(spec: dict[str, Any]) -> list[list[Any]]:
             delay = due - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one(client, i, due, t0)))
+            tasks.append(asyncio.create_task(one(clients[i % len(clients)], i, due, t0)))
         await asyncio.gather(*tasks)
+    finally:
+        for client in clients:
+            await client.aclose()
     results.sort()
     return results
 
@@ -287,11 +307,9 @@ class Server:
             "MICROTRIBE_MATCH_CONCURRENCY": str(concurrency),
         }
         address = ["--host", "127.0.0.1", "--port", str(self.port)]
-        if workers == 1:
-            command = [sys.executable, "-m", "microtribe", "serve", *address, "--home", str(home)]
-        else:  # `microtribe serve` runs one worker; several need uvicorn's own command line
-            command = [sys.executable, "-m", "uvicorn", "--factory", "serve:app_from_env",
-                       *address, "--workers", str(workers), "--log-level", "warning"]  # fmt: skip
+        command = [sys.executable, "-m", "microtribe", "serve", *address, "--home", str(home)]
+        if workers > 1:
+            command += ["--workers", str(workers)]
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             command,
@@ -428,8 +446,6 @@ def sequential(
     delta = {key: after[key] - before[key] for key in after}
     http_mean: float | None = 1e3 * delta["http_sum"] / max(delta["http_count"], 1)
     stages_mean: float | None = 1e3 * delta["stages_sum"] / max(delta["stages_count"], 1)
-    if server.workers > 1:  # each worker has its own /metrics: the deltas mean nothing
-        http_mean = stages_mean = None
     seen, bare, local = _percentiles(client_ms), _percentiles(raw_ms), _percentiles(local_ms)
     paired, httpx_paired = _percentiles(raw_ratios)["p50"], _percentiles(ratios)["p50"]
     in_process = {"pipeline_run_ms": local, **inproc.describe()}
@@ -462,7 +478,7 @@ def _overhead(measured: float | None, base: float | None) -> float | None:
 
 def start_load(
     server: Server, bodies: list[dict[str, Any]], rate: float, duration: float, unique: bool,
-    workdir: Path, connections: int = CONNECTIONS,
+    workdir: Path, connections: int = CONNECTIONS, round_robin: bool = False,
 ) -> tuple[subprocess.Popen[bytes], Path]:
     spec = {
         "url": server.url,
@@ -473,6 +489,7 @@ def start_load(
         "bodies": [json.dumps(body) for body in bodies],
         "timeout": 30.0,
         "connections": connections,
+        "round_robin": round_robin,
     }
     name = f"load-{'unique' if unique else 'cached'}-{time.monotonic_ns()}"
     spec_path, out_path = workdir / f"{name}.spec.json", workdir / f"{name}.out.json"
@@ -506,8 +523,18 @@ def finish_load(
         "took_ms": _percentiles([float(r[5]) for r in ok]),
         "model_versions": sorted({r[6] for r in ok}),
         "catalog_versions": sorted({r[7] for r in ok}),
+        # several workers: answers per worker pid (the X-Microtribe-Worker header)
+        "by_worker": _by_worker(rows),
         "generator": f"open-loop asyncio+httpx, separate process, ≤ {connections} connections",
     }
+
+
+def _by_worker(rows: list[list[Any]]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for row in rows:
+        if len(row) > 9 and row[9] is not None:
+            counts[row[9]] = counts.get(row[9], 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def run_load(
@@ -692,7 +719,7 @@ def main() -> None:
         "--phases", default="cached,uncached,reload,wrk", help="load phases to run"
     )
     parser.add_argument(
-        "--workers", type=int, default=1, help="server processes (>1: uvicorn --workers)"
+        "--workers", type=int, default=1, help="server processes (microtribe serve --workers)"
     )
     parser.add_argument(
         "--match-concurrency",

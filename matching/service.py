@@ -9,6 +9,10 @@ A reload is asked for by `/v1/admin/reload` or by the poller (`start_polling`), 
 `Settings.poll_seconds` compares `models/CHAMPION` (the server's mirror of the MLflow alias
 `champion`) and `catalog/CURRENT` with what is loaded and reloads through the same safe path
 when either moved. A pair that failed to load is not retried until one of them moves again.
+
+With several server processes on one home (`microtribe serve --workers N`) the poller also
+watches the serving generation (matching/generation.py): an admin reload, an upsert or a
+delete done by one process bumps it, and the others reload (catching up from the store).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from features.schema import FEATURE_NAMES
 from matching.catalog import Catalog, current_version, load_catalog, warm_catalog
 from matching.creator_snapshot import known_brand_keys
 from matching.delta import apply_delta
+from matching.generation import bump_generation, read_generation
 from matching.pipeline import BriefCache, MatchPipeline
 from matching.store import CatalogStore, PreparedCreators, prepare_creators
 from microtribe.settings import Settings
@@ -95,10 +100,12 @@ class NotReady(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class Sources:
-    """What a pipeline is loaded from: the champion model version and the catalog version."""
+    """What a pipeline is loaded from: the champion model version and the catalog version,
+    and the serving generation it was loaded under (matching/generation.py)."""
 
     champion: str | None
     catalog: str | None
+    generation: str | None = None
 
 
 # What a failed reload may raise; the old pipeline keeps serving.
@@ -135,7 +142,8 @@ class MatchService:
             champion: str | None = pointer.read_text().strip() or None
         except FileNotFoundError:
             champion = None
-        return Sources(champion, current_version(self.settings.catalog_dir))
+        home = self.settings.home
+        return Sources(champion, current_version(self.settings.catalog_dir), read_generation(home))
 
     def _load(self, sources: Sources) -> MatchPipeline:
         if sources.catalog is None:
@@ -229,8 +237,12 @@ class MatchService:
         self.loaded = sources
         self.pipeline.briefs.vector("warm-up")  # the first real request should not pay for it
 
-    def reload(self) -> MatchPipeline:
-        """Load the current champion and catalog beside the old ones; swap only if they work."""
+    def reload(self, announce: bool = False) -> MatchPipeline:
+        """Load the current champion and catalog beside the old ones; swap only if they work.
+
+        `announce` (an admin's reload): bump the serving generation, so that the other server
+        processes on this home reload too.
+        """
         one_thread()
         with self._lock, self._reloading():
             sources = self.sources()
@@ -240,7 +252,17 @@ class MatchService:
                 self.reloads += 1
             self.pipeline, self.loaded = fresh, sources
             self.not_ready_reason = None
+            if announce:
+                self._announce()
             return fresh
+
+    def _announce(self) -> None:
+        """Tell the other processes serving this home that what they serve is out of date."""
+        if self.loaded is None:
+            return
+        token, up_to_date = bump_generation(self.settings.home, self.loaded.generation)
+        if up_to_date:  # nothing else changed since this process loaded: no reload of its own
+            self.loaded = replace(self.loaded, generation=token)
 
     # ---- polling -------------------------------------------------------------------------
 
@@ -319,7 +341,9 @@ class MatchService:
         with self._lock:
             catalog = self._with_delta(docs, prepared, [])
             self.store.write_creators(prepared)
-            return self._swap(catalog)
+            version = self._swap(catalog)
+            self._announce()
+            return version
 
     def delete_creator(self, creator_id: str) -> bool:
         """Delete from the store and from search; False when the store does not hold it."""
@@ -328,6 +352,7 @@ class MatchService:
             found = self.store.delete_creator(creator_id)
             if found:
                 self._swap(catalog)
+                self._announce()
             return found
 
     def _with_delta(

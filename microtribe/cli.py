@@ -498,6 +498,12 @@ def similar(
     typer.echo(encode(answer).decode() if as_json else similar_table(answer))
 
 
+MAX_WORKERS = 64
+# With several workers the poll also carries a reload, an upsert or a delete from the worker
+# that took it to the others (matching/generation.py): three small file reads a second.
+MULTI_WORKER_POLL_SECONDS = 1.0
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
@@ -513,27 +519,95 @@ def serve(
             "and record every match."
         ),
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=MAX_WORKERS,
+            help="Server processes on the one host and port (uvicorn's supervisor: it restarts "
+            "a worker that dies and stops them all on Ctrl-C or SIGTERM). Each loads the "
+            "catalog, model and embedder from the home; an admin reload, upsert or delete "
+            "taken by one reaches the others at their next poll (MICROTRIBE_POLL_SECONDS, "
+            f"{MULTI_WORKER_POLL_SECONDS:g} s by default with more than one worker); they "
+            "share logs/served.jsonl, and /metrics sums every worker's counts.",
+        ),
+    ] = 1,
     home: Home = None,
 ) -> None:
     """Serve the API (keys from MICROTRIBE_API_KEYS, e.g. admin:k1,read:k2)."""
     settings = _settings(home)
     if not os.environ.get("MICROTRIBE_API_KEYS") and not insecure_no_auth:
         _fail("no API keys: set MICROTRIBE_API_KEYS=role:key,… or pass --insecure-no-auth")
-    _run_server(settings, host, port, access_log)
+    _run_server(settings, host, port, access_log, workers)
 
 
-def _run_server(settings: Settings, host: str, port: int, access_log: bool = False) -> None:
+def _run_server(
+    settings: Settings, host: str, port: int, access_log: bool = False, workers: int = 1
+) -> None:
     import uvicorn
 
     from microtribe.auth import KeyRing
-    from serve import create_app
 
     spec = os.environ.get("MICROTRIBE_API_KEYS", "")
     try:
         keys = KeyRing.parse(spec) if spec else None
     except ValueError as exc:
         _fail(str(exc))
-    uvicorn.run(create_app(settings, keys), host=host, port=port, access_log=access_log)
+    if workers == 1:
+        from serve import create_app
+
+        uvicorn.run(create_app(settings, keys), host=host, port=port, access_log=access_log)
+        return
+    _run_workers(settings, keys is None, host, port, access_log, workers)
+
+
+def _run_workers(
+    settings: Settings, no_auth: bool, host: str, port: int, access_log: bool, workers: int
+) -> None:
+    """N uvicorn worker processes, each building the app with `serve:app_from_env`.
+
+    Everything a worker needs reaches it through the environment it inherits: the home, the
+    keys (or the no-auth choice), the poll period, and a fresh metrics directory for this run.
+    """
+    import shutil
+    import tempfile
+
+    import uvicorn
+
+    poll = os.environ.get("MICROTRIBE_POLL_SECONDS", "").strip()
+    if not poll:
+        os.environ["MICROTRIBE_POLL_SECONDS"] = f"{MULTI_WORKER_POLL_SECONDS:g}"
+    elif settings.poll_seconds == 0:
+        typer.secho(
+            "warning: MICROTRIBE_POLL_SECONDS=0 with several workers: a reload, upsert or "
+            "delete reaches only the worker that takes it (the others follow at restart)",
+            fg=typer.colors.YELLOW,
+            err=True,
+        )
+    os.environ["MICROTRIBE_HOME"] = str(settings.home)
+    if no_auth:
+        os.environ["MICROTRIBE_INSECURE_NO_AUTH"] = "1"
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if given:  # the operator's directory: emptied of what an earlier run left, then kept
+        metrics_dir = Path(given)
+        metrics_dir.mkdir(parents=True, exist_ok=True)
+        for stale in [*metrics_dir.glob("*.db"), *metrics_dir.glob("serving_*.json")]:
+            stale.unlink(missing_ok=True)
+    else:
+        metrics_dir = Path(tempfile.mkdtemp(prefix="microtribe-metrics-"))
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+    try:
+        uvicorn.run(
+            "serve:app_from_env",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=access_log,
+        )
+    finally:
+        if not given:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 @app.command()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import time
 from pathlib import Path
 from typing import Any
 
@@ -112,3 +114,35 @@ def test_plan_and_lookalike_answers_get_lines_of_their_own(tmp_path: Path) -> No
     assert lines[0]["plan"]["creators"][0]["rank"] == 1
     assert lines[0]["side_by_side"]["macro_only"]["status"] == "empty"
     assert lines[1]["matches"] == [match] and lines[1]["request"] == {"k": 1}
+
+
+def _write_as_one_process(path: Path, prefix: str, count: int) -> None:
+    log = ServedLog(path, max_bytes=6_000, backups=1_000, flush_seconds=0.01)
+    log.start()
+    for n in range(count):
+        log.record(REQUEST, _response(f"{prefix}{n}"), FEATURES, NAMES)
+        if n % 50 == 0:
+            time.sleep(0.005)  # several flushes per process, racing the other's
+    log.stop()
+
+
+def test_processes_sharing_the_log_neither_tear_nor_lose_lines(tmp_path: Path) -> None:
+    """`serve --workers N`: N writers and their rotations on one file, every line whole, once."""
+    path = tmp_path / "served.jsonl"
+    context = multiprocessing.get_context("spawn")
+    writers = [
+        context.Process(target=_write_as_one_process, args=(path, prefix, 400))
+        for prefix in ("a", "b", "c")
+    ]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(60)
+        assert writer.exitcode == 0
+    files = sorted(tmp_path.iterdir())
+    assert len(files) > 10  # it rotated many times while the three wrote
+    ids = [
+        json.loads(line)["request_id"] for file in files for line in file.read_text().splitlines()
+    ]
+    assert sorted(ids) == sorted(f"{p}{n}" for p in "abc" for n in range(400))
+    assert all(file.stat().st_size <= 6_000 for file in files)

@@ -20,7 +20,7 @@ router = APIRouter(route_class=StrictJsonRoute)
 def reload(service: ServiceDep) -> ModelInfo:
     """Load the current champion and catalog; keep serving the old ones if they are broken."""
     try:
-        pipe = service.reload()
+        pipe = service.reload(announce=True)
     except RELOAD_ERRORS as exc:
         log.exception("reload failed; the previous model and catalog keep serving")
         message = f"reload refused, still serving the previous one: {exc}"
