@@ -524,9 +524,10 @@ def serve(
         typer.Option(
             min=1,
             max=MAX_WORKERS,
-            help="Server processes on the one host and port (uvicorn's supervisor: it restarts "
-            "a worker that dies and stops them all on Ctrl-C or SIGTERM). Each loads the "
-            "catalog, model and embedder from the home; an admin reload, upsert or delete "
+            help="Server processes on the one host and port, each accepting on its own "
+            "SO_REUSEPORT socket (uvicorn's supervisor restarts a worker that dies and stops "
+            "them all on Ctrl-C or SIGTERM). Each maps the same catalog files (one copy in "
+            "the page cache) and loads the model and embedder; an admin reload, upsert or delete "
             "taken by one reaches the others at their next poll (MICROTRIBE_POLL_SECONDS, "
             f"{MULTI_WORKER_POLL_SECONDS:g} s by default with more than one worker); they "
             "share logs/served.jsonl, and /metrics sums every worker's counts.",
@@ -572,7 +573,7 @@ def _run_workers(
     import shutil
     import tempfile
 
-    import uvicorn
+    from api.reuseport import run_workers
 
     poll = os.environ.get("MICROTRIBE_POLL_SECONDS", "").strip()
     if not poll:
@@ -597,14 +598,8 @@ def _run_workers(
         metrics_dir = Path(tempfile.mkdtemp(prefix="microtribe-metrics-"))
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     try:
-        uvicorn.run(
-            "serve:app_from_env",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            access_log=access_log,
-        )
+        # each worker accepts on its own SO_REUSEPORT socket: the kernel spreads connections
+        run_workers("serve:app_from_env", host, port, workers, access_log=access_log)
     finally:
         if not given:
             shutil.rmtree(metrics_dir, ignore_errors=True)
