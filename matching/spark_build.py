@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -119,6 +120,51 @@ def featurize_partition(task: BuildTask, frames: Iterator[Any]) -> Iterator[Any]
             )
 
 
+class _PartWatch:
+    """Progress while the executors work: counts the parts written (a bar on a terminal,
+    and `on_chunk(creators done)` for memory curves)."""
+
+    def __init__(
+        self,
+        scratch: Path,
+        chunks: int,
+        chunk_size: int,
+        creators: int,
+        on_chunk: Callable[[int], None] | None,
+        progress: bool,
+    ) -> None:
+        self._done = threading.Event()
+        self._bar = tqdm(total=creators, desc="embed (spark)", unit="creator",
+                         disable=None if progress else True)  # fmt: skip
+        self._thread = threading.Thread(
+            target=self._run, args=(scratch, chunks, chunk_size, creators, on_chunk), daemon=True
+        )
+        self._thread.start()
+
+    def _run(
+        self,
+        scratch: Path,
+        chunks: int,
+        chunk_size: int,
+        creators: int,
+        on_chunk: Callable[[int], None] | None,
+    ) -> None:
+        seen = 0
+        while not self._done.wait(1.0):
+            written = sum(part_path(scratch, c).exists() for c in range(chunks))
+            if written > seen:
+                seen = written
+                done = min(written * chunk_size, creators)
+                self._bar.update(done - self._bar.n)
+                if on_chunk is not None:
+                    on_chunk(done)
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+        self._bar.close()
+
+
 def export_inputs(
     store: CatalogStore, plan: BuildPlan, scratch: Path, chunk_size: int, progress: bool
 ) -> int:
@@ -172,18 +218,17 @@ def build_catalog_on_spark(
                 plan.brand_keys,
             )
             session = spark if spark is not None else spark_session(master, "microtribe-build")
+            watch = _PartWatch(scratch, chunks, chunk_size, len(plan.changed), on_chunk, progress)
             try:
                 slots = max(1, int(session.sparkContext.defaultParallelism))
                 ids = session.range(chunks, numPartitions=min(chunks, slots * tasks_per_core))
                 rows = ids.mapInPandas(partial(featurize_partition, task), RESULT_SCHEMA)
-                done = 0
-                for row in rows.toLocalIterator():
-                    done += int(row["creators"])
+                # collect: every partition at once (toLocalIterator would run them one by one)
+                for row in rows.collect():
                     embedded += int(row["embedded"])
                     cached += int(row["cached"])
-                    if on_chunk is not None:
-                        on_chunk(done)
             finally:
+                watch.stop()
                 if spark is None:
                     session.stop()  # ours to stop; a session passed in stays up
         parts = [part_path(scratch, chunk) for chunk in range(chunks)]
