@@ -27,6 +27,15 @@ def _entries(offsets: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndar
     return starts[owner] + (np.arange(int(lengths.sum())) - first[owner]), owner
 
 
+def _taken(offsets: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(entry index of every entry of `rows`, offsets of those rows laid out anew)."""
+    rows = np.asarray(rows, dtype=np.int64)
+    entry, _ = _entries(offsets, rows)
+    taken = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(offsets[rows + 1] - offsets[rows], out=taken[1:])
+    return entry, taken
+
+
 def _concat_offsets(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return np.concatenate([first, second[1:] + first[-1]]).astype(np.int64)
 
@@ -80,10 +89,7 @@ class RowSets(Sequence[frozenset[str]]):
         return out
 
     def take(self, rows: np.ndarray) -> RowSets:
-        entry, _ = _entries(self.offsets, rows)
-        lengths = self.offsets[np.asarray(rows) + 1] - self.offsets[rows]
-        offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=offsets[1:])
+        entry, offsets = _taken(self.offsets, rows)
         return RowSets(offsets, self.codes[entry], self.names)
 
     def concat(self, other: RowSets) -> RowSets:
@@ -145,10 +151,7 @@ class RowMaps(Sequence[Mapping[str, float]]):
         return out
 
     def take(self, rows: np.ndarray) -> RowMaps:
-        entry, _ = _entries(self.offsets, rows)
-        lengths = self.offsets[np.asarray(rows) + 1] - self.offsets[rows]
-        offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=offsets[1:])
+        entry, offsets = _taken(self.offsets, rows)
         return RowMaps(offsets, self.codes[entry], self.values[entry], self.names)
 
     def concat(self, other: RowMaps) -> RowMaps:

@@ -27,6 +27,7 @@ import json
 import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,10 +127,7 @@ def build_catalog(
     started = time.perf_counter()
     plan = plan_build(store, catalog_dir, embedder, full)
     hits, misses = embedder.hits, embedder.misses
-    writer = VersionWriter(catalog_dir)
-    scratch = catalog_dir / f".parts-{writer.version}"
-    try:
-        scratch.mkdir()
+    with staged_version(catalog_dir) as (writer, scratch):
         parts = list(
             _local_parts(store, embedder, plan, scratch, chunk_size, progress, on_chunk)
         )
@@ -137,6 +135,17 @@ def build_catalog(
             writer, plan, parts, embedder, index_config, keep_versions, progress, started,
             texts=(embedder.misses - misses, embedder.hits - hits),
         )  # fmt: skip
+
+
+@contextmanager
+def staged_version(catalog_dir: Path) -> Iterator[tuple[VersionWriter, Path]]:
+    """A version being written and the scratch directory its parts go to (removed at the
+    end); the staged version is abandoned if the build fails (both engines)."""
+    writer = VersionWriter(catalog_dir)
+    scratch = catalog_dir / f".parts-{writer.version}"
+    try:
+        scratch.mkdir()
+        yield writer, scratch
     except BaseException:
         writer.abandon()
         raise

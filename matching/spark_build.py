@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -38,9 +37,9 @@ from matching.build import (
     BuildReport,
     finish_build,
     plan_build,
+    staged_version,
 )
 from matching.build_parts import featurize_chunk
-from matching.catalog import VersionWriter
 from matching.index import IndexConfig
 from matching.spark_engine import spark_session
 from matching.store import CatalogStore
@@ -133,31 +132,26 @@ class _PartWatch:
         on_chunk: Callable[[int], None] | None,
         progress: bool,
     ) -> None:
+        self._parts = [part_path(scratch, chunk) for chunk in range(chunks)]
+        self._chunk_size = chunk_size
+        self._creators = creators
+        self._on_chunk = on_chunk
         self._done = threading.Event()
         self._bar = tqdm(total=creators, desc="embed (spark)", unit="creator",
                          disable=None if progress else True)  # fmt: skip
-        self._thread = threading.Thread(
-            target=self._run, args=(scratch, chunks, chunk_size, creators, on_chunk), daemon=True
-        )
+        self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
-    def _run(
-        self,
-        scratch: Path,
-        chunks: int,
-        chunk_size: int,
-        creators: int,
-        on_chunk: Callable[[int], None] | None,
-    ) -> None:
+    def _run(self) -> None:
         seen = 0
         while not self._done.wait(1.0):
-            written = sum(part_path(scratch, c).exists() for c in range(chunks))
+            written = sum(part.exists() for part in self._parts)
             if written > seen:
                 seen = written
-                done = min(written * chunk_size, creators)
+                done = min(written * self._chunk_size, self._creators)
                 self._bar.update(done - self._bar.n)
-                if on_chunk is not None:
-                    on_chunk(done)
+                if self._on_chunk is not None:
+                    self._on_chunk(done)
 
     def stop(self) -> None:
         self._done.set()
@@ -205,10 +199,8 @@ def build_catalog_on_spark(
     started = time.perf_counter()
     catalog_dir = settings.catalog_dir
     plan = plan_build(store, catalog_dir, embedder, full)
-    writer = VersionWriter(catalog_dir)
-    scratch = catalog_dir / f".parts-{writer.version}"
     embedded = cached = 0
-    try:
+    with staged_version(catalog_dir) as (writer, scratch):
         chunks = export_inputs(store, plan, scratch, chunk_size, progress)
         if chunks:
             task = BuildTask(
@@ -236,8 +228,3 @@ def build_catalog_on_spark(
             writer, plan, parts, embedder, index_config, settings.keep_catalog_versions,
             progress, started, texts=(embedded, cached), engine="spark",
         )  # fmt: skip
-    except BaseException:
-        writer.abandon()
-        raise
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
