@@ -1,7 +1,8 @@
 """Ranking quality on graded sets the model never trained on, through the serving path.
 
 A graded set is creators, brand briefs and a grade 0–3 for every brief × creator pair: the
-hand-labelled golden set (`tests/data/golden`, docs/golden-set.md) and the alternative world's
+hand-labelled golden set (`tests/data/golden`, its frozen test part in
+`tests/data/golden/test`, docs/golden-set.md) and the alternative world's
 truth (`training/world_alt`, docs/world-alt.md). Its creators are built into a catalog as
 `microtribe build` builds one (same features, same embedder); each brief runs through
 `MatchPipeline.run` with every creator ranked (no filter, depth = catalog size); the served
@@ -16,7 +17,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -31,6 +32,7 @@ from models.ranker import DEFAULT_RANK_BY
 from training.evaluate import ranking_metrics
 
 GOLDEN_DIR = Path(__file__).resolve().parents[1] / "tests" / "data" / "golden"
+GOLDEN_TEST_DIR = GOLDEN_DIR / "test"
 Columns = Mapping[str, np.ndarray]
 
 
@@ -46,20 +48,41 @@ def _jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def read_graded_set(directory: Path, name: str | None = None) -> GradedSet:
-    """creators.jsonl, brands.jsonl and grades.csv (`brand_id,creator_id,grade`) of a folder."""
+def read_graded_set(
+    directory: Path, name: str | None = None, brands_dir: Path | None = None
+) -> GradedSet:
+    """creators.jsonl, brands.jsonl and grades.csv (`brand_id,creator_id,grade`) of a folder;
+    `brands_dir` reads brands.jsonl from another folder (the golden test part reuses the dev
+    part's briefs)."""
     with (directory / "grades.csv").open(encoding="utf-8", newline="") as handle:
         grades = {(r["brand_id"], r["creator_id"]): int(r["grade"]) for r in csv.DictReader(handle)}
     return GradedSet(
         name or directory.name,
         _jsonl(directory / "creators.jsonl"),
-        _jsonl(directory / "brands.jsonl"),
+        _jsonl((brands_dir or directory) / "brands.jsonl"),
         grades,
     )
 
 
-def golden_set() -> GradedSet:
-    return read_graded_set(GOLDEN_DIR, "golden")
+GoldenPart = Literal["dev", "test", "all"]
+GOLDEN_PARTS: tuple[GoldenPart, ...] = ("dev", "test", "all")
+
+
+def golden_set(part: GoldenPart = "dev") -> GradedSet:
+    """The hand-labelled golden set (docs/golden-set.md). `dev`: the 78 creators that have
+    informed earlier choices (the default, named `golden` as before); `test`: the frozen test
+    part (`tests/data/golden/test`), same 8 briefs, never used to set anything; `all`: both."""
+    if part == "dev":
+        return read_graded_set(GOLDEN_DIR, "golden")
+    test = read_graded_set(GOLDEN_TEST_DIR, "golden-test", brands_dir=GOLDEN_DIR)
+    if part == "test":
+        return test
+    if part == "all":
+        dev = golden_set("dev")
+        return GradedSet(
+            "golden-all", dev.creators + test.creators, dev.brands, dev.grades | test.grades
+        )
+    raise ValueError(f"unknown golden part {part!r}; expected one of {list(GOLDEN_PARTS)}")
 
 
 def graded_pipeline(
