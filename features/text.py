@@ -140,11 +140,25 @@ EVIDENT_PHRASES, GIFT_PHRASES, DENIAL_PHRASES = _EVIDENT_PHRASES, _GIFT_PHRASES,
 _TAG_RE = re.compile(r"#(\w+)", re.UNICODE)
 _HANDLE_RE = re.compile(r"@([A-Za-z0-9_.]+[A-Za-z0-9_])")
 _BRAND_HANDLE_RE = re.compile(r"@[A-Za-z0-9_.]*[A-Za-z0-9_]")
-# One alternation per family, compiled once: a catalog build runs them on every caption.
-_PHRASE_RE = re.compile("|".join(_DISCLOSURE_PHRASES), re.IGNORECASE)
-_EVIDENT_RE = re.compile("|".join(_EVIDENT_PHRASES), re.IGNORECASE)
-_GIFT_RE = re.compile("|".join(_GIFT_PHRASES), re.IGNORECASE)
-_DENIAL_RE = re.compile("|".join(_DENIAL_PHRASES), re.IGNORECASE)
+# One alternation per family, compiled once and run on the lower-cased caption (faster than
+# IGNORECASE). A catalog build runs them on every caption, so a family's regex only runs when
+# one of its anchors (substrings every match contains) is in the caption: most organic
+# captions skip them all. tests/test_captions.py checks the anchors never change an answer.
+_PHRASE_RE = re.compile("|".join(_DISCLOSURE_PHRASES))
+_EVIDENT_RE = re.compile("|".join(_EVIDENT_PHRASES))
+_GIFT_RE = re.compile("|".join(_GIFT_PHRASES))
+_DENIAL_RE = re.compile("|".join(_DENIAL_PHRASES))
+_PHRASE_ANCHORS = ("partner", "sponsor", "gifted", "collabora", "prodott", "publi", "inserzione",
+                   "patrocinad", "colaboraci", "|", ":")  # fmt: skip
+_EVIDENT_ANCHORS = ("codic", "code", "digo", "cup", "descuento", "link", "enlace", "affiliat",
+                    "afiliad", "percentuale", "commission", "comisi", "storefront", "ltk",
+                    "ambassador", "embajador", "@", "collab", "colaboraci", "package", "pr box",
+                    "pacc")  # fmt: skip
+_GIFT_ANCHORS = ("mand", "spedit", "inviat", "regal", "prestat", "offert", "ricevut", "pacco",
+                 "sorpresa", "box", "pacchetto", "arrivat", "ospit", "invit", "pensiero", "fatt",
+                 "sent", "sending", "hosted", "having", "courtesy", "provided", "early pair",
+                 "goodies", "enviad", "gracias", "anteprima", "gifted")  # fmt: skip
+_DENIAL_ANCHORS = ("not", "non", "nessun", "no ", "don", "nadie", "ordine", "order", "pedido")
 _TAGS = frozenset(_DISCLOSURE_TAGS)
 
 
@@ -163,15 +177,16 @@ def is_disclosed(caption: str) -> bool:
     """True when the caption shows a paid, gifted or affiliate collaboration.
 
     Declared (#adv, "in collaborazione con", "paid partnership") or undeclared but evident
-    (a discount code, an affiliate link, "mi hanno mandato" with the brand's @handle); an
-    explicit denial ("non sponsorizzato", "not an ad", "no es publi") is cut out first.
+    (a discount code, an affiliate link, "mi hanno mandato" with the brand's @handle), and
+    still so once explicit denials ("non sponsorizzato", "not an ad", "no es publi") are cut
+    out of the caption.
     """
-    text = _DENIAL_RE.sub(" ", caption)
-    return bool(
-        _declared(text)
-        or _EVIDENT_RE.search(text)
-        or (_GIFT_RE.search(text) and _BRAND_HANDLE_RE.search(text))
-    )
+    text = caption.lower()
+    if not _shows_paid(text):
+        return False  # the common case: nothing to deny
+    if not _has_any(text, _DENIAL_ANCHORS) or _DENIAL_RE.search(text) is None:
+        return True
+    return _shows_paid(_DENIAL_RE.sub(" ", text))
 
 
 def disclosed_many(captions: Iterable[str]) -> np.ndarray:
@@ -179,12 +194,25 @@ def disclosed_many(captions: Iterable[str]) -> np.ndarray:
     return np.fromiter((is_disclosed(caption) for caption in captions), dtype=bool)
 
 
-def _declared(text: str) -> bool:
-    if "#" in text:  # most captions have few tags; folding only the tags keeps this cheap
-        tags = {fold(tag) for tag in _TAG_RE.findall(text)}
-        if tags & _TAGS:
-            return True
-    return _PHRASE_RE.search(text) is not None
+def _shows_paid(text: str) -> bool:
+    """A declared or evident paid form in lower-cased caption text (denials not considered)."""
+    if "#" in text and {fold(tag) for tag in _TAG_RE.findall(text)} & _TAGS:
+        return True
+    if _has_any(text, _PHRASE_ANCHORS) and _PHRASE_RE.search(text):
+        return True
+    if _has_any(text, _EVIDENT_ANCHORS) and _EVIDENT_RE.search(text):
+        return True
+    # a gift counts only from a brand: its @handle is in the caption
+    return (
+        "@" in text
+        and _has_any(text, _GIFT_ANCHORS)
+        and _GIFT_RE.search(text) is not None
+        and _BRAND_HANDLE_RE.search(text) is not None
+    )
+
+
+def _has_any(text: str, anchors: tuple[str, ...]) -> bool:
+    return any(anchor in text for anchor in anchors)
 
 
 def extract_handles(caption: str) -> list[str]:

@@ -21,15 +21,19 @@ async function disclosures() {
 
 const fold = (s) => s.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "");
 
-function isSponsored(post, rules) {
-  // as the features count it (features/text.py is_disclosed): declared, or a disclosure or an
-  // evident paid form in the caption once explicit denials are cut out
-  if (post.sponsored === true) return true;
-  const caption = (post.caption || "").replace(rules.denials, " ");
+function showsPaid(caption, rules) {
   const tags = Array.from(caption.matchAll(/#([\p{L}\p{N}_]+)/gu), (m) => fold(m[1]));
   return tags.some((tag) => rules.tags.has(tag)) || rules.phrases.test(caption)
     || rules.evident.test(caption)
     || (rules.gifts.test(caption) && /@[A-Za-z0-9_.]*[A-Za-z0-9_]/.test(caption));
+}
+
+function isSponsored(post, rules) {
+  // as the features count it (features/text.py is_disclosed): declared, or a disclosure or an
+  // evident paid form in the caption, still there once explicit denials are cut out
+  if (post.sponsored === true) return true;
+  const caption = post.caption || "";
+  return showsPaid(caption, rules) && showsPaid(caption.replace(rules.denials, " "), rules);
 }
 
 function brandPattern() {
