@@ -42,9 +42,11 @@ _LAPSE = (
     r"\b(?:bye bye|goodbye)\b|\bnot for me anymore|\bdon'?t (?:do|miss) \w+ anymore",
     r"\bi (?:used to|don'?t) (?:be|do)\b|\bswitched from\b|\bback (?:in|to) (?:a|my)\b",
     # Spanish
-    r"\b(?:dej[eé]|he dejado|ya no (?:hago|voy|compro|me f[ií]o)|me (?:he )?(?:dado de baja|borrado|salido|sal[ií]))\b",
+    r"\b(?:dej[eé]|he dejado|ya no (?:hago|voy|compro|me f[ií]o))\b",
+    r"\bme (?:he )?(?:dado de baja|borrado|salido|sal[ií])\b",
     r"\bvend[ií] (?:la|el|mi)\b|\bdesinstal[eé]\b|\bse acab[oó]\b|\badi[oó]s (?:a|al)\b",
-    r"\bme (?:tiene|tienen) (?:harta|harto|frita|frito)|\bme he cansado\b|\blo echo (?:cero )?de menos",
+    r"\bme (?:tiene|tienen) (?:harta|harto|frita|frito)|\bme he cansado\b",
+    r"\blo echo (?:cero )?de menos",
     r"\bno,? gracias\b",
 )
 # A verdict on a scene: cult, scam, overrated, a circus, postureo, a business built on fear.
@@ -97,7 +99,8 @@ def vector_scores(vectors: np.ndarray) -> np.ndarray:
     weights, bias = _weights()
     matrix = np.asarray(vectors, dtype=np.float64)
     if matrix.ndim != 2 or matrix.shape[1] != weights.shape[0]:
-        raise ValueError(f"expected caption vectors of width {weights.shape[0]}, got {matrix.shape}")
+        width = weights.shape[0]
+        raise ValueError(f"expected caption vectors of width {width}, got {matrix.shape}")
     return 1.0 / (1.0 + np.exp(-(matrix @ weights + bias)))
 
 

@@ -119,7 +119,8 @@ _DENIAL_PHRASES = (
     r"not (?:an? )?#?(?:ad|adv|sponsored|paid)\b",
     r"not (?:a )?sponsored (?:post|video)",
     r"no(?:t| es| e'| è)? (?:un |a )?(?:post )?(?:sponsorizzat[oa]|sponsored)",
-    r"non (?:[eè]|e') (?:un |una )?(?:post |collab )?(?:sponsorizzat[oa]|#?adv|pubblicit[aà]|una collab)",
+    r"non (?:[eè]|e') (?:un |una )?(?:post |collab )?"
+    r"(?:sponsorizzat[oa]|#?adv|pubblicit[aà]|una collab)",
     r"non sponsorizzat[oa]",
     # an order is bought, whoever shipped it
     r"(?:un |il mio |l')?ordine (?:appena )?arrivat[oa]|(?:my|an) order (?:just )?arrived",

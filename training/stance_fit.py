@@ -41,7 +41,8 @@ def main() -> None:
     vectors = UseEmbedder(threads=2).encode(captions)
     coef, intercept = fit(vectors, labels)
     np.savez_compressed(WEIGHTS, coef=coef, intercept=np.float32(intercept))
-    print(json.dumps({"captions": len(captions), "critical": int(labels.sum()), "out": str(WEIGHTS)}))
+    summary = {"captions": len(captions), "critical": int(labels.sum()), "out": str(WEIGHTS)}
+    print(json.dumps(summary))
 
 
 if __name__ == "__main__":
