@@ -13,7 +13,13 @@ from importlib.resources import files
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import JSONResponse, Response
 
-from features.text import DISCLOSURE_PHRASES, DISCLOSURE_TAGS
+from features.text import (
+    DENIAL_PHRASES,
+    DISCLOSURE_PHRASES,
+    DISCLOSURE_TAGS,
+    EVIDENT_PHRASES,
+    GIFT_PHRASES,
+)
 
 router = APIRouter()
 
@@ -52,7 +58,13 @@ def page() -> Response:
 @router.get("/app/disclosures.json", include_in_schema=False)
 def disclosures() -> JSONResponse:
     """The sponsorship disclosures the features detect, so the page marks the same posts."""
-    body = {"tags": list(DISCLOSURE_TAGS), "phrases": list(DISCLOSURE_PHRASES)}
+    body = {
+        "tags": list(DISCLOSURE_TAGS),
+        "phrases": list(DISCLOSURE_PHRASES),
+        "evident": list(EVIDENT_PHRASES),
+        "gifts": list(GIFT_PHRASES),  # count only with a brand @handle in the caption
+        "denials": list(DENIAL_PHRASES),  # cut out before the others are searched
+    }
     return JSONResponse(body, headers=HEADERS)
 
 

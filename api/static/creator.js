@@ -9,20 +9,31 @@ import { fmt, t } from "./text.js";
 async function disclosures() {
   if (!state.disclosures) {
     const response = await fetch("/app/disclosures.json");
-    const { tags, phrases } = await response.json();
-    state.disclosures = { tags: new Set(tags), phrases: new RegExp(phrases.join("|"), "i") };
+    const { tags, phrases, evident, gifts, denials } = await response.json();
+    const any = (patterns) => new RegExp(patterns.join("|"), "i");
+    state.disclosures = {
+      tags: new Set(tags), phrases: any(phrases), evident: any(evident), gifts: any(gifts),
+      denials: new RegExp(denials.join("|"), "gi"),
+    };
   }
   return state.disclosures;
 }
 
 const fold = (s) => s.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "");
 
-function isSponsored(post, rules) {
-  // as the features count it: declared, or a disclosure in the caption
-  const caption = post.caption || "";
-  if (post.sponsored === true) return true;
+function showsPaid(caption, rules) {
   const tags = Array.from(caption.matchAll(/#([\p{L}\p{N}_]+)/gu), (m) => fold(m[1]));
-  return tags.some((tag) => rules.tags.has(tag)) || rules.phrases.test(caption);
+  return tags.some((tag) => rules.tags.has(tag)) || rules.phrases.test(caption)
+    || rules.evident.test(caption)
+    || (rules.gifts.test(caption) && /@[A-Za-z0-9_.]*[A-Za-z0-9_]/.test(caption));
+}
+
+function isSponsored(post, rules) {
+  // as the features count it (features/text.py is_disclosed): declared, or a disclosure or an
+  // evident paid form in the caption, still there once explicit denials are cut out
+  if (post.sponsored === true) return true;
+  const caption = post.caption || "";
+  return showsPaid(caption, rules) && showsPaid(caption.replace(rules.denials, " "), rules);
 }
 
 function brandPattern() {
