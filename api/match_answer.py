@@ -38,8 +38,14 @@ def identity_columns(catalog: Catalog, rows: np.ndarray) -> tuple[list[Any], ...
 
 
 def match_answer(
-    pipe: MatchPipeline, result: MatchResult, request_id: str, took_ms: float
+    pipe: MatchPipeline,
+    result: MatchResult,
+    request_id: str,
+    took_ms: float,
+    flags: list[list[dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
+    """The answer; `flags`: per returned creator, its raised flags with their evidence
+    (`MatchService.flags`)."""
     catalog, ranked, rows = pipe.catalog, result.ranked, result.rows
     columns = zip(
         range(1, len(rows) + 1),
@@ -52,9 +58,10 @@ def match_answer(
         *(_rounded(catalog.features[name][rows], 4) for name in CREATOR_FIGURES),
         # `Reason` dataclasses: the encoder writes each as an object with the same four fields
         result.reasons or [[]] * len(rows),
+        flags if flags is not None else [[]] * len(rows),
         strict=True,
     )
-    return {
+    answer = {
         "request_id": request_id,
         "brand_id": result.brand_id,
         "model_version": pipe.bundle.version,
@@ -64,6 +71,12 @@ def match_answer(
         "currency": result.currency,
         "matches": [dict(zip(MATCH_FIELDS, values, strict=True)) for values in columns],
     }
+    if result.placements:
+        answer["explained"] = [
+            {"creator_id": p.creator_id, "rank": p.rank, "removed_by": p.removed_by}
+            for p in result.placements
+        ]
+    return answer
 
 
 def encode(answer: dict[str, Any]) -> bytes:

@@ -17,8 +17,10 @@ from matching.lookalikes import LookalikeReason, Lookalikes
 from matching.pipeline import MatchPipeline
 from matching.planning import Plan
 
+Flags = dict[int, list[dict[str, Any]]]  # by candidate index: its raised flags
 
-def _plan(catalog: Catalog, campaign: CampaignPlan, plan: Plan) -> dict[str, Any]:
+
+def _plan(catalog: Catalog, campaign: CampaignPlan, plan: Plan, flags: Flags) -> dict[str, Any]:
     candidates, chosen = campaign.candidates, np.asarray(plan.rows, dtype=np.int64)
     advocacy = candidates.advocacy[chosen]
     engagements = candidates.expected_engagements[chosen]
@@ -29,11 +31,12 @@ def _plan(catalog: Catalog, campaign: CampaignPlan, plan: Plan) -> dict[str, Any
         np.round(engagements, 2).tolist(),
         np.round(advocacy * engagements, 2).tolist(),
         [campaign.reasons.get(i, []) for i in chosen.tolist()],
+        [flags.get(i, []) for i in chosen.tolist()],
         strict=True,
     )
     names = ("creator_id", "handle", "platform", "followers", "tier", "estimated_cost",
              "advocacy_fit", "expected_engagements", "advocated_engagements",
-             "reasons")  # fmt: skip
+             "reasons", "flags")  # fmt: skip
     totals = plan.totals
     return {
         "creators": [dict(zip(names, values, strict=True)) for values in columns],
@@ -59,9 +62,16 @@ def _ratio(value: float | None) -> float | None:
 
 
 def plan_answer(
-    pipe: MatchPipeline, campaign: CampaignPlan, budget: float, request_id: str, took_ms: float
+    pipe: MatchPipeline,
+    campaign: CampaignPlan,
+    budget: float,
+    request_id: str,
+    took_ms: float,
+    flags: Flags | None = None,
 ) -> dict[str, Any]:
+    """The answer; `flags`: the chosen candidates' raised flags (`MatchService.flags`)."""
     catalog, result = pipe.catalog, campaign.result
+    flags = flags or {}
     return {
         "request_id": request_id,
         "brand_id": campaign.brand_id,
@@ -71,10 +81,10 @@ def plan_answer(
         "currency": campaign.currency,
         "budget": budget,
         "candidates": len(campaign.candidates),
-        "plan": _plan(catalog, campaign, result.plan),
+        "plan": _plan(catalog, campaign, result.plan, flags),
         "side_by_side": {
-            "macro_only": _plan(catalog, campaign, result.macro_only),
-            "greedy": _plan(catalog, campaign, result.greedy),
+            "macro_only": _plan(catalog, campaign, result.macro_only, flags),
+            "greedy": _plan(catalog, campaign, result.greedy, flags),
         },
         "ratios": {"greedy": _ratio(result.greedy_ratio), "macro_only": _ratio(result.macro_ratio)},
     }
@@ -90,7 +100,12 @@ def _reason(reason: LookalikeReason) -> dict[str, Any]:
 
 
 def similar_answer(
-    catalog: Catalog, creator_id: str, found: Lookalikes, request_id: str, took_ms: float
+    catalog: Catalog,
+    creator_id: str,
+    found: Lookalikes,
+    request_id: str,
+    took_ms: float,
+    flags: list[list[dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
     rows = found.rows
     columns = zip(
@@ -98,10 +113,11 @@ def similar_answer(
         *identity_columns(catalog, rows),
         np.round(found.similarity, 6).tolist(),
         [[_reason(reason) for reason in reasons] for reasons in found.reasons],
+        flags if flags is not None else [[]] * len(rows),
         strict=True,
     )
     names = ("rank", "creator_id", "handle", "platform", "followers", "tier", "similarity",
-             "reasons")  # fmt: skip
+             "reasons", "flags")  # fmt: skip
     return {
         "request_id": request_id,
         "creator_id": creator_id,

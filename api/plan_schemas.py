@@ -7,7 +7,15 @@ from typing import Any, Literal
 from fastapi.openapi.models import Example
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.schemas import MATCH_EXAMPLE, BriefOrBrandId, FiltersIn, RankedCreatorOut, ReasonOut
+from api.schemas import (
+    MATCH_EXAMPLE,
+    BriefOrBrandId,
+    FiltersIn,
+    FlagOut,
+    Judged,
+    RankedCreatorOut,
+    ReasonOut,
+)
 
 Tier = Literal["emerging", "nano", "micro", "mid", "macro", "mega"]
 Platform = Literal["instagram", "tiktok", "youtube"]
@@ -36,7 +44,7 @@ PLAN_EXAMPLE: dict[str, Any] = {
 }
 
 
-class PlanRequest(BriefOrBrandId):
+class PlanRequest(BriefOrBrandId, Judged):
     """A brief (inline or a stored `brand_id`), a budget and the constraints of the plan."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [PLAN_EXAMPLE]})
@@ -79,6 +87,9 @@ class PlannedCreator(BaseModel):
     expected_engagements: float
     advocated_engagements: float = Field(description="advocacy_fit × expected_engagements")
     reasons: list[ReasonOut]
+    flags: list[FlagOut] = Field(
+        [], description="Red flags raised; a demoted creator's advocacy_fit is × 0.3 per flag"
+    )
 
 
 class PlanTotalsOut(BaseModel):
@@ -130,6 +141,11 @@ class PlanResponse(BaseModel):
 class SimilarOut(RankedCreatorOut):
     similarity: float
     reasons: list[ReasonOut]
+    flags: list[FlagOut] = Field(
+        [],
+        description="Red flags raised by the creator's own signals (no brief: no stance "
+        "or market flag)",
+    )
 
 
 class SimilarResponse(BaseModel):

@@ -71,7 +71,37 @@ class BriefOrBrandId(BaseModel):
         return self
 
 
-class MatchRequest(BriefOrBrandId):
+FlagNameIn = Literal[
+    "saturated", "suspicious_audience", "inactive", "critical_stance", "off_market"
+]
+ActionIn = Literal["demote", "exclude", "ignore"]
+
+
+class GuardrailIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    action: ActionIn = "demote"
+    threshold: float | None = Field(
+        None, description="Overrides the flag's documented default (docs/ranking.md)"
+    )
+
+
+class Judged(BaseModel):
+    """What a request that ranks creators may say about red flags (docs/ranking.md)."""
+
+    guardrails: dict[FlagNameIn, ActionIn | GuardrailIn] = Field(
+        {},
+        description="Per flag: `demote` (the default), `exclude` or `ignore`, or an object "
+        "with `action` and `threshold`. A flag not named keeps its defaults.",
+    )
+
+    def guardrail_policies(self) -> dict[str, Any]:
+        return {
+            name: policy if isinstance(policy, str) else policy.model_dump()
+            for name, policy in self.guardrails.items()
+        }
+
+
+class MatchRequest(BriefOrBrandId, Judged):
     """A brand brief (inline or a stored `brand_id`) and what to return."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [MATCH_EXAMPLE]})
@@ -85,6 +115,12 @@ class MatchRequest(BriefOrBrandId):
         "only breaks near-ties), `engagement` (expected engagement rate) or `value` (expected "
         "advocated engagements per unit of cost).",
     )
+    explain_creator_ids: list[str] = Field(
+        [],
+        max_length=50,
+        description="Creators to place: the answer's `explained` gives each one's rank among "
+        "all ranked candidates, or the filter or flag that removed it.",
+    )
 
 
 class ReasonOut(BaseModel):
@@ -92,6 +128,25 @@ class ReasonOut(BaseModel):
     description: str
     value: float | None
     contribution: float
+    unknown: bool = Field(
+        False, description="The signal cannot be known (no brand name, no audience declared)"
+    )
+
+
+class FlagOut(BaseModel):
+    flag: FlagNameIn
+    value: float
+    threshold: float
+    action: ActionIn
+    evidence: list[str] = Field(description="The post ids behind the flag, newest first")
+
+
+class ExplainedOut(BaseModel):
+    creator_id: str
+    rank: int | None
+    removed_by: str | None = Field(
+        description="`filter:<name>`, `flag:<name>`, `retrieval` or `unknown_creator`"
+    )
 
 
 class RankedCreatorOut(BaseModel):
@@ -119,6 +174,7 @@ class MatchOut(RankedCreatorOut):
     sponsored_share: float | None = Field(None, description="Share of recent posts sponsored")
     reply_rate: float | None = Field(None, description="Creator replies per comment received")
     reasons: list[ReasonOut]
+    flags: list[FlagOut] = Field([], description="Red flags raised (docs/ranking.md)")
 
 
 class MatchResponse(BaseModel):
@@ -130,6 +186,7 @@ class MatchResponse(BaseModel):
     rank_by: RankBy
     currency: str = Field(description="The currency of `estimated_cost`: the brief's budget's")
     matches: list[MatchOut]
+    explained: list[ExplainedOut] | None = None
 
 
 # ---- state, auth and errors ------------------------------------------------------------

@@ -28,6 +28,10 @@ class MentionIndex:
                 continue  # paid mentions say nothing about advocacy
             for token in posts.mentions[post]:
                 per_token[token][row] += 1
+        return cls._from_counts(per_token, n_rows)
+
+    @classmethod
+    def _from_counts(cls, per_token: dict[str, dict[int, int]], n_rows: int) -> MentionIndex:
         postings = {
             token: (
                 np.fromiter(rows.keys(), dtype=np.int64, count=len(rows)),
@@ -36,6 +40,20 @@ class MentionIndex:
             for token, rows in per_token.items()
         }
         return cls(postings, n_rows)
+
+    @classmethod
+    def from_pairs(cls, rows: np.ndarray, tokens: Sequence[str], n_rows: int) -> MentionIndex:
+        """An index of (row, token) occurrences, each counted once."""
+        per_token: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        for row, token in zip(np.asarray(rows).tolist(), tokens, strict=True):
+            per_token[token][row] += 1
+        return cls._from_counts(per_token, n_rows)
+
+    def merge(self, other: MentionIndex) -> MentionIndex:
+        """The union of two indexes over the same rows whose tokens never overlap."""
+        if other.n_rows != self.n_rows or set(self.postings) & set(other.postings):
+            raise ValueError("merge needs the same rows and disjoint tokens")
+        return MentionIndex({**self.postings, **other.postings}, self.n_rows)
 
     def counts(self, keys: Iterable[str]) -> np.ndarray:
         """Organic posts per row that mention one of `keys` (a post counts once per key)."""

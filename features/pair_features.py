@@ -18,6 +18,7 @@ PAIR_FEATURES = (
     "brand_mentions",
     "competitor_mentions",
     "cost_vs_budget",
+    "critical_stance",
 )
 
 
@@ -29,8 +30,11 @@ def pair_features(
     brand_mentions: np.ndarray,
     competitor_mentions: np.ndarray,
     log_cost_per_post: np.ndarray,
+    critical_posts: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
-    """Feature columns (see `PAIR_FEATURES`); NaN where the brief leaves a target unset."""
+    """Feature columns (see `PAIR_FEATURES`); NaN where the brief leaves a target unset, or
+    a signal cannot be known (no brand name to find mentions of, no topic of the brief's
+    world to find critical posts about: `critical_posts` None)."""
     n = len(rows)
     nan = np.full(n, np.nan)
     category = creators.categories.contains(rows, brand.category) if brand.category else nan
@@ -64,7 +68,8 @@ def pair_features(
         "audience_market_share": market_share,
         "audience_age_match": ages,
         "audience_gender_fit": gender,
-        "brand_mentions": np.log1p(brand_mentions),
-        "competitor_mentions": np.log1p(competitor_mentions),
+        "brand_mentions": np.log1p(brand_mentions) if brand.keys else nan,
+        "competitor_mentions": np.log1p(competitor_mentions) if brand.competitor_keys else nan,
         "cost_vs_budget": budget,
+        "critical_stance": nan if critical_posts is None else np.log1p(critical_posts),
     }

@@ -30,6 +30,7 @@ ADVOCACY_MONOTONE: dict[str, int] = {
     "authenticity": 1,
     "reply_rate": 1,
     "organic_mention_share": 1,  # talks about brands unpaid
+    "critical_stance": -1,  # speaks against the brief's world
 }
 
 # How a reason reads in an explanation.
@@ -44,6 +45,7 @@ READABLE = {
     "brand_mentions": "unpaid mentions of the brand (log)",
     "competitor_mentions": "unpaid mentions of competitors (log)",
     "cost_vs_budget": "post cost vs budget (log10)",
+    "critical_stance": "posts against the brief's world (log)",
     "platform": "platform",
     "log_followers": "followers (log10)",
     "tier": "tier",

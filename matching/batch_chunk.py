@@ -19,8 +19,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from features.flags import FLAG_NAMES
 from matching.filters import MatchFilters
 from matching.pipeline import MatchPipeline
+from models.guardrails import Judgement
 from models.ranker import DEFAULT_RANK_BY, RANK_BY
 
 SCHEMA = pa.schema(
@@ -32,6 +34,8 @@ SCHEMA = pa.schema(
         ("advocacy_fit", pa.float64()),
         ("expected_engagement_rate", pa.float64()),
         ("similarity", pa.float64()),
+        # red flags raised (features/flags.py); demoted under the default guardrails
+        ("flags", pa.list_(pa.string())),
         ("model_version", pa.string()),
         ("catalog_version", pa.string()),
         ("scored_at", pa.timestamp("ms", tz="UTC")),  # Parquet has no seconds unit
@@ -66,6 +70,7 @@ class JobSpec:
         }
         if self.rank_by != DEFAULT_RANK_BY:  # jobs claimed before rank_by existed still resume
             identity["rank_by"] = self.rank_by
+        identity["output"] = "flags"  # parts of jobs claimed before flags have fewer columns
         return identity
 
 
@@ -109,6 +114,7 @@ def score_chunk(
             [r.ranked.expected_engagement_rate for r in results]
         ).astype(np.float64),
         "similarity": joined([r.similarity for r in results]).astype(np.float64),
+        "flags": _flag_lists([r.judgement for r in results if r.judgement is not None], n),
         "model_version": np.full(n, pipeline.bundle.version, dtype=object),
         "catalog_version": np.full(n, catalog.version, dtype=object),
         "scored_at": pa.array(np.full(n, int(time.time() * 1000), dtype=np.int64)).cast(
@@ -116,6 +122,20 @@ def score_chunk(
         ),
     }
     return pa.table(columns, schema=SCHEMA)
+
+
+def _flag_lists(judgements: Sequence[Judgement], n: int) -> pa.Array:
+    """The names of the flags each output row raised, as one Arrow list column."""
+    up = (
+        np.vstack([j.raised for j in judgements])
+        if judgements
+        else np.zeros((n, len(FLAG_NAMES)), bool)
+    )
+    row, flag = np.nonzero(up)  # row-major: grouped by row, in FLAG_NAMES order
+    offsets = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(np.bincount(row, minlength=n), out=offsets[1:])
+    names = pa.array(np.asarray(FLAG_NAMES, dtype=object)[flag].tolist(), pa.string())
+    return pa.ListArray.from_arrays(pa.array(offsets), names)
 
 
 def write_part(out: Path, chunk: int, table: pa.Table) -> Path:

@@ -128,9 +128,7 @@ def build_catalog(
     plan = plan_build(store, catalog_dir, embedder, full)
     hits, misses = embedder.hits, embedder.misses
     with staged_version(catalog_dir) as (writer, scratch):
-        parts = list(
-            _local_parts(store, embedder, plan, scratch, chunk_size, progress, on_chunk)
-        )
+        parts = list(_local_parts(store, embedder, plan, scratch, chunk_size, progress, on_chunk))
         return finish_build(
             writer, plan, parts, embedder, index_config, keep_versions, progress, started,
             texts=(embedder.misses - misses, embedder.hits - hits),

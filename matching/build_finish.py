@@ -386,4 +386,3 @@ def _save_mentions(
     writer.save("mentions.rows", row[order].astype(np.int64))
     writer.save("mentions.counts", count[order].astype(np.float64))
     writer.dictionaries["mentions"] = sorted(tokens)
-

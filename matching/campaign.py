@@ -22,7 +22,7 @@ from matching.delta import retrieve
 from matching.explain import Reason, explain
 from matching.filters import MatchFilters, eligible_mask
 from matching.lookalikes import content_vector
-from matching.pipeline import MatchPipeline, Stopwatch, assemble_features
+from matching.pipeline import FEATURE_NAMES, MatchPipeline, Stopwatch, assemble_features
 from matching.planning import (
     InvalidPlanRequest,
     PlanCandidates,
@@ -32,6 +32,7 @@ from matching.planning import (
     candidates_from_catalog,
     plan_campaign,
 )
+from models.guardrails import Guardrails, Judgement, guarded
 
 PLAN_DEPTH = 500  # candidates per plan: the match pipeline's retrieval depth
 
@@ -46,6 +47,18 @@ class CampaignPlan:
     result: PlanResult
     reasons: dict[int, list[Reason]]  # by candidate index, for every chosen creator
     timings_ms: dict[str, float]
+    judgement: Judgement | None = None  # per candidate: its flags (models/guardrails.py)
+    guardrails: Guardrails | None = None
+    topics: frozenset[str] = frozenset()  # the brief's world (features/topics.py)
+
+    def chosen(self) -> np.ndarray:
+        return chosen_candidates(self.result)
+
+
+def chosen_candidates(result: PlanResult) -> np.ndarray:
+    """Candidate indices that any of the three plans chose, ascending."""
+    rows = [result.plan.rows, result.greedy.rows, result.macro_only.rows]
+    return np.unique(np.concatenate(rows)).astype(np.int64)
 
 
 def _with_included(
@@ -76,9 +89,14 @@ def plan_for_brief(
     currency: str | None = None,
     depth: int = PLAN_DEPTH,
     solver: SolverSettings | None = None,
+    guardrails: Guardrails | None = None,
 ) -> CampaignPlan:
     """The plan of `brand` under `constraints` (budget and costs in `currency`, by default the
-    brief's). Raises `PlanError` (a `ValueError` naming the request field) when none exists."""
+    brief's). Raises `PlanError` (a `ValueError` naming the request field) when none exists.
+
+    The guardrails apply as in `/v1/match`: a flag whose policy is `exclude` removes the
+    candidate (unless the request must include it), and a demoted candidate's advocacy counts
+    × `DEMOTE_FACTOR` per flag in the plan's objective and totals."""
     timings: dict[str, float] = {}
     lap = Stopwatch(timings, digits=3).lap
     profile = brand_profile(brand)
@@ -100,19 +118,29 @@ def plan_for_brief(
         pipe, query, rows, similarity, constraints.include_creator_ids, mask
     )
     lap("retrieve")
-    features = assemble_features(catalog, profile, rows, similarity)
+    topics = pipe.briefs.topics(profile.text)
+    features = assemble_features(catalog, profile, rows, similarity, topics)
     ranked = pipe.bundle.ranker.predict(features, "advocacy")
+    score, judgement = guarded(ranked.score, features, FEATURE_NAMES, guardrails)
+    keep = judgement.kept | np.isin(
+        catalog.creators.creator_id[rows], list(constraints.include_creator_ids)
+    )
+    rows, features, ranked, judgement = (
+        rows[keep],
+        features[keep],
+        ranked.take(keep),
+        judgement.take(keep),
+    )
+    score = np.where(np.isfinite(score[keep]), score[keep], ranked.score * judgement.factor)
     cost = from_eur(catalog.estimated_cost[rows], currency)
     candidates, kept = candidates_from_catalog(
-        catalog, rows, ranked.advocacy_fit, ranked.expected_engagement_rate, cost
+        catalog, rows, ranked.advocacy_fit * judgement.factor, ranked.expected_engagement_rate, cost
     )
     assert len(kept) == len(rows)  # unpriced rows were filtered out above
     lap("candidates")
     result = plan_campaign(candidates, constraints, solver)
     lap("solve")
-    chosen = np.unique(
-        np.concatenate([result.plan.rows, result.greedy.rows, result.macro_only.rows])
-    ).astype(np.int64)
+    chosen = chosen_candidates(result)
     reasons = dict(zip(chosen.tolist(), explain(pipe.bundle.ranker, features[chosen]), strict=True))
     lap("explain")
     return CampaignPlan(
@@ -120,8 +148,11 @@ def plan_for_brief(
         currency=currency,
         rows=rows,
         candidates=candidates,
-        score=ranked.score,
+        score=score,
         result=result,
         reasons=reasons,
         timings_ms=timings,
+        judgement=judgement,
+        guardrails=guardrails or Guardrails.default(),
+        topics=topics,
     )

@@ -16,6 +16,7 @@ from features.content import content_vectors
 from features.creator_features import PostFilter, creator_features, recent_post_index
 from features.creator_table import CreatorColumns, PostColumns
 from features.mentions import MentionIndex
+from features.vectors import l2_normalise
 from models.embedding_cache import CachedEmbedder
 
 
@@ -48,11 +49,45 @@ def snapshot(
     content, focus = content_vectors(bio_vectors, caption_vectors, out_row, len(rows))
     features["niche_focus"] = focus
     mentions = MentionIndex.from_posts(posts, out_row, post_index, len(rows))
+    stance = stance_tokens(
+        posts, out_row, post_index, caption_vectors, topic_vectors(embedder), embedder.model_id
+    )
+    mentions = mentions.merge(MentionIndex.from_pairs(*stance, len(rows)))
     last_post_at = np.full(len(rows), np.nan)
     np.fmax.at(last_post_at, out_row, posts.posted_at[post_index])
     return CreatorSnapshot(
         features=features, vectors=content, mentions=mentions, last_post_at=last_post_at
     )
+
+
+def topic_vectors(embedder: CachedEmbedder) -> np.ndarray:
+    """The embedder's unit vectors of the stance topics (features/topics.py), cached by text."""
+    from features.topics import TOPIC_TEXTS
+
+    return l2_normalise(embedder.encode(list(TOPIC_TEXTS)))
+
+
+def stance_tokens(
+    posts: PostColumns,
+    out_row: np.ndarray,
+    post_index: np.ndarray,
+    caption_vectors: np.ndarray,
+    topics: np.ndarray,
+    model_id: str,
+) -> tuple[np.ndarray, list[str]]:
+    """(row, `~topic` token) of each unpaid post that speaks against its topic's world (the
+    caption vectors join the stance rules when they come from the embedder the stance
+    regression was fitted on)."""
+    from features.stance import FLAG_THRESHOLD, STANCE_EMBEDDER, critical_posts
+    from features.topics import TOPIC_NAMES, post_topics, stance_token
+
+    unpaid = ~posts.sponsored[post_index]
+    captions = [posts.caption[p] for p in post_index[unpaid].tolist()]
+    vectors = caption_vectors[unpaid] if model_id == STANCE_EMBEDDER else None
+    critical = np.flatnonzero(unpaid)[critical_posts(captions, vectors, FLAG_THRESHOLD)]
+    topic = post_topics(l2_normalise(caption_vectors[critical]), topics)
+    about = topic >= 0
+    return out_row[critical[about]], [stance_token(TOPIC_NAMES[t]) for t in topic[about]]
 
 
 def known_brand_keys(brand_docs: Sequence[Mapping[str, Any]]) -> frozenset[str]:

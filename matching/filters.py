@@ -6,7 +6,7 @@ the set-membership tests (countries, languages, exclusions) after them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,28 +46,49 @@ class MatchFilters:
             raise ValueError(f"unknown tiers {sorted(unknown)}; expected {list(TIERS)}")
 
 
-def eligible_mask(catalog: Catalog, filters: MatchFilters) -> np.ndarray:
-    """True for each catalog row that passes every filter."""
+def _checks(
+    catalog: Catalog, filters: MatchFilters, rows: slice | np.ndarray
+) -> Iterator[tuple[str, np.ndarray]]:
+    """(filter name, pass/fail of `rows`) for every filter the request sets, cheapest first."""
     creators = catalog.creators
-    mask = catalog.live & (creators.followers >= filters.min_followers)
+    yield "live", catalog.live[rows]
+    if filters.min_followers:
+        yield "min_followers", creators.followers[rows] >= filters.min_followers
     if filters.max_followers is not None:
-        mask &= creators.followers <= filters.max_followers
+        yield "max_followers", creators.followers[rows] <= filters.max_followers
     if filters.min_authenticity is not None:
         # unknown authenticity never passes a minimum: fail closed
-        mask &= np.nan_to_num(catalog.features["authenticity"], nan=-1.0) >= (
-            filters.min_authenticity
-        )
+        authenticity = np.nan_to_num(catalog.features["authenticity"][rows], nan=-1.0)
+        yield "min_authenticity", authenticity >= filters.min_authenticity
     if filters.max_cost is not None:
-        mask &= catalog.estimated_cost <= filters.max_cost
+        yield "max_cost", catalog.estimated_cost[rows] <= filters.max_cost
     if filters.platforms:
         wanted = [PLATFORMS.index(p) for p in filters.platforms]
-        mask &= np.isin(creators.platform, wanted)
+        yield "platforms", np.isin(creators.platform[rows], wanted)
     if filters.tiers:
-        mask &= np.isin(catalog.tier, list(filters.tiers))
+        yield "tiers", np.isin(catalog.tier[rows], list(filters.tiers))
     if filters.countries:
-        mask &= np.isin(creators.country, [c.upper() for c in filters.countries])
+        countries = [c.upper() for c in filters.countries]
+        yield "countries", np.isin(creators.country[rows], countries)
     if filters.languages:
-        mask &= np.isin(creators.language, [lang.lower() for lang in filters.languages])
+        languages = [lang.lower() for lang in filters.languages]
+        yield "languages", np.isin(creators.language[rows], languages)
     if filters.exclude_creator_ids:
-        mask &= ~np.isin(creators.creator_id, list(filters.exclude_creator_ids))
-    return np.asarray(mask, dtype=bool)
+        excluded = list(filters.exclude_creator_ids)
+        yield "exclude_creator_ids", ~np.isin(creators.creator_id[rows], excluded)
+
+
+def eligible_mask(catalog: Catalog, filters: MatchFilters) -> np.ndarray:
+    """True for each catalog row that passes every filter."""
+    mask = np.ones(len(catalog), dtype=bool)
+    for _, passed in _checks(catalog, filters, slice(None)):
+        mask &= passed
+    return mask
+
+
+def failed_filter(catalog: Catalog, filters: MatchFilters, row: int) -> str | None:
+    """The first filter that row `row` fails (its name in the request), None if none."""
+    for name, passed in _checks(catalog, filters, np.array([row])):
+        if not bool(passed[0]):
+            return name
+    return None

@@ -27,6 +27,18 @@ import numpy as np
 from matching.catalog import Catalog
 from matching.delta import retrieve
 from matching.lookalike_audience import audience_similarity
+from models.guardrails import Guardrails, Judgement, guarded
+
+# The creator's own signals behind the flags a lookalike can raise (no brief: no stance or
+# market flag)
+FLAG_INPUTS = (
+    "sponsored_share",
+    "authenticity",
+    "engagement_vs_tier",
+    "following_ratio",
+    "comments_per_like",
+    "days_since_last_post",
+)
 
 CONTENT_WEIGHT, AUDIENCE_WEIGHT, SIZE_WEIGHT = 0.9, 0.05, 0.05
 RETRIEVE = 300
@@ -49,6 +61,7 @@ class Lookalikes:
     audience: np.ndarray
     size: np.ndarray
     reasons: list[list[LookalikeReason]]
+    judgement: Judgement | None = None  # the lookalikes' flags (models/guardrails.py)
 
 
 def content_vector(catalog: Catalog, row: int) -> np.ndarray:
@@ -95,8 +108,10 @@ def lookalikes(
     k: int,
     eligible_mask: np.ndarray,
     exclude_ids: Sequence[str] = (),
+    guardrails: Guardrails | None = None,
 ) -> Lookalikes:
-    """The `k` eligible creators most like catalog `row` (never `row` itself)."""
+    """The `k` eligible creators most like catalog `row` (never `row` itself), under the
+    guardrails of `/v1/match` (a demoted creator's blend counts × 0.3 per flag)."""
     if not 0 <= row < len(catalog):
         raise IndexError(f"row {row} is outside the catalog's {len(catalog)} rows")
     eligible = np.asarray(eligible_mask, dtype=bool) & catalog.live
@@ -113,7 +128,10 @@ def lookalikes(
     size = size_similarity(float(followers[row]), followers[rows])
     blended = CONTENT_WEIGHT * content + AUDIENCE_WEIGHT * audience + SIZE_WEIGHT * size
     ids = catalog.creators.creator_id[rows].astype(str)
-    order = np.lexsort((ids, -np.round(blended, 12)))[:k]
+    signals = np.column_stack([catalog.features[name][rows] for name in FLAG_INPUTS])
+    score, judgement = guarded(blended, signals, FLAG_INPUTS, guardrails)
+    order = np.lexsort((ids, -np.round(score, 12)))
+    order = order[judgement.kept[order]][:k]
     return Lookalikes(
         rows=rows[order],
         similarity=blended[order],
@@ -130,4 +148,5 @@ def lookalikes(
             )
             for i in order.tolist()
         ],
+        judgement=judgement.take(order),
     )

@@ -22,9 +22,10 @@ from matching.catalog import Catalog
 from matching.delta import retrieve
 from matching.diversify import diversify as spread
 from matching.explain import Reason, explain
-from matching.filters import MatchFilters, eligible_mask
+from matching.filters import MatchFilters, eligible_mask, failed_filter
 from models.bundle import Bundle
 from models.embedder import Embedder
+from models.guardrails import Guardrails, Judgement, guarded
 from models.ranker import DEFAULT_RANK_BY, RankerOutput
 
 RETRIEVAL_DEPTH = 500  # candidates ranked per request: recall for the ranker, bounded latency
@@ -41,6 +42,17 @@ class MatchResult:
     features: np.ndarray  # the returned rows' feature matrix, FEATURE_NAMES order
     rank_by: str = DEFAULT_RANK_BY  # the objective `ranked.score` holds
     currency: str = "EUR"  # the brief's currency, which costs are answered in
+    judgement: Judgement | None = None  # the returned rows' flags (models/guardrails.py)
+    guardrails: Guardrails | None = None  # the policies the flags were judged under
+    topics: frozenset[str] = frozenset()  # the brief's world (features/topics.py)
+    placements: tuple[Placement, ...] = ()  # where `explain_creator_ids` landed, and why
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    creator_id: str
+    rank: int | None  # 1-based, among every ranked candidate (may be beyond k)
+    removed_by: str | None  # "filter:<name>", "flag:<name>", "retrieval", "unknown_creator"
 
 
 class BriefCache:
@@ -52,6 +64,16 @@ class BriefCache:
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         # request threads share the cache: an eviction must not race a hit's move_to_end
         self._lock = threading.Lock()
+        self._topics: np.ndarray | None = None
+
+    def topics(self, text: str) -> frozenset[str]:
+        """The stance tokens of the topics the brief is about (features/topics.py)."""
+        from features.topics import TOPIC_TEXTS, brief_topics
+        from models.embedding_cache import canonical
+
+        if self._topics is None:  # once per process: a benign race embeds it twice
+            self._topics = canonical(self.embedder.encode(list(TOPIC_TEXTS)))
+        return brief_topics(self.vector(text), self._topics)
 
     def vector(self, text: str) -> np.ndarray:
         with self._lock:
@@ -70,9 +92,14 @@ class BriefCache:
 
 
 def assemble_features(
-    catalog: Catalog, profile: BrandProfile, rows: np.ndarray, similarity: np.ndarray
+    catalog: Catalog,
+    profile: BrandProfile,
+    rows: np.ndarray,
+    similarity: np.ndarray,
+    topics: frozenset[str] | None = None,
 ) -> np.ndarray:
-    """The (candidates × FEATURE_NAMES) matrix for one brand."""
+    """The (candidates × FEATURE_NAMES) matrix for one brand; `topics`: the stance tokens of
+    the brief's world (`BriefCache.topics`), None when unknown."""
     columns = {name: values[rows] for name, values in catalog.features.items()}
     columns.update(
         pair_features(
@@ -83,6 +110,7 @@ def assemble_features(
             brand_mentions=catalog.mentions.counts(profile.keys)[rows],
             competitor_mentions=catalog.mentions.counts(profile.competitor_keys)[rows],
             log_cost_per_post=catalog.features["log_cost_per_post"][rows],
+            critical_posts=catalog.mentions.counts(topics)[rows] if topics else None,
         )
     )
     return feature_matrix(columns)
@@ -122,23 +150,35 @@ class MatchPipeline:
         depth: int | None = None,
         diversify: bool = False,
         rank_by: str = DEFAULT_RANK_BY,
+        guardrails: Guardrails | None = None,
+        explain_ids: Sequence[str] = (),
     ) -> MatchResult:
-        """Top-`k` for one brand by `rank_by`; `depth` candidates are ranked (default
-        `self.depth`)."""
+        """Top-`k` for one brand by `rank_by` under `guardrails`; `depth` candidates are ranked
+        (default `self.depth`); `explain_ids` are placed (`MatchResult.placements`)."""
         timings: dict[str, float] = {}
         lap = Stopwatch(timings, digits=3).lap
         profile = brand_profile(brand)
         query = self.briefs.vector(profile.text)
         lap("embed")
-        mask = eligible_mask(self.catalog, filters or MatchFilters())
+        filters = filters or MatchFilters()
+        mask = eligible_mask(self.catalog, filters)
         lap("filter")
         rows, similarity = retrieve(self.catalog, query, max(depth or self.depth, k), mask)
         lap("retrieve")
-        features = assemble_features(self.catalog, profile, rows, similarity)
+        topics = self.briefs.topics(profile.text)
+        features = assemble_features(self.catalog, profile, rows, similarity, topics)
         lap("features")
         ranked = self.bundle.ranker.predict(features, rank_by)
-        order = np.argsort(-ranked.score, kind="stable")
+        score, judgement = guarded(ranked.score, features, FEATURE_NAMES, guardrails)
+        ranked = RankerOutput(ranked.advocacy_fit, ranked.expected_engagement_rate, score)
+        order = np.argsort(-score, kind="stable")
+        order = order[judgement.kept[order]]
         lap("rank")
+        placements = (
+            place(self.catalog, filters, mask, rows, order, judgement, explain_ids)
+            if explain_ids
+            else ()
+        )
         if diversify:
             order = order[spread(self.catalog, rows[order].tolist(), k)]
             lap("diversify")
@@ -155,6 +195,10 @@ class MatchPipeline:
             features=features[order],
             rank_by=rank_by,
             currency=profile.currency,
+            judgement=judgement.take(order),
+            guardrails=guardrails or Guardrails.default(),
+            topics=topics,
+            placements=placements,
         )
 
     def run_many(
@@ -165,6 +209,7 @@ class MatchPipeline:
         depth: int | None = None,
         timings: dict[str, float] | None = None,
         rank_by: str = DEFAULT_RANK_BY,
+        guardrails: Guardrails | None = None,
     ) -> list[MatchResult]:
         """`run` for many brands sharing `k`, `filters` and `rank_by` (batch scoring): no
         reasons.
@@ -186,7 +231,9 @@ class MatchPipeline:
         found = [retrieve(self.catalog, query, wanted, mask) for query in queries]
         lap("retrieve")
         blocks = [
-            assemble_features(self.catalog, profile, rows, similarity)
+            assemble_features(
+                self.catalog, profile, rows, similarity, self.briefs.topics(profile.text)
+            )
             for profile, (rows, similarity) in zip(profiles, found, strict=True)
         ]
         features = (
@@ -195,12 +242,15 @@ class MatchPipeline:
         lap("features")
         # row by row: one call = many calls
         ranked = self.bundle.ranker.predict(features, rank_by)
+        score, judgement = guarded(ranked.score, features, FEATURE_NAMES, guardrails)
+        ranked = RankerOutput(ranked.advocacy_fit, ranked.expected_engagement_rate, score)
         results = []
         start = 0
         for profile, (rows, similarity), block in zip(profiles, found, blocks, strict=True):
-            span = slice(start, start + len(block))
-            start = span.stop
-            order = np.argsort(-ranked.score[span], kind="stable")[:k]
+            span = np.arange(start, start + len(block))
+            start += len(block)
+            order = np.argsort(-score[span], kind="stable")
+            order = order[judgement.kept[span][order]][:k]
             results.append(
                 MatchResult(
                     brand_id=profile.brand_id,
@@ -212,10 +262,47 @@ class MatchPipeline:
                     features=block[order],
                     rank_by=rank_by,
                     currency=profile.currency,
+                    judgement=judgement.take(span[order]),
                 )
             )
         lap("rank")
         return results
+
+
+def place(
+    catalog: Catalog,
+    filters: MatchFilters,
+    mask: np.ndarray,
+    rows: np.ndarray,
+    order: np.ndarray,
+    judgement: Judgement,
+    creator_ids: Sequence[str],
+) -> tuple[Placement, ...]:
+    """Where each of `creator_ids` landed among the ranked candidates, or what removed it."""
+    from features.flags import FLAG_NAMES
+
+    rank_of = {int(row): i + 1 for i, row in enumerate(rows[order].tolist())}
+    position = {int(row): i for i, row in enumerate(rows.tolist())}
+    ids = catalog.creators.creator_id
+    placements = []
+    for creator_id in creator_ids:
+        found = np.flatnonzero((ids == creator_id) & catalog.live)
+        if not len(found):
+            placements.append(Placement(creator_id, None, "unknown_creator"))
+            continue
+        row = int(found[-1])
+        if row in rank_of:
+            placements.append(Placement(creator_id, rank_of[row], None))
+        elif not mask[row]:
+            placements.append(
+                Placement(creator_id, None, f"filter:{failed_filter(catalog, filters, row)}")
+            )
+        elif row in position:
+            flag = FLAG_NAMES[int(judgement.excluded_by[position[row]])]
+            placements.append(Placement(creator_id, None, f"flag:{flag}"))
+        else:
+            placements.append(Placement(creator_id, None, "retrieval"))
+    return tuple(placements)
 
 
 __all__ = ["FEATURE_NAMES", "BriefCache", "MatchPipeline", "MatchResult", "assemble_features"]

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from features.schema import FEATURE_NAMES
+from features.vectors import l2_normalise
 from matching.catalog import Catalog, current_version, load_catalog, warm_catalog
 from matching.creator_snapshot import known_brand_keys
 from matching.delta import apply_delta
@@ -38,6 +39,7 @@ from microtribe.settings import Settings
 from models.bundle import Bundle, BundleError, load_bundle
 from models.embedder import load_embedder
 from models.embedding_cache import CachedEmbedder
+from models.guardrails import Guardrails, Judgement
 
 log = logging.getLogger("microtribe.service")
 
@@ -132,6 +134,34 @@ class MatchService:
         self.match_slots = threading.BoundedSemaphore(max(2, settings.match_concurrency))
         self.reloading = False  # a reload is loading beside the pipeline in service
         self.not_ready_reason: str | None = None  # why `pipeline` is None, when known
+
+    def flags(
+        self,
+        creator_ids: Sequence[str],
+        judgement: Judgement | None,
+        guardrails: Guardrails | None,
+        topics: frozenset[str] = frozenset(),
+    ) -> list[list[dict[str, Any]]]:
+        """The returned creators' raised flags with the posts behind them (matching/evidence)."""
+        from matching.evidence import flags_with_evidence
+
+        if judgement is None:
+            return [[] for _ in creator_ids]
+        embedder = self._embedder
+
+        def encode(texts: list[str]) -> np.ndarray:
+            assert embedder is not None  # a pipeline in service has loaded it
+            return l2_normalise(embedder.encode(texts))
+
+        return flags_with_evidence(
+            creator_ids,
+            judgement,
+            guardrails or Guardrails.default(),
+            lambda ids: self.store.creators_by_id(ids)[0],
+            topics,
+            encode,
+            embedder.model_id if embedder is not None else "",
+        )
 
     # ---- loading -------------------------------------------------------------------------
 

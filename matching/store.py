@@ -211,9 +211,11 @@ class CatalogStore:
 
     def creators_with_hashes(self) -> tuple[list[dict[str, Any]], list[str]]:
         """Every creator document and its content hash, read in one consistent query."""
-        rows = self._reader().execute(
-            "SELECT doc, content_hash FROM creators ORDER BY creator_id"
-        ).fetchall()
+        rows = (
+            self._reader()
+            .execute("SELECT doc, content_hash FROM creators ORDER BY creator_id")
+            .fetchall()
+        )
         return [json.loads(doc) for doc, _ in rows], [digest for _, digest in rows]
 
     def creator_hashes(self) -> dict[str, str]:
@@ -241,9 +243,7 @@ class CatalogStore:
             ).fetchall()
             return dict(rows), self._last_change(conn)
 
-    def creators_by_id(
-        self, creator_ids: Sequence[str]
-    ) -> tuple[list[dict[str, Any]], list[str]]:
+    def creators_by_id(self, creator_ids: Sequence[str]) -> tuple[list[dict[str, Any]], list[str]]:
         """The stored documents of `creator_ids` (those that exist) and their content hashes,
         all as of one commit."""
         docs: list[dict[str, Any]] = []

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from models.prior import Prior
 from models.ranker import Ranker
 
 BUNDLE_FORMAT = 1
@@ -50,11 +51,21 @@ class Bundle:
 
 def save_bundle(ranker: Ranker, path: Path, manifest: dict[str, Any]) -> None:
     path.mkdir(parents=True, exist_ok=True)
-    ranker.advocacy_booster_.save_model(str(path / "advocacy.txt"))
-    ranker.engagement_booster_.save_model(str(path / "engagement.txt"))
+    # a prior-only ranker (no outcomes yet) has no boosters: their files are absent
+    for booster, name in (
+        (ranker.advocacy_booster_, "advocacy"),
+        (ranker.engagement_booster_, "engagement"),
+    ):
+        if booster is not None:
+            booster.save_model(str(path / f"{name}.txt"))
+        else:
+            (path / f"{name}.txt").unlink(missing_ok=True)
     calibration = {"x": ranker.calibration_x_.tolist(), "y": ranker.calibration_y_.tolist()}
     (path / "calibration.json").write_text(json.dumps(calibration))
     full = {**manifest, "format_version": BUNDLE_FORMAT, "feature_names": ranker.feature_names_in_}
+    full.pop("prior", None)
+    if ranker.prior_ is not None:
+        full["prior"] = ranker.prior_.to_dict()
     (path / "manifest.json").write_text(json.dumps(full, indent=2, sort_keys=True))
 
 
@@ -71,11 +82,17 @@ def load_bundle(path: Path) -> Bundle:
             f"(this code reads format {BUNDLE_FORMAT})"
         )
     calibration = json.loads((path / "calibration.json").read_text())
+
+    def booster(name: str) -> Any:
+        file = path / f"{name}.txt"
+        return lightgbm.Booster(model_file=str(file)) if file.exists() else None
+
     ranker = Ranker(
-        advocacy=lightgbm.Booster(model_file=str(path / "advocacy.txt")),
-        engagement=lightgbm.Booster(model_file=str(path / "engagement.txt")),
+        advocacy=booster("advocacy"),
+        engagement=booster("engagement"),
         calibration_x=np.asarray(calibration["x"]),
         calibration_y=np.asarray(calibration["y"]),
         feature_names=manifest["feature_names"],
+        prior=Prior.from_dict(manifest["prior"]) if "prior" in manifest else None,
     )
     return Bundle(ranker=ranker, manifest=manifest)

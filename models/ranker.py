@@ -25,6 +25,7 @@ import numpy as np
 
 from features.schema import FEATURE_NAMES
 from features.tiers import expected_engagement_rate
+from models.prior import Prior, sigmoid
 
 RankBy = Literal["advocacy", "engagement", "value"]
 RANK_BY: tuple[str, ...] = get_args(RankBy)
@@ -77,7 +78,13 @@ def objective_score(
 
 
 class Ranker:
-    """Two fitted LightGBM boosters and the calibration knots; see the module docstring."""
+    """The advocacy prior, two fitted LightGBM boosters and the calibration knots; see the
+    module docstring.
+
+    With a `prior`, the advocacy booster holds only the residual the outcomes taught it: the
+    raw advocacy is sigmoid(prior margin + booster margin). Without outcomes there are no
+    boosters (`None`): the prior alone ranks, and expected engagement is the tier benchmark.
+    """
 
     def __init__(
         self,
@@ -86,9 +93,11 @@ class Ranker:
         calibration_x: np.ndarray,
         calibration_y: np.ndarray,
         feature_names: Sequence[str],
+        prior: Prior | None = None,
     ) -> None:
         self.advocacy_booster_ = advocacy
         self.engagement_booster_ = engagement
+        self.prior_ = prior
         self.calibration_x_ = np.asarray(calibration_x, dtype=np.float64)
         self.calibration_y_ = np.asarray(calibration_y, dtype=np.float64)
         self.feature_names_in_ = list(feature_names)
@@ -117,10 +126,18 @@ class Ranker:
             )
         return features
 
+    def advocacy_margin(self, features: np.ndarray) -> np.ndarray:
+        """Log-odds of advocacy before calibration: the prior's plus the booster's."""
+        features = self.model_matrix(features)
+        margin = np.zeros(len(features), dtype=np.float64)
+        if self.prior_ is not None:
+            margin += self.prior_.margin(features, self.feature_names_in_)
+        if self.advocacy_booster_ is not None:
+            margin += self.advocacy_booster_.predict(features, raw_score=True, num_threads=1)
+        return margin
+
     def raw_advocacy(self, features: np.ndarray) -> np.ndarray:
-        return np.asarray(
-            self.advocacy_booster_.predict(self.model_matrix(features), num_threads=1)
-        )
+        return sigmoid(self.advocacy_margin(features))
 
     def calibrate(self, raw: np.ndarray) -> np.ndarray:
         return np.interp(raw, self.calibration_x_, self.calibration_y_)
@@ -131,15 +148,25 @@ class Ranker:
         advocacy = self.calibrate(self.raw_advocacy(features))
         names = self.feature_names_in_
         benchmark = engagement_benchmark(features, names)
-        log_ratio = np.asarray(self.engagement_booster_.predict(features, num_threads=1))
+        log_ratio = (
+            np.asarray(self.engagement_booster_.predict(features, num_threads=1))
+            if self.engagement_booster_ is not None
+            else np.zeros(len(features))
+        )
         expected = benchmark * np.exp(log_ratio)
         score = objective_score(rank_by, advocacy, expected, benchmark, features, names)
         return RankerOutput(advocacy, expected, score)
 
     def contributions(self, features: np.ndarray) -> np.ndarray:
-        """Per-feature contributions to the advocacy log-odds (last column: the bias)."""
-        return np.asarray(
-            self.advocacy_booster_.predict(
-                self.model_matrix(features), pred_contrib=True, num_threads=1
+        """Per-feature contributions to the advocacy log-odds (last column: the bias): the
+        prior's terms plus the booster's `pred_contrib`."""
+        features = self.model_matrix(features)
+        names = self.feature_names_in_
+        total = np.zeros((len(features), len(names) + 1), dtype=np.float64)
+        if self.prior_ is not None:
+            total += self.prior_.contributions(features, names)
+        if self.advocacy_booster_ is not None:
+            total += np.asarray(
+                self.advocacy_booster_.predict(features, pred_contrib=True, num_threads=1)
             )
-        )
+        return total

@@ -27,7 +27,8 @@ from features.creator_features import PostFilter
 from features.creator_table import CreatorColumns, PostColumns, creator_columns, post_columns
 from features.pair_features import pair_features
 from features.schema import FEATURE_NAMES, feature_matrix
-from matching.creator_snapshot import CreatorSnapshot, known_brand_keys, snapshot
+from features.topics import brief_topics
+from matching.creator_snapshot import CreatorSnapshot, known_brand_keys, snapshot, topic_vectors
 from models.embedding_cache import CachedEmbedder
 
 LABELLED_STAGES = ("posted", "completed")
@@ -196,6 +197,7 @@ def _columns(
 ) -> dict[str, np.ndarray]:
     """Creator features plus the pair features of each row's brand, as `profiles` describe it."""
     vectors = dict(zip(profiles, embedder.encode([p.text for p in profiles.values()]), strict=True))
+    topics = topic_vectors(embedder)
     columns: dict[str, np.ndarray] = {name: np.full(len(rows), np.nan) for name in FEATURE_NAMES}
     columns.update(snap.features)
     positions = np.arange(len(rows))
@@ -210,6 +212,7 @@ def _columns(
             brand_mentions=snap.mentions.counts(profile.keys)[at],
             competitor_mentions=snap.mentions.counts(profile.competitor_keys)[at],
             log_cost_per_post=snap.features["log_cost_per_post"][at],
+            critical_posts=snap.mentions.counts(brief_topics(vectors[brand_id], topics))[at],
         )
         for name, values in block.items():
             columns[name][at] = values

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from features.schema import ADVOCACY_MONOTONE, CATEGORICAL_FEATURES
+from models.prior import Prior, sigmoid
 from models.ranker import Ranker, engagement_benchmark
 from training.dataset import TrainingSet
 
@@ -42,6 +43,13 @@ class FitConfig:
     # feature): it cannot learn a combination that only the training world holds. On data it
     # never saw this ranked as well or better (docs/ranking.md, "An additive advocacy model").
     additive_advocacy: bool = True
+    # The advocacy booster learns the residual over the documented prior (models/prior.py):
+    # the prior's margin is LightGBM's init_score. False: the booster alone (as before).
+    use_prior: bool = True
+    # How firmly the prior's documented weights hold against the outcomes: each term's scale
+    # pays strength × (scale − 1)² in the log-likelihood (about that many outcomes' worth of
+    # belief). A few hundred outcomes barely move it; ten thousand can halve or double a term.
+    prior_strength: float = 200.0
 
     def lightgbm_params(self, objective: str) -> dict[str, Any]:
         return {
@@ -108,7 +116,10 @@ def _train_booster(
     validation: np.ndarray | None,
     objective: str,
     config: FitConfig,
+    init_margin: np.ndarray | None = None,
 ) -> Any:
+    """A LightGBM booster; `init_margin` (one per row of `data`) is the margin it starts
+    from, so it learns only what the outcomes add to it."""
     import lightgbm
 
     names = list(data.feature_names)
@@ -119,16 +130,26 @@ def _train_booster(
     params["monotone_constraints_method"] = "advanced"
     if objective == "binary" and config.additive_advocacy:
         params["interaction_constraints"] = [[i] for i in range(len(names))]
+
+    def start(rows: np.ndarray) -> np.ndarray | None:
+        return None if init_margin is None else init_margin[rows]
+
     train_set = lightgbm.Dataset(
         data.features[train],
         target[train],
         feature_name=names,
         categorical_feature=categorical,
+        init_score=start(train),
         free_raw_data=False,
     )
     if validation is None:
         return lightgbm.train(params, train_set, num_boost_round=config.max_rounds)
-    valid_set = lightgbm.Dataset(data.features[validation], target[validation], reference=train_set)
+    valid_set = lightgbm.Dataset(
+        data.features[validation],
+        target[validation],
+        init_score=start(validation),
+        reference=train_set,
+    )
     return lightgbm.train(
         params,
         train_set,
@@ -151,11 +172,24 @@ def platt_knots(raw: np.ndarray, label: np.ndarray, points: int = 257) -> tuple[
     return grid, model.predict_proba(logit(grid)[:, None])[:, 1]
 
 
+def _raw(booster: Any, data: TrainingSet, rows: np.ndarray, prior: np.ndarray | None) -> np.ndarray:
+    """Uncalibrated advocacy of `rows`: sigmoid(prior margin + the booster's margin)."""
+    margin = booster.predict(
+        data.features[rows], num_iteration=booster.best_iteration or None, raw_score=True
+    )
+    return sigmoid(margin + (0.0 if prior is None else prior[rows]))
+
+
 def _calibration_set(
-    data: TrainingSet, advocacy: Any, train: np.ndarray, val: np.ndarray, config: FitConfig
+    data: TrainingSet,
+    advocacy: Any,
+    train: np.ndarray,
+    val: np.ndarray,
+    config: FitConfig,
+    prior: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Raw advocacy predictions and labels for brands the predicting trees never saw."""
-    raw = [advocacy.predict(data.features[val], num_iteration=advocacy.best_iteration)]
+    raw = [_raw(advocacy, data, val, prior)]
     label = [data.advocate[val]]
     brands = np.unique(data.brand_id[train])
     folds = min(config.calibration_folds, len(brands))
@@ -170,8 +204,8 @@ def _calibration_set(
         inside, outside = train[fold != k], train[fold == k]
         if len(np.unique(data.advocate[inside])) < 2:
             continue
-        booster = _train_booster(data, data.advocate, inside, None, "binary", fixed)
-        raw.append(booster.predict(data.features[outside]))
+        booster = _train_booster(data, data.advocate, inside, None, "binary", fixed, prior)
+        raw.append(_raw(booster, data, outside, prior))
         label.append(data.advocate[outside])
     return np.concatenate(raw), np.concatenate(label)
 
@@ -183,8 +217,10 @@ def fit_ranker(data: TrainingSet, split: BrandSplit, config: FitConfig) -> Ranke
     val = split.validation[has_advocacy[split.validation]]
     if len(np.unique(data.advocate[train])) < 2 or len(np.unique(data.advocate[val])) < 2:
         raise ValueError("training needs advocates and non-advocates in both training folds")
-    advocacy = _train_booster(data, data.advocate, train, val, "binary", config)
-    raw, label = _calibration_set(data, advocacy, train, val, config)
+    prior = refit_prior(Prior(), data, train, config.prior_strength) if config.use_prior else None
+    margin = None if prior is None else prior.margin(data.features, data.feature_names)
+    advocacy = _train_booster(data, data.advocate, train, val, "binary", config, margin)
+    raw, label = _calibration_set(data, advocacy, train, val, config, margin)
     grid, calibrated = platt_knots(raw, label)
 
     rated = ~np.isnan(data.engagement_rate) & (np.nan_to_num(data.engagement_rate) > 0)
@@ -198,4 +234,33 @@ def fit_ranker(data: TrainingSet, split: BrandSplit, config: FitConfig) -> Ranke
         "huber",
         config,
     )
-    return Ranker(advocacy, engagement, grid, calibrated, data.feature_names)
+    return Ranker(advocacy, engagement, grid, calibrated, data.feature_names, prior)
+
+
+def refit_prior(prior: Prior, data: TrainingSet, rows: np.ndarray, strength: float) -> Prior:
+    """The prior with each term's scale (≥ 0: a term never flips) and the intercept fitted to
+    the labelled `rows`, each scale shrunk toward 1 by `strength` (L-BFGS-B, a dozen numbers)."""
+    from scipy.optimize import minimize
+
+    labelled = rows[~np.isnan(data.advocate[rows])]
+    terms = replace(prior, scales=None).term_matrix(data.features[labelled], data.feature_names)
+    label = data.advocate[labelled]
+
+    def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
+        z = params[0] + terms @ params[1:]
+        gap = sigmoid(z) - label
+        penalty = params[1:] - 1.0
+        value = np.sum(np.logaddexp(0.0, z) - label * z) + strength * np.sum(penalty**2)
+        return float(value), np.concatenate([[gap.sum()], terms.T @ gap + 2 * strength * penalty])
+
+    start = np.concatenate([[prior.intercept], np.ones(len(prior.terms))])
+    bounds = [(None, None)] + [(0.0, None)] * len(prior.terms)
+    fitted = minimize(loss, start, jac=True, method="L-BFGS-B", bounds=bounds).x
+    return replace(prior, intercept=float(fitted[0]), scales=tuple(float(s) for s in fitted[1:]))
+
+
+def prior_ranker(feature_names: tuple[str, ...], prior: Prior | None = None) -> Ranker:
+    """The ranker before any outcome: the prior alone, uncalibrated (its margin is already
+    log-odds), expected engagement at the tier benchmark."""
+    grid = np.linspace(0.0, 1.0, 257)
+    return Ranker(None, None, grid, grid, feature_names, prior or Prior())

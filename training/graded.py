@@ -191,6 +191,10 @@ def graded_metrics(rows: GradedRows) -> dict[str, float]:
     `best_single_signal` and `best_hand_rule` name the strongest (by NDCG@10), and the served
     order's ratios to similarity, the best single signal and the best hand rule."""
     orders: dict[str, np.ndarray] = {"served": rows.served, "advocacy_fit": rows.advocacy_fit}
+    # the order a user could build from the answer's own fields (issue 22's yardstick)
+    orders["answer_rule"] = (
+        rows.advocacy_fit * _authenticity(rows.columns) * _organic(rows.columns)
+    )
     orders |= {f"signal_{name}": rule(rows.columns) for name, rule in SINGLE_SIGNALS.items()}
     orders |= {f"rule_{name}": rule(rows.columns) for name, rule in HAND_RULES.items()}
     out: dict[str, Any] = {}
@@ -210,6 +214,7 @@ def graded_metrics(rows: GradedRows) -> dict[str, float]:
             served / out[f"best_single_signal_ndcg_at_{k}"]
         )
         out[f"served_vs_best_hand_rule_at_{k}"] = served / out[f"best_hand_rule_ndcg_at_{k}"]
+        out[f"served_vs_answer_rule_at_{k}"] = served / out[f"answer_rule_ndcg_at_{k}"]
     return out
 
 

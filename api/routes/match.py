@@ -31,6 +31,7 @@ from matching.filters import MatchFilters
 from matching.pipeline import MatchPipeline
 from matching.service import MatchService, NotReady, one_thread
 from microtribe.settings import Settings
+from models.guardrails import Guardrails
 
 
 def filters_from(given: FiltersIn) -> MatchFilters:
@@ -78,10 +79,14 @@ def make_router(
                 with_reasons=body.explain,
                 diversify=body.diversify,
                 rank_by=body.rank_by,
+                guardrails=Guardrails.parse(body.guardrail_policies()),
+                explain_ids=body.explain_creator_ids,
             )
+        ids = pipe.catalog.creators.creator_id[result.rows].tolist()
+        flags = state.service.flags(ids, result.judgement, result.guardrails, result.topics)
         metrics.observe_match_stages(result.timings_ms)
         took_ms = round((time.perf_counter() - started) * 1000, 3)
-        sent = match_answer(pipe, result, uuid.uuid4().hex, took_ms)
+        sent = match_answer(pipe, result, uuid.uuid4().hex, took_ms, flags)
         served.record(body, sent, result.features, FEATURE_NAMES)  # every column computed
         return Response(encode(sent), media_type="application/json")
 

@@ -24,6 +24,7 @@ from api.strict_json import StrictJsonRoute
 from matching.campaign import plan_for_brief
 from matching.planning import PlanConstraints, PlanError, PlanInfeasible
 from matching.service import NotReady, one_thread
+from models.guardrails import Guardrails
 
 
 def constraints_from(body: PlanRequest) -> PlanConstraints:
@@ -82,12 +83,26 @@ def make_router(served: ServedLog) -> APIRouter:
                     constraints_from(body),
                     filters_from(body.filters),
                     body.currency,
+                    guardrails=Guardrails.parse(body.guardrail_policies()),
                 )
         except PlanError as exc:
             return rejected(exc)
+        chosen = campaign.chosen()
+        flags = dict(
+            zip(
+                chosen.tolist(),
+                service.flags(
+                    pipe.catalog.creators.creator_id[campaign.rows[chosen]].tolist(),
+                    campaign.judgement.take(chosen) if campaign.judgement else None,
+                    campaign.guardrails,
+                    campaign.topics,
+                ),
+                strict=True,
+            )
+        )
         metrics.observe_plan(campaign.result.plan.status, campaign.timings_ms)
         took_ms = round((time.perf_counter() - started) * 1000, 3)
-        answer = plan_answer(pipe, campaign, body.budget, uuid.uuid4().hex, took_ms)
+        answer = plan_answer(pipe, campaign, body.budget, uuid.uuid4().hex, took_ms, flags)
         served.record_answer("plan", body, answer)
         return Response(encode(answer), media_type="application/json")
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
 
-from api.deps import PipelineDep, route
+from api.deps import PipelineDep, ServiceDep, route
 from api.match_answer import encode
 from api.plan_answer import similar_answer
 from api.plan_schemas import Platform, SimilarResponse, Tier
@@ -39,6 +39,7 @@ def make_router(served: ServedLog) -> APIRouter:
     def similar(
         creator_id: str,
         pipe: PipelineDep,
+        service: ServiceDep,
         k: Annotated[int, Query(ge=1, le=200, description="How many lookalikes")] = 10,
         platforms: Annotated[list[Platform], Query()] = [],  # noqa: B006 - FastAPI copies it
         tiers: Annotated[list[Tier], Query()] = [],  # noqa: B006
@@ -70,8 +71,10 @@ def make_router(served: ServedLog) -> APIRouter:
             found = similar_creators(pipe.catalog, creator_id, k, filters, exclude)
         except UnknownCreator as exc:
             raise HTTPException(404, f"unknown creator_id {creator_id!r}") from exc
+        ids = pipe.catalog.creators.creator_id[found.rows].tolist()
+        flags = service.flags(ids, found.judgement, None)
         took_ms = round((time.perf_counter() - started) * 1000, 3)
-        answer = similar_answer(pipe.catalog, creator_id, found, uuid.uuid4().hex, took_ms)
+        answer = similar_answer(pipe.catalog, creator_id, found, uuid.uuid4().hex, took_ms, flags)
         request: dict[str, Any] = {"k": k, "exclude": exclude, **_given(filters)}
         served.record_answer("similar", request, answer)
         return Response(encode(answer), media_type="application/json")
