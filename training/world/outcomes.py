@@ -24,6 +24,7 @@ from training.world.advocacy import (
 )
 from training.world.brands import BrandSpec
 from training.world.creators import CreatorLatents
+from training.world.effects import DEFAULT, WorldEffects
 from training.world.fandom import language_match
 from training.world.spec import NOW, rfc3339
 
@@ -100,8 +101,9 @@ def simulate_outcomes(
     brands: Sequence[BrandSpec],
     rng: np.random.Generator,
     coef: AdvocacyCoefficients | None = None,
+    effects: WorldEffects = DEFAULT,
 ) -> Outcomes:
-    coef = coef or AdvocacyCoefficients()
+    coef = coef or AdvocacyCoefficients.of(effects)
     outcomes = Outcomes(rows=[])
     for b, brand in enumerate(brands):
         signals = pair_signals(latents, fan_mentions, brands, b)
@@ -117,7 +119,7 @@ def simulate_outcomes(
         advocate = rng.random(len(rows)) < sigmoid(
             advocacy_logit(signals, latents, rows, rng, coef)
         )
-        rates = campaign_engagement(signals, latents, rows, rng)
+        rates = campaign_engagement(signals, latents, rows, rng, effects)
         extra = rng.random((len(rows), 4))  # lags, post dates and label reveal, per row
         ids = _campaign_ids(brand, starts)
         for j, creator in enumerate(rows):

@@ -17,7 +17,8 @@ import numpy as np
 from training.world_alt.brands import BrandSpec
 from training.world_alt.common import DAY, NOW_TS, iso
 from training.world_alt.creators import Creators
-from training.world_alt.rules import ADVOCATE_P, Verdict
+from training.world_alt.effects import DEFAULT, AltEffects
+from training.world_alt.rules import Verdict
 
 STAGES = ("proposed", "contacted", "accepted", "declined", "posted", "completed")
 STAGE_W = np.array([0.07, 0.09, 0.07, 0.14, 0.11, 0.52])
@@ -91,8 +92,11 @@ def simulate(
     verdict: Verdict,
     base: np.ndarray,
     rng: np.random.Generator,
+    effects: AltEffects = DEFAULT,
 ) -> Campaigns:
     out = Campaigns()
+    advocate_p = effects.advocate_p()
+    shape = effects.campaign_noise_shape
     for b, spec in enumerate(specs):
         size = min(int(rng.integers(25, 66)), max(6, creators.n // 40))
         picked = shortlist(b, creators, verdict, rng, size)
@@ -102,7 +106,7 @@ def simulate(
         which: list[int] = np.asarray(rng.integers(0, len(starts), size=len(picked))).tolist()
         grades = verdict.grade[picked, b]
         stage: list[int] = _stages(rng, creators, picked, grades).tolist()
-        advocate: list[bool] = (rng.random(picked.shape[0]) < ADVOCATE_P[grades]).tolist()
+        advocate: list[bool] = (rng.random(picked.shape[0]) < advocate_p[grades]).tolist()
         grade: list[int] = grades.tolist()
         for j, i in enumerate(picked.tolist()):
             started = int(starts[which[j]] + rng.integers(0, 9 * DAY) // 3600 * 3600)
@@ -114,8 +118,13 @@ def simulate(
                 "started_at": iso(started), "observed_at": iso(observed),
             }  # fmt: skip
             if stage[j] >= 4:
-                lift = 1.0 + 0.3 * (grade[j] >= 2) + 0.25 * advocate[j]
-                rate = float(base[i] * 0.72 * lift * rng.gamma(8.0, 1 / 8.0))
+                lift = (
+                    1.0
+                    + effects.campaign_fit_lift * (grade[j] >= 2)
+                    + effects.campaign_advocate_lift * advocate[j]
+                )
+                noise = rng.gamma(shape, 1 / shape)
+                rate = float(base[i] * effects.paid_factor * lift * noise)
                 row["engagement_rate"] = round(rate, 5)
                 span = max(2, min(20, (observed - started) // DAY - 1))
                 posted_at = started + int(rng.uniform(2, span) * DAY)
