@@ -33,7 +33,10 @@ FAMILIES = ("A", "B")
 class WorldRecipe:
     """How many synthetic worlds, of which families, and how big.
 
-    Worlds alternate over `families` (A, B, A, B, … by default).
+    Worlds alternate over `families` (A, B, A, B, … by default). Family B shortlists about
+    creators/40 candidates per brand where family A takes creators/10, so a B world has
+    `alt_brand_factor` times `brands` brands: both families then give about as many labelled
+    rows per world.
     """
 
     worlds: int = 6
@@ -42,9 +45,11 @@ class WorldRecipe:
     brands: int = 20
     max_posts: int = 12
     seed: int = 0
+    alt_brand_factor: int = 4
 
     def __post_init__(self) -> None:
-        if self.worlds < 0 or self.creators < 1 or self.brands < 1 or self.max_posts < 1:
+        sizes = (self.creators, self.brands, self.max_posts, self.alt_brand_factor)
+        if self.worlds < 0 or min(sizes) < 1:
             raise ValueError(f"a recipe needs worlds >= 0 and positive sizes: {self}")
         unknown = set(self.families) - set(FAMILIES)
         if not self.families or unknown:
@@ -119,9 +124,8 @@ def generate(plan: WorldPlan, recipe: WorldRecipe) -> WorldRecords:
     else:
         from training.world_alt import generate_alt_world
 
-        world = generate_alt_world(
-            recipe.creators, recipe.brands, plan.seed, effects=plan.effects
-        ).world
+        brands = recipe.brands * recipe.alt_brand_factor
+        world = generate_alt_world(recipe.creators, brands, plan.seed, effects=plan.effects).world
     creators = [
         {**creator, "posts": thin_posts(creator.get("posts") or [], recipe.max_posts)}
         for creator in world.creators
