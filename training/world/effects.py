@@ -92,7 +92,7 @@ RANGES: dict[str, EffectRange] = {
     "noise_sd": EffectRange(0.3, 0.9, False,
         "how much of advocacy nothing observable explains (personal taste, timing)"),
     "sponsored_engagement": EffectRange(0.65, 0.95, False,
-        "audiences engage less with ads; reports put paid posts at 65–95% of organic"),
+        "audiences engage less with ads; how much less varies by audience and format"),
     "authenticity_exponent": EffectRange(1.0, 2.5, False,
         "fake followers never engage (≥ 1); follow-back junk drags further (up to ~2.5)"),
     "creator_factor_sigma": EffectRange(0.2, 0.5, False,

@@ -72,11 +72,11 @@ class EffectRange:
 # order (clean < saturated, fake < real, grade 0 < 1 < 2 < 3) holds in every drawn world.
 RANGES: dict[str, EffectRange] = {
     "max_clean_saturation": EffectRange(0.12, 0.28, False,
-        "a clean feed: at most one post in 4–8 paid (agency rules of thumb)"),
+        "a clean feed: roughly one post in 4–8 paid at most; agencies draw the line differently"),
     "saturated": EffectRange(0.32, 0.55, False,
         "a feed a third to a half ads reads as a billboard (DESIGN.md)"),
     "min_real": EffectRange(0.72, 0.88, False,
-        "audits call 70–90% real followers healthy (HypeAuditor-style audits)"),
+        "where a healthy audience ends is a judgement call, not a published constant"),
     "fake": EffectRange(0.55, 0.70, False,
         "below ~55–70% real followers an account is inflated"),
     "min_reply_rate": EffectRange(0.03, 0.20, True,
@@ -91,7 +91,7 @@ RANGES: dict[str, EffectRange] = {
     "advocate_p3": EffectRange(0.75, 0.97, False,
         "a genuine advocate mostly keeps featuring the brand; life gets in the way"),
     "paid_factor": EffectRange(0.6, 0.9, False,
-        "audiences engage less with ads; reports put paid at 60–90% of organic"),
+        "audiences engage less with ads; how much less varies by audience and format"),
     "authenticity_exponent": EffectRange(1.0, 2.5, False,
         "fake followers never engage (≥ 1); follow-back junk drags further"),
     "er_sigma": EffectRange(0.25, 0.55, False,
