@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from dataclasses import fields
+from dataclasses import fields, replace
 from typing import Any
 
 import numpy as np
@@ -211,3 +211,22 @@ def test_lofo_smoke() -> None:
     held_out = {plan["seed"] for plan in record["eval_recipe"]["world_plans"]}
     trained = {plan["seed"] for plan in record["train_recipe"]["world_plans"]}
     assert held_out.isdisjoint(trained)
+
+
+def test_recipe_split_holds_out_only_the_homes_brands(tiny_set: Any) -> None:
+    from training.fit import FitConfig
+    from training.run import recipe_split
+    from training.worlds import concat
+
+    brands = np.array([f"home-{b}" for b in tiny_set.brand_id], dtype=object)
+    home = replace(tiny_set, world=None, brand_id=brands)
+    data = concat([home, tiny_set])
+    assert data.world is not None and set(data.world[: len(home)].tolist()) == {""}
+    split = recipe_split(data, len(home), FitConfig())
+    assert len(split.test) > 0 and split.test.max() < len(home)
+    synthetic = np.arange(len(home), len(data))
+    assert np.isin(synthetic, np.concatenate([split.train, split.validation])).all()
+    assert sorted(np.concatenate([split.train, split.validation, split.test]).tolist()) == list(
+        range(len(data))
+    )
+    assert all(b.startswith("home-") for b in split.test_brands)
