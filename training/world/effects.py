@@ -47,6 +47,8 @@ class WorldEffects:
     fan_share: float = 0.34  # creators who mention one or two brands unpaid
     saturated_share: float = 0.08  # busy ad feeds at 1k followers (+0.04 per decade)
     reply_scale: float = 0.6  # reply rate = this × Beta(1.3, 2.6)
+    # candidate selection
+    shortlist_share: float = 0.7  # candidates an agency searched for; the rest are random
 
     def as_dict(self) -> dict[str, float]:
         return {f.name: float(getattr(self, f.name)) for f in fields(self)}
@@ -111,6 +113,8 @@ RANGES: dict[str, EffectRange] = {
         "share of small creators whose feed is mostly ads; grows with size"),
     "reply_scale": EffectRange(0.4, 0.9, False,
         "how far reply rates reach (a nano creator can answer most comments)"),
+    "shortlist_share": EffectRange(0.5, 0.9, False,
+        "how targeted an agency's shortlist is; the rest is cold outreach and inbound requests"),
 }  # fmt: skip
 
 # Mean of each advocacy term over the candidates of a default world (5,000 creators, 60

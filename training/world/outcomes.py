@@ -31,7 +31,7 @@ from training.world.spec import NOW, rfc3339
 STAGES = ("completed", "posted", "accepted", "contacted", "proposed", "declined")
 STAGE_PROBS = np.array([0.58, 0.10, 0.06, 0.08, 0.06, 0.12])
 ROWS_PER_BRAND = (80, 150)
-SHORTLIST_SHARE = 0.7
+SHORTLIST_SHARE = 0.7  # today's; WorldEffects.shortlist_share varies it per world
 POSTED_ADVOCATE_SHARE = 0.3  # a "posted" row sometimes already carries the label
 AFTERGLOW_SHARE = 0.55  # advocates who keep posting about the brand unpaid afterwards
 DAY = 86_400.0
@@ -71,9 +71,10 @@ def _shortlist(
     brand: BrandSpec,
     m: int,
     rng: np.random.Generator,
+    share: float = SHORTLIST_SHARE,
 ) -> np.ndarray:
     n = latents.n
-    n_relevant = round(SHORTLIST_SHARE * m)
+    n_relevant = round(share * m)
     # Agencies search for creators who already talk about the brand, and who speak its language.
     weight = (
         np.exp(3.0 * signals.affinity)
@@ -112,7 +113,7 @@ def simulate_outcomes(
             max(3, latents.n // 10),
             latents.n,
         )
-        rows = _shortlist(signals, latents, brand, m, rng)
+        rows = _shortlist(signals, latents, brand, m, rng, effects.shortlist_share)
         starts = np.sort(rng.uniform(*CAMPAIGN_STARTS, size=int(rng.integers(1, 4))))
         campaign = rng.integers(len(starts), size=len(rows))
         stages = rng.choice(len(STAGES), size=len(rows), p=STAGE_PROBS)

@@ -51,9 +51,18 @@ def _draw(rng: np.random.Generator, weight: np.ndarray, k: int, taken: np.ndarra
 
 
 def shortlist(
-    b: int, creators: Creators, verdict: Verdict, rng: np.random.Generator, size: int
+    b: int,
+    creators: Creators,
+    verdict: Verdict,
+    rng: np.random.Generator,
+    size: int,
+    cold_share: float = 0.0,
 ) -> np.ndarray:
-    """Agency picks: a niche search (75%), a reach hunt (12%), anyone related at hand (13%)."""
+    """Agency picks: a niche search (75%), a reach hunt (12%), anyone related at hand (13%).
+
+    With `cold_share` > 0, that share of the list is anyone at all (inbound requests, cold
+    outreach) and the search and the hunt shrink in proportion.
+    """
     fit = verdict.niche_fit[:, b]
     shared = verdict.shared[:, b]
     reach = np.where(verdict.reach[:, b], 1.0, 0.05)
@@ -69,9 +78,12 @@ def shortlist(
     related = (fit > 0) | (shared >= 1)
     hunt = creators.followers**0.7 * np.where(fit > 0, 1.0, 0.02) * reach
     taken = np.zeros(creators.n, dtype=bool)
-    _draw(rng, search, round(size * 0.75), taken)
-    _draw(rng, hunt, round(size * 0.12), taken)
-    _draw(rng, np.where(related, 1.0, 0.05) * reach, size - int(taken.sum()), taken)
+    searched = 1.0 - cold_share
+    cold = round(size * cold_share)
+    _draw(rng, search, round(size * 0.75 * searched), taken)
+    _draw(rng, hunt, round(size * 0.12 * searched), taken)
+    _draw(rng, np.where(related, 1.0, 0.05) * reach, size - cold - int(taken.sum()), taken)
+    _draw(rng, np.ones(creators.n), cold, taken)  # no draw at all when cold is 0
     return np.flatnonzero(taken)
 
 
@@ -99,7 +111,7 @@ def simulate(
     shape = effects.campaign_noise_shape
     for b, spec in enumerate(specs):
         size = min(int(rng.integers(25, 66)), max(6, creators.n // 40))
-        picked = shortlist(b, creators, verdict, rng, size)
+        picked = shortlist(b, creators, verdict, rng, size, effects.cold_share)
         starts = np.sort(rng.integers(FIRST_START, LAST_START, int(rng.integers(1, 4))))
         ids = [f"{spec.brand_id}-{iso(int(s))[2:4]}{iso(int(s))[5:7]}-{k + 1}"
                for k, s in enumerate(starts)]  # fmt: skip

@@ -47,6 +47,8 @@ class AltEffects:
     hustler_base: float = 0.08  # share of ad-saturated feeds at 1k (+4% per decade)
     talker_small: float = 0.5  # share of creators < 100k who name brands unpaid
     talker_big: float = 0.3  # … of bigger creators
+    # candidate selection
+    cold_share: float = 0.0  # candidates nobody searched for (inbound, cold outreach)
 
     def as_dict(self) -> dict[str, float]:
         return {f.name: float(getattr(self, f.name)) for f in fields(self)}
@@ -110,6 +112,8 @@ RANGES: dict[str, EffectRange] = {
         "share of small creators who name brands they like, unpaid"),
     "talker_big": EffectRange(0.15, 0.45, False,
         "bigger creators name brands unpaid less often"),
+    "cold_share": EffectRange(0.0, 0.3, False,
+        "inbound requests and cold outreach: candidates nobody searched for"),
 }  # fmt: skip
 
 
