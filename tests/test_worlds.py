@@ -6,6 +6,7 @@ import hashlib
 import json
 import math
 from dataclasses import fields, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -183,13 +184,30 @@ def test_families_filter_keeps_only_those_worlds() -> None:
     assert data.world is not None and set(data.world.tolist()) == {"w01B"}
 
 
+def _post(i: int, day: int) -> dict[str, Any]:
+    at = datetime(2025, 10, 1, tzinfo=UTC) + timedelta(days=day, hours=i % 24)
+    return {"post_id": str(i), "posted_at": at.strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
 def test_thin_posts_spreads_over_the_history() -> None:
-    posts = [{"post_id": str(i), "posted_at": f"2026-{1 + i // 3:02d}-{1 + i % 3:02d}T00:00:00Z"}
-             for i in range(30)]  # fmt: skip
-    kept = thin_posts(posts, 5)
-    assert len(kept) == 5
-    assert kept[0]["post_id"] == "29" and kept[-1]["post_id"] == "0"  # newest and oldest
-    assert thin_posts(posts[:3], 5) == sorted(posts[:3], key=lambda p: p["posted_at"])[::-1]
+    posts = [_post(i, 12 * i) for i in range(32)]  # one post every 12 days for a year
+    kept = thin_posts(posts, 8)
+    assert 6 <= len(kept) <= 8
+    stamps = [p["posted_at"] for p in kept]
+    assert stamps == sorted(stamps, reverse=True)
+    assert stamps[0] > "2026-08" and stamps[-1] < "2025-12"  # both ends of the year survive
+    few = posts[:3]
+    assert thin_posts(few, 5) == sorted(few, key=lambda p: p["posted_at"], reverse=True)
+
+
+def test_later_posts_never_change_which_earlier_posts_are_kept() -> None:
+    """The label's own events (campaign post, afterglow) come after the decision time."""
+    posts = [_post(i, 9 * i) for i in range(30)]
+    cut = "2026-04-01"
+    later = [_post(100 + i, 185 + 2 * i) for i in range(12)]  # a burst after `cut`
+    before = [p for p in thin_posts(posts, 10) if p["posted_at"] < cut]
+    after = [p for p in thin_posts(posts + later, 10) if p["posted_at"] < cut]
+    assert before == after and before
 
 
 # --- leave one family out ---------------------------------------------------------------------

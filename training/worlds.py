@@ -19,6 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,7 @@ from models.embedding_cache import CachedEmbedder
 from training.dataset import TrainingSet, build_training_set
 
 FAMILIES = ("A", "B")
+DAY = 86_400.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,17 +135,33 @@ def generate(plan: WorldPlan, recipe: WorldRecipe) -> WorldRecords:
     return WorldRecords(creators, world.brands, world.outcomes)
 
 
-def thin_posts(posts: Sequence[dict[str, Any]], keep: int) -> list[dict[str, Any]]:
-    """At most `keep` posts spread evenly over the creator's history (newest first).
+# Both generators' "now" and a window that covers their histories (A: 365 days, B: 420).
+FEED_END = datetime(2026, 11, 1, tzinfo=UTC).timestamp()
+FEED_DAYS = 430
 
-    Keeping the most recent ones instead would leave outcomes decided early in the year with
-    almost no posts before their decision time; an even spread keeps each period's share.
+
+def thin_posts(posts: Sequence[dict[str, Any]], keep: int) -> list[dict[str, Any]]:
+    """At most `keep` posts, newest first: the earliest post of each of `keep` equal time bins.
+
+    The bins are fixed (the `FEED_DAYS` before `FEED_END`; older posts fall in the first), and
+    within a bin the earliest post wins, so whether a post is kept never depends on posts
+    published after it. Thinning by rank instead (every k-th post of the feed) let the posts a
+    campaign adds after the decision time, and the advocates' unpaid mentions afterwards,
+    change which earlier posts survive: a label leak through `posts_per_week`. Keeping the
+    newest posts would leave outcomes decided early in the year with no posts at all.
     """
-    ordered = sorted(posts, key=lambda post: str(post["posted_at"]), reverse=True)
-    if len(ordered) <= keep:
-        return ordered
-    picks = np.unique(np.round(np.linspace(0, len(ordered) - 1, keep)).astype(np.int64))
-    return [ordered[i] for i in picks.tolist()]
+    if len(posts) <= keep:
+        return sorted(posts, key=lambda post: str(post["posted_at"]), reverse=True)
+    start, width = FEED_END - FEED_DAYS * DAY, FEED_DAYS * DAY / keep
+    first: dict[int, tuple[str, int]] = {}
+    for i, post in enumerate(posts):
+        when = str(post["posted_at"])
+        at = datetime.fromisoformat(when.replace("Z", "+00:00")).timestamp()
+        slot = int(min(max((at - start) // width, 0), keep - 1))
+        if slot not in first or (when, i) < first[slot]:
+            first[slot] = (when, i)
+    kept = sorted(first.values(), reverse=True)
+    return [posts[i] for _, i in kept]
 
 
 def prefixed(data: TrainingSet, world: str) -> TrainingSet:
