@@ -664,6 +664,38 @@ def section_plan_latency(records: list[Record]) -> list[str]:
     ]
 
 
+LOFO_DIRECTIONS = ("A->B", "B->A", "A->A", "B->B", "AB->A", "AB->B")
+
+
+def section_lofo(records: list[Record]) -> list[str]:
+    """`bench/lofo.py`: trained on one generator family's worlds, ranked on the other's."""
+    newest = newest_per_key(records, lambda r: (r["worlds_per_family"], r["eval_worlds_per_family"],
+                                                r["creators"], r["brands"], r["max_posts"],
+                                                r["seed"], r["eval_seed"]))  # fmt: skip
+    rows = []
+    for r in newest:
+        for name in LOFO_DIRECTIONS:
+            d = r["directions"].get(name)
+            if d is not None:
+                rows.append([f"{r['seed']} / {r['eval_seed']}", name, d["model_ndcg_at_20"],
+                             d["similarity_ndcg_at_20"], d["ratio"], d["terse_ratio"],
+                             d["advocacy_auc"], int(d["brands"]), r.get("commit")])  # fmt: skip
+    header = ["seeds train / held out", "trained → ranked", "model NDCG@20", "similarity",
+              "× similarity", "× similarity, terse briefs", "AUC", "brands", "commit"]  # fmt: skip
+    sizes = {(r["worlds_per_family"], r["eval_worlds_per_family"], r["creators"], r["brands"],
+              r["max_posts"]) for r in newest}  # fmt: skip
+    return [
+        *table(header, rows),
+        "",
+        "Worlds per family (training, held out), creators, brands, posts: "
+        + "; ".join(f"{w}, {e}, {c}, {b}, {p}" for w, e, c, b, p in sorted(sizes))
+        + f". Target: ≥ {newest[-1]['target_ratio']} × similarity both ways (A->B, B->A); "
+        "A->A, B->B and AB->… are references (docs/ranking.md, 'Trained across worlds').",
+        "",
+        f"_{when(newest)}._",
+    ]
+
+
 SECTIONS: dict[str, tuple[str, Callable[[list[Record]], list[str]]]] = {
     "retrieval": ("Retrieval", section_retrieval),
     "embedders": ("Embedding", section_embedders),
@@ -679,6 +711,7 @@ SECTIONS: dict[str, tuple[str, Callable[[list[Record]], list[str]]]] = {
     "lookalike_quality": ("Lookalikes on the golden set", section_lookalike_quality),
     "build_scale": ("Catalog builds at scale: memory and engines", section_build_scale),
     "catalog_load": ("Loading a catalog version: mapped vs read", section_catalog_load),
+    "lofo": ("Leave one generator family out", section_lofo),
 }
 
 

@@ -181,15 +181,45 @@ def train(
     promote: Annotated[bool, typer.Option(help="Move alias champion if the gate passes.")] = False,
     margin: Annotated[float, typer.Option(help="Required gain in NDCG@20 over champion.")] = 0.0,
     seed: Annotated[int, typer.Option(help="Seed for the split and LightGBM.")] = 42,
+    worlds: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Also train on N synthetic worlds, alternating the two generator families, "
+            "each with its own drawn effect sizes (docs/ranking.md, 'Trained across worlds'); "
+            "held-out brands stay the home's own when it has outcomes. 0: only the home's "
+            "outcomes.",
+        ),
+    ] = 0,
+    world_creators: Annotated[
+        int, typer.Option(min=1, help="Creators per synthetic world (with --worlds).")
+    ] = 600,
+    world_brands: Annotated[
+        int, typer.Option(min=1, help="Brands per synthetic world (with --worlds).")
+    ] = 20,
+    world_seed: Annotated[
+        int, typer.Option(help="Seed of the worlds and their effects (with --worlds).")
+    ] = 0,
     home: Home = None,
 ) -> None:
-    """Train on stored outcomes, evaluate on held-out brands vs baselines, log to MLflow."""
+    """Train on stored outcomes (plus synthetic worlds with --worlds), evaluate on held-out
+    brands vs baselines, log to MLflow."""
     from training.fit import FitConfig
     from training.run import train as run_training
+    from training.worlds import WorldRecipe
 
     settings = _settings(home)
+    recipe = WorldRecipe(
+        worlds=worlds, creators=world_creators, brands=world_brands, seed=world_seed
+    )
+
+    def progress(line: str) -> None:
+        typer.echo(line, err=True)
+
     try:
-        report = run_training(settings, FitConfig(seed=seed), register, promote, margin)
+        report = run_training(
+            settings, FitConfig(seed=seed), register, promote, margin, recipe, progress
+        )
     except ValueError as exc:
         _fail(str(exc))
     _print_metrics(report.evaluation.metrics)

@@ -50,6 +50,9 @@ class TrainingSet:
     tier: np.ndarray  # object
     sparse_brief: np.ndarray  # bool: the row's brief was reduced to name + values
     feature_names: tuple[str, ...] = FEATURE_NAMES
+    # object: the synthetic world of each row (training/worlds.py, "" for a home's own
+    # outcomes); None when every row is the home's own
+    world: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.brand_id)

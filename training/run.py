@@ -5,6 +5,7 @@ from __future__ import annotations
 import platform
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from training.registry import (
     log_run,
     set_champion,
 )
+from training.worlds import WorldRecipe, concat, recipe_training_set
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,40 @@ def training_data(settings: Settings, embedder: CachedEmbedder) -> TrainingSet:
         return build_training_set(store.creators(), store.brands(), store.outcomes(), embedder)
     finally:
         store.close()
+
+
+def _home_data(settings: Settings, embedder: CachedEmbedder) -> TrainingSet | None:
+    """The home's own training set, or None when it holds no labelled outcome yet."""
+    store = CatalogStore(settings.store_path)
+    try:
+        outcomes = store.outcomes()
+        if not any(o.get("advocate") is not None for o in outcomes):
+            return None
+        return build_training_set(store.creators(), store.brands(), outcomes, embedder)
+    finally:
+        store.close()
+
+
+def recipe_split(data: TrainingSet, home_rows: int, config: FitConfig) -> BrandSplit:
+    """Held-out brands come from the home's own outcomes (the first `home_rows` rows) when there
+    are any: the gate and the reported metrics stay about the agency's data. Synthetic worlds'
+    brands go to training and, `validation_brand_share` of them, to validation.
+    """
+    if home_rows == 0:
+        return split_by_brand(data, config)
+    rows = np.arange(len(data))
+    home = split_by_brand(_subset(data, rows[:home_rows]), config)
+    synthetic = rows[home_rows:]
+    brands = np.unique(data.brand_id[synthetic])
+    shuffled = np.random.default_rng(config.seed).permutation(brands)
+    n_val = round(len(brands) * config.validation_brand_share)
+    in_val = np.isin(data.brand_id[synthetic], shuffled[:n_val])
+    return BrandSplit(
+        train=np.concatenate([home.train, synthetic[~in_val]]),
+        validation=np.concatenate([home.validation, synthetic[in_val]]),
+        test=home.test,
+        test_brands=home.test_brands,
+    )
 
 
 SUMMARY_METRICS = (
@@ -95,6 +131,7 @@ def _subset(data: TrainingSet, rows: np.ndarray) -> TrainingSet:
         tier=data.tier[rows],
         sparse_brief=data.sparse_brief[rows],
         feature_names=data.feature_names,
+        world=None if data.world is None else data.world[rows],
     )
 
 
@@ -133,10 +170,16 @@ def _plots(
     return folder
 
 
-def _manifest(data: TrainingSet, embedder: CachedEmbedder, split: BrandSplit) -> dict[str, Any]:
+def _manifest(
+    data: TrainingSet, embedder: CachedEmbedder, split: BrandSplit, recipe: WorldRecipe | None
+) -> dict[str, Any]:
     import lightgbm
 
+    synthetic = 0 if data.world is None else int((data.world != "").sum())
     return {
+        "synthetic_worlds": None if recipe is None else recipe.describe(),
+        "home_rows": len(data) - synthetic,
+        "synthetic_rows": synthetic,
         "embedder": embedder.model_id,
         "dimension": embedder.dimension,
         "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -160,15 +203,30 @@ def train(
     register: bool,
     promote: bool,
     margin: float = 0.0,
+    recipe: WorldRecipe | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> TrainReport:
+    """Train on the home's outcomes, plus the synthetic worlds of `recipe` when given.
+
+    With a recipe, the home may hold no outcome at all (then the held-out brands are synthetic);
+    otherwise held-out brands are the home's own (`recipe_split`) and the manifest and MLflow
+    params record the recipe and every world's drawn effects.
+    """
     started = time.perf_counter()
     embedder = open_embedder(settings)
-    data = training_data(settings, embedder)
-    split = split_by_brand(data, config)
+    if recipe is None or recipe.worlds == 0:
+        recipe = None
+        data = training_data(settings, embedder)
+        split = split_by_brand(data, config)
+    else:
+        home = _home_data(settings, embedder)
+        synthetic = recipe_training_set(recipe, embedder, progress=progress)
+        data = synthetic if home is None else concat([home, synthetic])
+        split = recipe_split(data, 0 if home is None else len(home), config)
     ranker = fit_ranker(data, split, config)
     with tempfile.TemporaryDirectory() as tmp:
         bundle_dir = Path(tmp) / "bundle"
-        save_bundle(ranker, bundle_dir, _manifest(data, embedder, split))
+        save_bundle(ranker, bundle_dir, _manifest(data, embedder, split, recipe))
         candidate = load_bundle(bundle_dir)
         evaluation = evaluate_bundle(candidate, data, split.test)
         evaluation = replace(
@@ -187,6 +245,13 @@ def train(
         }
         params["best_iteration_advocacy"] = ranker.advocacy_booster_.best_iteration
         params["calibration_folds"] = config.calibration_folds
+        if recipe is not None:  # every world's drawn effects are in the bundle's manifest
+            params["worlds"] = recipe.worlds
+            params["world_families"] = ",".join(recipe.families)
+            params["world_creators"] = recipe.creators
+            params["world_brands"] = recipe.brands
+            params["world_max_posts"] = recipe.max_posts
+            params["world_seed"] = recipe.seed
         run_id, version = log_run(
             settings, bundle_dir, params, evaluation, example, register, plots
         )

@@ -24,15 +24,11 @@ import numpy as np
 
 from training.world.brands import BrandSpec
 from training.world.creators import CreatorLatents
-from training.world.engagement import (
-    SPONSORED_RATE_FACTOR,
-    authenticity_effect,
-    benchmark_rate,
-)
+from training.world.effects import DEFAULT, WorldEffects
+from training.world.engagement import authenticity_effect, benchmark_rate
 from training.world.fandom import language_match, value_overlap
 
 TOPIC_SATURATION = 0.75  # covering the category in 75% of posts counts as full topic fit
-CAMPAIGN_NOISE_SIGMA = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +46,11 @@ class AdvocacyCoefficients:
     size_above_100k: float = 0.8  # per decade of followers above 100k
     language: float = 0.8
     noise_sd: float = 0.5
+
+    @classmethod
+    def of(cls, effects: WorldEffects) -> AdvocacyCoefficients:
+        """The advocacy part of one world's effects."""
+        return cls(**{name: getattr(effects, name) for name in cls.__dataclass_fields__})
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,20 +109,27 @@ def advocacy_logit(
 
 
 def campaign_engagement(
-    signals: PairSignals, latents: CreatorLatents, rows: np.ndarray, rng: np.random.Generator
+    signals: PairSignals,
+    latents: CreatorLatents,
+    rows: np.ndarray,
+    rng: np.random.Generator,
+    effects: WorldEffects = DEFAULT,
 ) -> np.ndarray:
     """(likes+comments)/followers of the campaign post: the creator's usual level, lifted by fit.
 
-    A well-matched audience engages more with the brand's content: (1 + fit), fit in [0, 1].
+    A well-matched audience engages more with the brand's content: (1 + lift · fit), fit in
+    [0, 1], lift 1 in the default world.
     """
     fit = 0.6 * signals.affinity[rows] + 0.4 * signals.audience_match[rows]
+    fit = effects.campaign_fit_lift * fit
     base = benchmark_rate(latents.followers[rows], latents.platform[rows])
-    noise = rng.lognormal(-(CAMPAIGN_NOISE_SIGMA**2) / 2, CAMPAIGN_NOISE_SIGMA, len(rows))
+    sigma = effects.campaign_noise_sigma
+    noise = rng.lognormal(-(sigma**2) / 2, sigma, len(rows))
     return np.asarray(
         base
         * latents.engagement_factor[rows]
-        * authenticity_effect(latents.authentic_share[rows])
-        * SPONSORED_RATE_FACTOR
+        * authenticity_effect(latents.authentic_share[rows], effects.authenticity_exponent)
+        * effects.sponsored_engagement
         * (1.0 + fit)
         * noise
     )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from training.world import audience
-from training.world.engagement import CREATOR_FACTOR_SIGMA
+from training.world.effects import DEFAULT, WorldEffects
 from training.world.spec import (
     CREATOR_LANGUAGE_WEIGHTS,
     HOME_COUNTRIES,
@@ -29,7 +29,6 @@ from training.world.spec import (
     VALUE_TAGS,
 )
 
-INFLATED_SHARE = 0.09
 SECONDARY_COUNT_PROBS = np.array([0.25, 0.45, 0.30])  # 0, 1 or 2 secondary niches
 POSTS_RANGE = (12, 40)
 
@@ -115,7 +114,9 @@ def _home_country(rng: np.random.Generator, language: np.ndarray) -> np.ndarray:
     return country
 
 
-def sample_creator_latents(rng: np.random.Generator, n: int) -> CreatorLatents:
+def sample_creator_latents(
+    rng: np.random.Generator, n: int, effects: WorldEffects = DEFAULT
+) -> CreatorLatents:
     platform = rng.choice(np.array(PLATFORMS, dtype=object), size=n, p=PLATFORM_WEIGHTS)
     weights = CREATOR_LANGUAGE_WEIGHTS
     language = rng.choice(np.array(LANGUAGES, dtype=object), size=n, p=weights / weights.sum())
@@ -124,14 +125,15 @@ def sample_creator_latents(rng: np.random.Generator, n: int) -> CreatorLatents:
     tag_probs = np.clip(topic_mix @ niche_value_probs(), 0.0, 0.95)
     value_tags = rng.random((n, len(VALUE_TAGS))) < tag_probs
 
-    inflated = rng.random(n) < INFLATED_SHARE
+    inflated = rng.random(n) < effects.inflated_share
     authentic = np.where(inflated, rng.uniform(0.35, 0.75, n), rng.uniform(0.78, 0.97, n))
     # Bought followers inflate the count: the real audience is what an organic peer has.
     followers = _followers(rng, n) * np.where(inflated, 0.88 / authentic, 1.0)
     following = rng.lognormal(np.log(np.where(inflated, 2_500, 550)), 0.7, n)
 
     # Big accounts are more often saturated with ads; most creators stay below ~15%.
-    saturated = rng.random(n) < 0.08 + 0.04 * np.clip(np.log10(followers) - 3, 0, 4)
+    busy = effects.saturated_share + 0.04 * np.clip(np.log10(followers) - 3, 0, 4)
+    saturated = rng.random(n) < busy
     saturation = np.where(saturated, rng.uniform(0.3, 0.6, n), rng.beta(1.1, 14.0, n))
 
     return CreatorLatents(
@@ -145,9 +147,9 @@ def sample_creator_latents(rng: np.random.Generator, n: int) -> CreatorLatents:
         value_tags=value_tags,
         inflated=inflated,
         authentic_share=authentic,
-        engagement_factor=rng.lognormal(0.0, CREATOR_FACTOR_SIGMA, n),
+        engagement_factor=rng.lognormal(0.0, effects.creator_factor_sigma, n),
         sponsored_saturation=saturation,
-        reply_rate=0.6 * rng.beta(1.3, 2.6, n),
+        reply_rate=effects.reply_scale * rng.beta(1.3, 2.6, n),
         comment_ratio=rng.uniform(0.02, 0.06, n),
         n_posts=rng.integers(POSTS_RANGE[0], POSTS_RANGE[1] + 1, n),
         audience_countries=audience.audience_countries(language, country, rng),

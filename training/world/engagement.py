@@ -18,10 +18,9 @@ PLATFORM_RATE_FACTOR = {"instagram": 1.0, "tiktok": 3.5, "youtube": 0.55}
 # Likes per view on posts that report views (reels, TikToks, YouTube videos).
 LIKES_PER_VIEW = {"instagram": (0.05, 0.10), "tiktok": (0.06, 0.12), "youtube": (0.025, 0.05)}
 INSTAGRAM_VIEWS_SHARE = 0.2  # reels; other Instagram posts report no views
-SPONSORED_RATE_FACTOR = 0.8  # audiences engage less with ads
+# Audiences engage less with ads (paid/organic), creator-to-creator and post-to-post spread:
+# see training/world/effects.py (WorldEffects), where they vary per world.
 TYPICAL_AUTHENTIC_SHARE = 0.88
-CREATOR_FACTOR_SIGMA = 0.35  # creator-to-creator spread around the benchmark
-POST_NOISE_SIGMA = 0.35  # post-to-post spread around the creator's own level
 
 # Fee of one post ≈ base + c_platform * followers^0.85 EUR: fees grow slower than reach.
 _POST_FEE_BASE = 20.0
@@ -39,18 +38,18 @@ def benchmark_rate(followers: np.ndarray, platform: str | np.ndarray) -> np.ndar
     return np.asarray(instagram * factors)
 
 
-def authenticity_effect(authentic_share: np.ndarray | float) -> np.ndarray:
+def authenticity_effect(authentic_share: np.ndarray | float, exponent: float = 2.0) -> np.ndarray:
     """Fake followers never engage: engagement scales roughly with authentic_share squared.
 
     Squared rather than linear because inflated accounts also attract low-quality
     follow-backs; the effect is 1 at the typical authentic share of an organic account.
     """
-    return np.asarray((np.asarray(authentic_share) / TYPICAL_AUTHENTIC_SHARE) ** 2)
+    return np.asarray((np.asarray(authentic_share) / TYPICAL_AUTHENTIC_SHARE) ** exponent)
 
 
-def post_noise(rng: np.random.Generator, size: int) -> np.ndarray:
+def post_noise(rng: np.random.Generator, size: int, sigma: float = 0.35) -> np.ndarray:
     """Mean-one lognormal noise, so per-creator averages stay on the benchmark."""
-    return rng.lognormal(-(POST_NOISE_SIGMA**2) / 2, POST_NOISE_SIGMA, size)
+    return rng.lognormal(-(sigma**2) / 2, sigma, size)
 
 
 def post_fee_eur(followers: np.ndarray, platform: str, rng: np.random.Generator) -> np.ndarray:

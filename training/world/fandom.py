@@ -14,8 +14,9 @@ import numpy as np
 
 from training.world.brands import BrandSpec
 from training.world.creators import CreatorLatents
+from training.world.effects import DEFAULT, WorldEffects
 
-FAN_SLOT_PROBS = np.array([0.66, 0.26, 0.08])  # fan of 0, 1 or 2 brands
+FAN_SLOT_PROBS = np.array([0.66, 0.26, 0.08])  # fan of 0, 1 or 2 brands (fan share 0.34)
 OTHER_LANGUAGE_WEIGHT = 0.15
 MENTION_RATE = (0.06, 0.25)  # share of a fan's posts that mention the brand
 
@@ -29,8 +30,18 @@ def language_match(language: np.ndarray, brand: BrandSpec) -> np.ndarray:
     return np.isin(language, brand.languages)
 
 
+def fan_slot_probs(fan_share: float) -> np.ndarray:
+    """P(fan of 0, 1, 2 brands): `fan_share` fans, split 26:8 between one and two brands."""
+    if fan_share == DEFAULT.fan_share:
+        return FAN_SLOT_PROBS
+    return np.array([1.0 - fan_share, fan_share * 26 / 34, fan_share * 8 / 34])
+
+
 def draw_fan_mentions(
-    latents: CreatorLatents, brands: Sequence[BrandSpec], rng: np.random.Generator
+    latents: CreatorLatents,
+    brands: Sequence[BrandSpec],
+    rng: np.random.Generator,
+    effects: WorldEffects = DEFAULT,
 ) -> np.ndarray:
     """(creators, brands) counts of unpaid brand mentions; zero for non-fans."""
     n, n_brands = latents.n, len(brands)
@@ -44,7 +55,7 @@ def draw_fan_mentions(
             * np.where(language_match(latents.language, brand), 1.0, OTHER_LANGUAGE_WEIGHT)
             * (0.5 + value_overlap(latents.value_tags, brand))
         )
-    slots = rng.choice(3, size=n, p=FAN_SLOT_PROBS)
+    slots = rng.choice(3, size=n, p=fan_slot_probs(effects.fan_share))
     with np.errstate(divide="ignore"):
         keys = np.log(weights) + rng.gumbel(size=(n, n_brands))  # Gumbel top-k sampling
     ranked = np.argsort(-keys, axis=1, kind="stable")[:, :2]  # fewer columns if one brand

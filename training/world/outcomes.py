@@ -24,13 +24,14 @@ from training.world.advocacy import (
 )
 from training.world.brands import BrandSpec
 from training.world.creators import CreatorLatents
+from training.world.effects import DEFAULT, WorldEffects
 from training.world.fandom import language_match
 from training.world.spec import NOW, rfc3339
 
 STAGES = ("completed", "posted", "accepted", "contacted", "proposed", "declined")
 STAGE_PROBS = np.array([0.58, 0.10, 0.06, 0.08, 0.06, 0.12])
 ROWS_PER_BRAND = (80, 150)
-SHORTLIST_SHARE = 0.7
+SHORTLIST_SHARE = 0.7  # today's; WorldEffects.shortlist_share varies it per world
 POSTED_ADVOCATE_SHARE = 0.3  # a "posted" row sometimes already carries the label
 AFTERGLOW_SHARE = 0.55  # advocates who keep posting about the brand unpaid afterwards
 DAY = 86_400.0
@@ -70,9 +71,10 @@ def _shortlist(
     brand: BrandSpec,
     m: int,
     rng: np.random.Generator,
+    share: float = SHORTLIST_SHARE,
 ) -> np.ndarray:
     n = latents.n
-    n_relevant = round(SHORTLIST_SHARE * m)
+    n_relevant = round(share * m)
     # Agencies search for creators who already talk about the brand, and who speak its language.
     weight = (
         np.exp(3.0 * signals.affinity)
@@ -100,8 +102,9 @@ def simulate_outcomes(
     brands: Sequence[BrandSpec],
     rng: np.random.Generator,
     coef: AdvocacyCoefficients | None = None,
+    effects: WorldEffects = DEFAULT,
 ) -> Outcomes:
-    coef = coef or AdvocacyCoefficients()
+    coef = coef or AdvocacyCoefficients.of(effects)
     outcomes = Outcomes(rows=[])
     for b, brand in enumerate(brands):
         signals = pair_signals(latents, fan_mentions, brands, b)
@@ -110,14 +113,14 @@ def simulate_outcomes(
             max(3, latents.n // 10),
             latents.n,
         )
-        rows = _shortlist(signals, latents, brand, m, rng)
+        rows = _shortlist(signals, latents, brand, m, rng, effects.shortlist_share)
         starts = np.sort(rng.uniform(*CAMPAIGN_STARTS, size=int(rng.integers(1, 4))))
         campaign = rng.integers(len(starts), size=len(rows))
         stages = rng.choice(len(STAGES), size=len(rows), p=STAGE_PROBS)
         advocate = rng.random(len(rows)) < sigmoid(
             advocacy_logit(signals, latents, rows, rng, coef)
         )
-        rates = campaign_engagement(signals, latents, rows, rng)
+        rates = campaign_engagement(signals, latents, rows, rng, effects)
         extra = rng.random((len(rows), 4))  # lags, post dates and label reveal, per row
         ids = _campaign_ids(brand, starts)
         for j, creator in enumerate(rows):

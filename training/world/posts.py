@@ -11,10 +11,10 @@ import numpy as np
 
 from training.world.brands import BrandSpec
 from training.world.creators import CreatorLatents
+from training.world.effects import DEFAULT, WorldEffects
 from training.world.engagement import (
     INSTAGRAM_VIEWS_SHARE,
     LIKES_PER_VIEW,
-    SPONSORED_RATE_FACTOR,
     authenticity_effect,
     benchmark_rate,
     post_noise,
@@ -98,16 +98,16 @@ def _plan(
 
 
 def _engagement_rates(
-    i: int, latents: CreatorLatents, plan: FeedPlan, rng: np.random.Generator
+    i: int, latents: CreatorLatents, plan: FeedPlan, rng: np.random.Generator, effects: WorldEffects
 ) -> np.ndarray:
     followers, platform = latents.followers[i : i + 1], str(latents.platform[i])
     rate = (
         benchmark_rate(followers, platform)
         * latents.engagement_factor[i]
-        * authenticity_effect(latents.authentic_share[i])
-        * post_noise(rng, len(plan.kind))
+        * authenticity_effect(latents.authentic_share[i], effects.authenticity_exponent)
+        * post_noise(rng, len(plan.kind), effects.post_noise_sigma)
     )
-    rate = np.where(plan.kind == SPONSORED, rate * SPONSORED_RATE_FACTOR, rate)
+    rate = np.where(plan.kind == SPONSORED, rate * effects.sponsored_engagement, rate)
     return np.where(np.isnan(plan.campaign_rate), rate, plan.campaign_rate)
 
 
@@ -121,10 +121,11 @@ def render_posts(
     ctx: FeedContext,
     rng: np.random.Generator,
     text_rng: random.Random,
+    effects: WorldEffects = DEFAULT,
 ) -> list[dict[str, Any]]:
     plan = _plan(i, latents, fans, events, ctx, rng)
     n = len(plan.kind)
-    total = _engagement_rates(i, latents, plan, rng) * latents.followers[i]
+    total = _engagement_rates(i, latents, plan, rng, effects) * latents.followers[i]
     likes = np.round(total / (1 + latents.comment_ratio[i])).astype(np.int64)
     comments = rng.poisson(likes * latents.comment_ratio[i])
     replies = rng.binomial(comments, latents.reply_rate[i])

@@ -18,6 +18,7 @@ import numpy as np
 
 from training.world.brands import BrandSpec, generate_brands, random_name, slug
 from training.world.creators import sample_creator_latents
+from training.world.effects import DEFAULT, WorldEffects
 from training.world.fandom import draw_fan_mentions
 from training.world.outcomes import simulate_outcomes
 from training.world.posts import FeedContext, render_posts
@@ -71,23 +72,27 @@ def generate_world(
     seed: int,
     progress: bool = False,
     max_posts: int | None = None,
+    effects: WorldEffects = DEFAULT,
 ) -> World:
     """A deterministic world: the same arguments always give the same records.
 
     `max_posts` keeps only each creator's most recent posts (a world for build benchmarks,
     where embedding every caption of 100k creators would take hours); the rest of the world,
     outcomes included, is the one drawn without it.
+
+    `effects` sets the effect sizes of advocacy and engagement (`training/world/effects.py`);
+    the default is today's world, byte for byte.
     """
     if n_creators < 1 or n_brands < 0:
         raise ValueError(f"need n_creators >= 1 and n_brands >= 0, got {n_creators}, {n_brands}")
     rng = np.random.default_rng(seed)
     text_rng = random.Random(int(rng.integers(2**62)))
     brands, brand_records = generate_brands(n_brands, rng, text_rng)
-    latents = sample_creator_latents(rng, n_creators)
+    latents = sample_creator_latents(rng, n_creators, effects)
     identities = assign_identities(latents, text_rng)
-    fans = draw_fan_mentions(latents, brands, rng)
+    fans = draw_fan_mentions(latents, brands, rng, effects)
     creator_ids = [identity.creator_id for identity in identities]
-    outcomes = simulate_outcomes(latents, creator_ids, fans, brands, rng)
+    outcomes = simulate_outcomes(latents, creator_ids, fans, brands, rng, effects=effects)
 
     by_language: dict[str, list[str]] = {language: [] for language in LANGUAGES}
     for identity, language in zip(identities, latents.language, strict=True):
@@ -113,6 +118,7 @@ def generate_world(
             ctx,
             rng,
             text_rng,
+            effects,
         )
         record = creator_record(i, identity, latents, voice, posts, rng, text_rng)
         if max_posts is not None:

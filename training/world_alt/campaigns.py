@@ -17,7 +17,8 @@ import numpy as np
 from training.world_alt.brands import BrandSpec
 from training.world_alt.common import DAY, NOW_TS, iso
 from training.world_alt.creators import Creators
-from training.world_alt.rules import ADVOCATE_P, Verdict
+from training.world_alt.effects import DEFAULT, AltEffects
+from training.world_alt.rules import Verdict
 
 STAGES = ("proposed", "contacted", "accepted", "declined", "posted", "completed")
 STAGE_W = np.array([0.07, 0.09, 0.07, 0.14, 0.11, 0.52])
@@ -50,9 +51,18 @@ def _draw(rng: np.random.Generator, weight: np.ndarray, k: int, taken: np.ndarra
 
 
 def shortlist(
-    b: int, creators: Creators, verdict: Verdict, rng: np.random.Generator, size: int
+    b: int,
+    creators: Creators,
+    verdict: Verdict,
+    rng: np.random.Generator,
+    size: int,
+    cold_share: float = 0.0,
 ) -> np.ndarray:
-    """Agency picks: a niche search (75%), a reach hunt (12%), anyone related at hand (13%)."""
+    """Agency picks: a niche search (75%), a reach hunt (12%), anyone related at hand (13%).
+
+    With `cold_share` > 0, that share of the list is anyone at all (inbound requests, cold
+    outreach) and the search and the hunt shrink in proportion.
+    """
     fit = verdict.niche_fit[:, b]
     shared = verdict.shared[:, b]
     reach = np.where(verdict.reach[:, b], 1.0, 0.05)
@@ -68,9 +78,12 @@ def shortlist(
     related = (fit > 0) | (shared >= 1)
     hunt = creators.followers**0.7 * np.where(fit > 0, 1.0, 0.02) * reach
     taken = np.zeros(creators.n, dtype=bool)
-    _draw(rng, search, round(size * 0.75), taken)
-    _draw(rng, hunt, round(size * 0.12), taken)
-    _draw(rng, np.where(related, 1.0, 0.05) * reach, size - int(taken.sum()), taken)
+    searched = 1.0 - cold_share
+    cold = round(size * cold_share)
+    _draw(rng, search, round(size * 0.75 * searched), taken)
+    _draw(rng, hunt, round(size * 0.12 * searched), taken)
+    _draw(rng, np.where(related, 1.0, 0.05) * reach, size - cold - int(taken.sum()), taken)
+    _draw(rng, np.ones(creators.n), cold, taken)  # no draw at all when cold is 0
     return np.flatnonzero(taken)
 
 
@@ -91,18 +104,21 @@ def simulate(
     verdict: Verdict,
     base: np.ndarray,
     rng: np.random.Generator,
+    effects: AltEffects = DEFAULT,
 ) -> Campaigns:
     out = Campaigns()
+    advocate_p = effects.advocate_p()
+    shape = effects.campaign_noise_shape
     for b, spec in enumerate(specs):
         size = min(int(rng.integers(25, 66)), max(6, creators.n // 40))
-        picked = shortlist(b, creators, verdict, rng, size)
+        picked = shortlist(b, creators, verdict, rng, size, effects.cold_share)
         starts = np.sort(rng.integers(FIRST_START, LAST_START, int(rng.integers(1, 4))))
         ids = [f"{spec.brand_id}-{iso(int(s))[2:4]}{iso(int(s))[5:7]}-{k + 1}"
                for k, s in enumerate(starts)]  # fmt: skip
         which: list[int] = np.asarray(rng.integers(0, len(starts), size=len(picked))).tolist()
         grades = verdict.grade[picked, b]
         stage: list[int] = _stages(rng, creators, picked, grades).tolist()
-        advocate: list[bool] = (rng.random(picked.shape[0]) < ADVOCATE_P[grades]).tolist()
+        advocate: list[bool] = (rng.random(picked.shape[0]) < advocate_p[grades]).tolist()
         grade: list[int] = grades.tolist()
         for j, i in enumerate(picked.tolist()):
             started = int(starts[which[j]] + rng.integers(0, 9 * DAY) // 3600 * 3600)
@@ -114,8 +130,13 @@ def simulate(
                 "started_at": iso(started), "observed_at": iso(observed),
             }  # fmt: skip
             if stage[j] >= 4:
-                lift = 1.0 + 0.3 * (grade[j] >= 2) + 0.25 * advocate[j]
-                rate = float(base[i] * 0.72 * lift * rng.gamma(8.0, 1 / 8.0))
+                lift = (
+                    1.0
+                    + effects.campaign_fit_lift * (grade[j] >= 2)
+                    + effects.campaign_advocate_lift * advocate[j]
+                )
+                noise = rng.gamma(shape, 1 / shape)
+                rate = float(base[i] * effects.paid_factor * lift * noise)
                 row["engagement_rate"] = round(rate, 5)
                 span = max(2, min(20, (observed - started) // DAY - 1))
                 posted_at = started + int(rng.uniform(2, span) * DAY)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from training.world_alt.common import COUNTRIES, LANGUAGES, NEIGHBOURS, NICHES, theme_matrix
+from training.world_alt.effects import DEFAULT, AltEffects
 
 PLATFORMS: tuple[str, ...] = ("instagram", "tiktok", "youtube")
 PLATFORM_P = (0.55, 0.33, 0.12)
@@ -77,7 +78,9 @@ def _reply_rate(rng: np.random.Generator, followers: np.ndarray) -> np.ndarray:
     return np.where(ghost, rate * 0.1, rate)
 
 
-def sample_creators(rng: np.random.Generator, n: int) -> Creators:
+def sample_creators(
+    rng: np.random.Generator, n: int, effects: AltEffects = DEFAULT
+) -> Creators:
     platform = rng.choice(len(PLATFORMS), n, p=PLATFORM_P)
     language = rng.choice(len(LANGUAGES), n, p=LANGUAGE_P)
     country = np.empty(n, dtype=object)
@@ -98,14 +101,14 @@ def sample_creators(rng: np.random.Generator, n: int) -> Creators:
     held_second = np.where((second >= 0)[:, None], 0.35 * prob[np.maximum(second, 0)], 0.0)
     themes = rng.random(held_main.shape) < 1.0 - (1.0 - held_main) * (1.0 - held_second)
 
-    fake = rng.random(n) < np.clip(0.06 + 0.05 * (logf - 3.0), 0.03, 0.25)
+    fake = rng.random(n) < np.clip(effects.fake_base + 0.05 * (logf - 3.0), 0.03, 0.25)
     authentic = np.where(
         fake, 0.30 + 0.45 * rng.beta(2.0, 2.0, n), 0.76 + 0.22 * rng.beta(5.0, 2.0, n)
     )
-    hustler = rng.random(n) < np.clip(0.08 + 0.04 * (logf - 3.0), 0.04, 0.3)
+    hustler = rng.random(n) < np.clip(effects.hustler_base + 0.04 * (logf - 3.0), 0.04, 0.3)
     saturation = rng.beta(1.3, 11.0, n) + np.clip(0.05 * (logf - 3.0), 0.0, 0.2)
     saturation = np.clip(np.where(hustler, rng.uniform(0.35, 0.75, n), saturation), 0.0, 0.9)
-    talker = rng.random(n) < np.where(followers < 100_000, 0.5, 0.3)
+    talker = rng.random(n) < np.where(followers < 100_000, effects.talker_small, effects.talker_big)
     return Creators(
         platform=platform,
         language=language,
@@ -120,6 +123,6 @@ def sample_creators(rng: np.random.Generator, n: int) -> Creators:
         saturation=saturation,
         authentic=authentic,
         reply_rate=_reply_rate(rng, followers),
-        er_factor=rng.lognormal(0.0, 0.4, n),
+        er_factor=rng.lognormal(0.0, effects.er_sigma, n),
         talker=talker,
     )

@@ -22,12 +22,12 @@ LIKES_PER_VIEW = {"instagram": (0.04, 0.12), "tiktok": (0.05, 0.14), "youtube": 
 FEE = {"instagram": 1.0, "tiktok": 0.8, "youtube": 2.2}  # × 45 EUR × (followers/1k)^0.78
 
 
-def base_rate(creators: Creators) -> np.ndarray:
+def base_rate(creators: Creators, authenticity_exponent: float = 1.5) -> np.ndarray:
     """Each creator's usual (likes + comments) / followers on an organic post."""
     level = np.array([CURVE[p][0] for p in PLATFORMS])[creators.platform]
     slope = np.array([CURVE[p][1] for p in PLATFORMS])[creators.platform]
     curve = level * (creators.followers / 1000.0) ** (-slope)
-    return curve * creators.er_factor * (creators.authentic / 0.9) ** 1.5
+    return curve * creators.er_factor * (creators.authentic / 0.9) ** authenticity_exponent
 
 
 def interactions(followers: int, rate: float, comment_share: float) -> tuple[int, int]:

@@ -36,6 +36,7 @@ class Author:
     shows_replies: bool
     code: str  # discount code used in paid captions
     voice: captions.Voice
+    paid_factor: float = PAID_FACTOR  # ER of a paid post / organic
 
 
 @dataclass(slots=True)
@@ -96,7 +97,7 @@ def _regular(author: Author, favourites: list[tuple[BrandRef, int]],
             disclose = dice.chance(0.94)
             text = captions.sponsored(voice, niche or NICHES[author.main], sub, ref.name,
                                       ref.handle, author.code, dice, disclose=disclose)  # fmt: skip
-            drafts.append(Draft(ts, text, True, disclose, rate * PAID_FACTOR))
+            drafts.append(Draft(ts, text, True, disclose, rate * author.paid_factor))
             continue
         text = captions.organic(voice, niche, sub, dice)
         if friends and dice.chance(0.07):

@@ -17,6 +17,7 @@ from training.world_alt.campaigns import simulate
 from training.world_alt.captions import Voice
 from training.world_alt.common import LANGUAGES, NICHES, PLATFORM_PREFIX, Dice
 from training.world_alt.creators import PLATFORMS, Creators, sample_creators
+from training.world_alt.effects import DEFAULT, AltEffects
 from training.world_alt.engagement import base_rate, rate_card
 from training.world_alt.feed import Author, render_feed
 from training.world_alt.habits import draw_habits
@@ -93,9 +94,17 @@ def _progress(items: range, enabled: bool) -> Iterable[int]:
 
 
 def generate_alt_world(
-    n_creators: int, n_brands: int, seed: int, progress: bool = False
+    n_creators: int,
+    n_brands: int,
+    seed: int,
+    progress: bool = False,
+    effects: AltEffects = DEFAULT,
 ) -> AltWorld:
-    """A deterministic world plus its graded truth: same arguments, same records."""
+    """A deterministic world plus its graded truth: same arguments, same records.
+
+    `effects` sets the rules' thresholds, engagement responses and base rates
+    (`training/world_alt/effects.py`); the default is today's world, byte for byte.
+    """
     if n_creators < 1 or n_brands < 1:
         raise ValueError(f"need n_creators >= 1 and n_brands >= 1, got {n_creators}, {n_brands}")
     rng = np.random.default_rng(seed)
@@ -103,15 +112,15 @@ def generate_alt_world(
     taken: set[str] = set()
     specs = generate_brands(n_brands, rng, dice, taken)
     background = background_brands(taken, dice)
-    c = sample_creators(rng, n_creators)
+    c = sample_creators(rng, n_creators, effects)
     used: dict[int, set[str]] = {p: set() for p in range(len(PLATFORMS))}
     handles = [make_handle(LANGUAGES[c.language[i]], int(c.main[i]), used[int(c.platform[i])], dice)
                for i in range(n_creators)]  # fmt: skip
     ids = [f"{PLATFORM_PREFIX[PLATFORMS[c.platform[i]]]}:{h}" for i, h in enumerate(handles)]
     habits = draw_habits(c, specs, background, rng)
-    verdict = judge(c, specs, habits)
-    base = base_rate(c)
-    campaigns = simulate(specs, c, ids, verdict, base, rng)
+    verdict = judge(c, specs, habits, effects)
+    base = base_rate(c, effects.authenticity_exponent)
+    campaigns = simulate(specs, c, ids, verdict, base, rng, effects)
 
     catalogue = [spec.ref for spec in specs]
     refs = catalogue + background
@@ -137,7 +146,7 @@ def generate_alt_world(
             saturation=float(c.saturation[i]), reply_rate=float(c.reply_rate[i]),
             base_rate=float(base[i]), shows_replies=dice.chance(0.8),
             code=f"{handles[i].split('.')[0].split('_')[0][:8].upper()}{dice.between(10, 30)}",
-            voice=_voice(c, i, dice),
+            voice=_voice(c, i, dice), paid_factor=effects.paid_factor,
         )  # fmt: skip
         glow = [(catalogue[b], ts) for b, ts in campaigns.afterglow.get(i, [])]
         posts = render_feed(author, habits.favourites[i], campaigns.paid.get(i, []), glow,

@@ -30,16 +30,18 @@ import numpy as np
 from training.world_alt.brands import BrandSpec
 from training.world_alt.common import LANGUAGES, NEIGHBOURS, NICHES
 from training.world_alt.creators import Creators
+from training.world_alt.effects import DEFAULT, AltEffects
 from training.world_alt.habits import Habits
 
-MAX_CLEAN_SATURATION = 0.20
-SATURATED = 0.40
-MIN_REAL = 0.80
-FAKE = 0.65
-MIN_REPLY_RATE = 0.10
-BIG = 500_000
-MIN_CATEGORY_MENTIONS = 3
-ADVOCATE_P = np.array([0.01, 0.03, 0.10, 0.92])  # by grade
+# Today's thresholds and probabilities; each world may draw its own (effects.py, AltEffects).
+MAX_CLEAN_SATURATION = DEFAULT.max_clean_saturation
+SATURATED = DEFAULT.saturated
+MIN_REAL = DEFAULT.min_real
+FAKE = DEFAULT.fake
+MIN_REPLY_RATE = DEFAULT.min_reply_rate
+BIG = DEFAULT.big
+MIN_CATEGORY_MENTIONS = DEFAULT.min_category_mentions
+ADVOCATE_P = DEFAULT.advocate_p()  # by grade
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +62,9 @@ def _adjacency() -> np.ndarray:
     return adj
 
 
-def judge(creators: Creators, specs: list[BrandSpec], habits: Habits) -> Verdict:
+def judge(
+    creators: Creators, specs: list[BrandSpec], habits: Habits, effects: AltEffects = DEFAULT
+) -> Verdict:
     category = np.array([spec.category for spec in specs], dtype=np.int64)
     niche_fit = 2 * (creators.main[:, None] == category) + (creators.second[:, None] == category)
     brand_themes = np.zeros((len(specs), creators.themes.shape[1]), dtype=np.int64)
@@ -75,12 +79,13 @@ def judge(creators: Creators, specs: list[BrandSpec], habits: Habits) -> Verdict
     reach = speaks | named
 
     fit = (niche_fit > 0) | (shared >= 2)
-    evidence = named | (category_talk >= MIN_CATEGORY_MENTIONS) | (shared >= 2)
-    clean = (creators.saturation < MAX_CLEAN_SATURATION)[:, None]
-    real = (creators.authentic >= MIN_REAL)[:, None]
-    host = (creators.reply_rate >= MIN_REPLY_RATE)[:, None]
-    big = (creators.followers > BIG)[:, None]
-    poor = big | (creators.saturation >= SATURATED)[:, None] | (creators.authentic < FAKE)[:, None]
+    evidence = named | (category_talk >= effects.min_category_mentions) | (shared >= 2)
+    clean = (creators.saturation < effects.max_clean_saturation)[:, None]
+    real = (creators.authentic >= effects.min_real)[:, None]
+    host = (creators.reply_rate >= effects.min_reply_rate)[:, None]
+    big = (creators.followers > effects.big)[:, None]
+    saturated = (creators.saturation >= effects.saturated)[:, None]
+    poor = big | saturated | (creators.authentic < effects.fake)[:, None]
     misses = (~evidence).astype(np.int64) + ~clean + ~real + ~host + ~reach
 
     near = _adjacency()[creators.main][:, category] & (shared >= 1)
