@@ -94,7 +94,7 @@ def flag_values(features: np.ndarray, names: Sequence[str]) -> np.ndarray:
         "saturated": _column(features, names, "sponsored_share"),
         "suspicious_audience": audience_quality(features, names),
         "inactive": _column(features, names, "days_since_last_post"),
-        "critical_stance": np.expm1(critical),
+        "critical_stance": np.rint(np.expm1(critical)),  # a count of posts
         "off_market": market_reach(features, names),
     }
     return np.column_stack([columns[name] for name in FLAG_NAMES])
