@@ -88,7 +88,9 @@ class PlannedCreator(BaseModel):
     advocated_engagements: float = Field(description="advocacy_fit × expected_engagements")
     reasons: list[ReasonOut]
     flags: list[FlagOut] = Field(
-        [], description="Red flags raised; a demoted creator's advocacy_fit is × 0.3 per flag"
+        [],
+        description="Red flags raised; a demoted creator's advocacy_fit counts at most just "
+        "below its niche peers'",
     )
 
 

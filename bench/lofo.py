@@ -8,7 +8,9 @@ worlds per family, `--seed`) and an evaluation recipe with other seeds (`--eval-
 family, `--eval-seed`), so no evaluated world, brand or drawn effect was seen in training.
 
 For each direction (A→B: trained on family-A worlds only, ranked on held-out family-B worlds;
-B→A the reverse) a ranker is fitted with `training.fit.fit_ranker` as it is (20% of the
+B→A the reverse) a ranker is fitted with `training.fit.fit_ranker` as `microtribe train` fits
+it (the prior refitted plus the booster's residual; the booster alone is reported beside it
+as `booster_alone_ndcg_at_20`, and the prior alone as `prior->A`, `prior->B`) (20% of the
 training brands for validation and calibration, no test brands: the test is the other family),
 and scored per brand on the evaluation worlds' labelled outcomes, full briefs, with outcomes
 as gains, as `training/evaluate.py` does. Reported per direction: the model's NDCG@20, the
@@ -92,7 +94,9 @@ def run_lofo(
     threads: int = 1,
 ) -> dict[str, Any]:
     """Every direction's figures, plus both recipes (worlds, effects drawn)."""
-    from training.fit import FitConfig, fit_ranker
+    from dataclasses import replace
+
+    from training.fit import FitConfig, fit_ranker, prior_ranker
     from training.worlds import WorldRecipe, recipe_training_set
 
     train_recipe = WorldRecipe(2 * worlds, ("A", "B"), creators, brands, max_posts, seed)
@@ -123,12 +127,18 @@ def run_lofo(
         split = training_split(data, rows, config.validation_brand_share, config.seed)
         ranker = fit_ranker(data, split, config)
         fit_seconds[source] = round(time.perf_counter() - started, 1)
+        alone = fit_ranker(data, split, replace(config, use_prior=False))
         for target, target_rows in targets.items():
             name = f"{source}->{target}"
             directions[name] = round_floats(score_rows(ranker, data, target_rows))
+            booster = score_rows(alone, data, target_rows)
+            directions[name]["booster_alone_ndcg_at_20"] = round(booster["model_ndcg_at_20"], 4)
             d = directions[name]
             log(f"{name}: model {d['model_ndcg_at_20']:.3f} similarity "
                 f"{d['similarity_ndcg_at_20']:.3f} ratio {d['ratio']:.3f}")  # fmt: skip
+    prior = prior_ranker(data.feature_names)
+    for target, target_rows in targets.items():
+        directions[f"prior->{target}"] = round_floats(score_rows(prior, data, target_rows))
     lofo = {name: directions[name] for name in ("A->B", "B->A")}
     return {
         "lofo": lofo,

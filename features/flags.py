@@ -17,8 +17,9 @@ shared/SEED-micro-influencers-it.txt, and docs/ranking.md, "Red flags"):
   creator gave it up. From two: on the golden set's development part every creator with one
   such post was an advocate writing about what it left for the brief's world ("ho smesso di
   riempire il bidone" of a cloth-nappy mother).
-- `off_market`: how much of the creator reaches the brief's languages and markets (its own
-  language and country, its audience's share in the markets). Below 0.5: mostly elsewhere.
+- `off_market`: how far the creator reaches the brief's languages and markets: its own
+  language or country, else its audience's share in the markets. Below 0.5: neither its
+  language nor its place is the brief's, and most of its audience is elsewhere.
 
 A value that cannot be known (no market in the brief, no posts) is NaN and never raises a
 flag.
@@ -77,14 +78,17 @@ def audience_quality(features: np.ndarray, names: Sequence[str]) -> np.ndarray:
 
 
 def market_reach(features: np.ndarray, names: Sequence[str]) -> np.ndarray:
-    """1 when the creator speaks a brief language and lives in (or reaches) its markets; NaN
-    when the brief names neither."""
-    language = _column(features, names, "language_match")
-    place = np.fmax(
-        _column(features, names, "market_match"),
-        _column(features, names, "audience_market_share"),
+    """How far the creator reaches the brief's people: 1 when it speaks a brief language or
+    lives in a brief market, else its audience's share in the markets; NaN when the brief
+    names neither. Either side is enough: an Italian speaker in Ticino reaches an Italian
+    brief, and so does a Milanese posting in English."""
+    return np.fmax(  # fmax: NaN only where every side is unknown
+        _column(features, names, "language_match"),
+        np.fmax(
+            _column(features, names, "market_match"),
+            _column(features, names, "audience_market_share"),
+        ),
     )
-    return np.fmin(language, place)  # fmin/fmax: NaN only where both sides are unknown
 
 
 def flag_values(features: np.ndarray, names: Sequence[str]) -> np.ndarray:

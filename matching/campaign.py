@@ -96,7 +96,7 @@ def plan_for_brief(
 
     The guardrails apply as in `/v1/match`: a flag whose policy is `exclude` removes the
     candidate (unless the request must include it), and a demoted candidate's advocacy counts
-    × `DEMOTE_FACTOR` per flag in the plan's objective and totals."""
+    at most just below its peers' (models/guardrails.py) in the plan's objective and totals."""
     timings: dict[str, float] = {}
     lap = Stopwatch(timings, digits=3).lap
     profile = brand_profile(brand)
@@ -122,6 +122,8 @@ def plan_for_brief(
     features = assemble_features(catalog, profile, rows, similarity, topics)
     ranked = pipe.bundle.ranker.predict(features, "advocacy")
     score, judgement = guarded(ranked.score, features, FEATURE_NAMES, guardrails)
+    # what the plan counts: a demoted creator's advocacy at most just below its peers'
+    advocacy, _ = guarded(ranked.advocacy_fit, features, FEATURE_NAMES, guardrails)
     keep = judgement.kept | np.isin(
         catalog.creators.creator_id[rows], list(constraints.include_creator_ids)
     )
@@ -131,10 +133,12 @@ def plan_for_brief(
         ranked.take(keep),
         judgement.take(keep),
     )
-    score = np.where(np.isfinite(score[keep]), score[keep], ranked.score * judgement.factor)
+    # a creator the request must include keeps its own figures even where a flag excludes it
+    score = np.where(np.isfinite(score[keep]), score[keep], ranked.score)
+    advocacy = np.where(np.isfinite(advocacy[keep]), advocacy[keep], ranked.advocacy_fit)
     cost = from_eur(catalog.estimated_cost[rows], currency)
     candidates, kept = candidates_from_catalog(
-        catalog, rows, ranked.advocacy_fit * judgement.factor, ranked.expected_engagement_rate, cost
+        catalog, rows, advocacy, ranked.expected_engagement_rate, cost
     )
     assert len(kept) == len(rows)  # unpriced rows were filtered out above
     lap("candidates")

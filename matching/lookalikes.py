@@ -111,7 +111,8 @@ def lookalikes(
     guardrails: Guardrails | None = None,
 ) -> Lookalikes:
     """The `k` eligible creators most like catalog `row` (never `row` itself), under the
-    guardrails of `/v1/match` (a demoted creator's blend counts × 0.3 per flag)."""
+    guardrails of `/v1/match` (`exclude` drops a flagged creator; without a brief there are no
+    niche peers to place a demoted one below, so it keeps its place and shows its flags)."""
     if not 0 <= row < len(catalog):
         raise IndexError(f"row {row} is outside the catalog's {len(catalog)} rows")
     eligible = np.asarray(eligible_mask, dtype=bool) & catalog.live

@@ -242,27 +242,30 @@ class MatchPipeline:
         lap("features")
         # row by row: one call = many calls
         ranked = self.bundle.ranker.predict(features, rank_by)
-        score, judgement = guarded(ranked.score, features, FEATURE_NAMES, guardrails)
-        ranked = RankerOutput(ranked.advocacy_fit, ranked.expected_engagement_rate, score)
         results = []
         start = 0
         for profile, (rows, similarity), block in zip(profiles, found, blocks, strict=True):
             span = np.arange(start, start + len(block))
             start += len(block)
-            order = np.argsort(-score[span], kind="stable")
-            order = order[judgement.kept[span][order]][:k]
+            # one brief at a time: a demoted creator is placed among its own brief's peers
+            score, judgement = guarded(ranked.score[span], block, FEATURE_NAMES, guardrails)
+            order = np.argsort(-score, kind="stable")
+            order = order[judgement.kept[order]][:k]
+            mine = ranked.take(span)
             results.append(
                 MatchResult(
                     brand_id=profile.brand_id,
                     rows=rows[order],
                     similarity=similarity[order],
-                    ranked=ranked.take(span).take(order),
+                    ranked=RankerOutput(
+                        mine.advocacy_fit[order], mine.expected_engagement_rate[order], score[order]
+                    ),
                     reasons=[],
                     timings_ms={},
                     features=block[order],
                     rank_by=rank_by,
                     currency=profile.currency,
-                    judgement=judgement.take(span[order]),
+                    judgement=judgement.take(order),
                 )
             )
         lap("rank")

@@ -659,8 +659,10 @@ def demo(
     )
     typer.secho("== build", bold=True)
     build(home=settings.home)
-    typer.secho("== train, register, promote", bold=True)
-    train(register=True, promote=True, margin=0.0, seed=42, home=settings.home)
+    typer.secho("== train (its outcomes + 6 synthetic worlds), register, promote", bold=True)
+    # the published recipe (README, docs/ranking.md): the demo world's own outcomes plus six
+    # domain-randomised worlds of both generator families
+    train(register=True, promote=True, margin=0.0, seed=42, worlds=6, home=settings.home)
     key = _demo_key(settings)
     typer.secho(
         f"== ready in {time.perf_counter() - started:.0f} s; serving on "

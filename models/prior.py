@@ -41,7 +41,7 @@ class PriorTerm:
 # pooled content span about 0.0 (another world) to 0.6 (the brief's own niche): 0.1 of
 # similarity is worth 1.2 log-odds.
 DEFAULT_TERMS: tuple[PriorTerm, ...] = (
-    PriorTerm("similarity", 12.0, 0.0, 0.7, 0.3, "lives the brand's world: content fit first"),
+    PriorTerm("similarity", 20.0, 0.0, 0.7, 0.3, "lives the brand's world: content fit first"),
     PriorTerm("category_match", 0.6, 0.0, 1.0, 0.5, "works in the brand's category"),
     PriorTerm("brand_mentions", 1.0, 0.0, 2.5, 0.0, "already names the brand unpaid (log1p)"),
     PriorTerm("organic_mention_share", 0.5, 0.0, 1.0, 0.0, "talks about brands unpaid"),

@@ -8,7 +8,7 @@ import pytest
 
 from features.flags import FLAG_NAMES, flag_values
 from features.schema import FEATURE_NAMES
-from models.guardrails import DEMOTE_FACTOR, Guardrails, guarded, judge
+from models.guardrails import PEER_SIMILARITY, Guardrails, guarded, judge
 from models.prior import Prior
 from training.fit import prior_ranker
 
@@ -43,7 +43,7 @@ def test_flag_values_come_from_the_signals_they_name() -> None:
     assert flag(values, "suspicious_audience")[2] == pytest.approx(0.3)
     assert flag(values, "inactive")[3] == 90
     assert flag(values, "critical_stance")[4] == pytest.approx(2.0)
-    assert flag(values, "off_market")[5] == pytest.approx(0.0)
+    assert flag(values, "off_market")[5] == pytest.approx(0.1)  # its audience's share
     raised = judge(values, Guardrails.default()).raised
     assert not raised[0].any()  # the clean creator raises nothing
     for row, name in enumerate(FLAG_NAMES, start=1):
@@ -86,23 +86,31 @@ def test_guardrails_parse_actions_thresholds_and_name_the_bad_field() -> None:
 
 
 def test_demote_exclude_and_ignore_have_their_documented_magnitudes() -> None:
-    features = rows({}, {"sponsored_share": 0.9}, {"sponsored_share": 0.9, "authenticity": 0.3})
-    score = np.array([0.5, 0.8, 0.8])
+    features = rows(
+        {},  # clean
+        {"similarity": 0.46, "sponsored_share": 0.9},  # a billboard twin of the clean one
+        {"similarity": 0.60, "sponsored_share": 0.9},  # a billboard with no peer near it
+        {"similarity": 0.20, "category_match": 0.0},  # another world, clean
+    )
+    score = np.array([0.5, 0.8, 0.9, 0.3])
     demoted, judgement = guarded(score, features, NAMES, None)
-    assert demoted.tolist() == pytest.approx([0.5, 0.8 * DEMOTE_FACTOR, 0.8 * DEMOTE_FACTOR**2])
+    # just below its clean peer, not below the other world's creator; no peer: unchanged
+    assert demoted.tolist() == [0.5, np.nextafter(0.5, -np.inf), 0.9, 0.3]
+    assert judgement.demoted.tolist() == [False, True, True, False]
+    assert PEER_SIMILARITY == 0.05
     excluded, judgement = guarded(
         score, features, NAMES, Guardrails.parse({"saturated": "exclude"})
     )
-    assert excluded[1:].tolist() == [-np.inf, -np.inf]
-    assert judgement.kept.tolist() == [True, False, False]
-    assert judgement.excluded_by.tolist() == [-1, 0, 0]
+    assert excluded.tolist() == [0.5, -np.inf, -np.inf, 0.3]
+    assert judgement.kept.tolist() == [True, False, False, True]
+    assert judgement.excluded_by.tolist() == [-1, 0, 0, -1]
     ignored, _ = guarded(score, features, NAMES, Guardrails.parse({"saturated": "ignore"}))
-    assert ignored.tolist() == pytest.approx([0.5, 0.8, 0.8 * DEMOTE_FACTOR])
-    # a higher threshold lowers nothing below it
-    lenient, _ = guarded(
+    assert ignored.tolist() == score.tolist()
+    # a higher threshold raises nothing below it
+    lenient, judgement = guarded(
         score, features, NAMES, Guardrails.parse({"saturated": {"threshold": 0.95}})
     )
-    assert lenient[1] == pytest.approx(0.8)
+    assert lenient.tolist() == score.tolist() and not judgement.raised.any()
 
 
 def test_the_prior_alone_ranks_an_advocate_first_and_a_billboard_below_its_clean_twin() -> None:
