@@ -332,7 +332,7 @@ def test_a_creator_shows_posts_marked_sponsored_audience_charts_and_lookalikes(
     _shortlist(page, server)
     first = page.locator("#shortlist tbody tr.creator").first
     creator_id = str(first.get_attribute("data-creator-id"))
-    handle = first.locator("td.c-handle button")
+    handle = first.locator("td.c-handle button.link")
     shown_handle = handle.inner_text()
     handle.click()
     page.wait_for_selector("#detail[open] .posts")

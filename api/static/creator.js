@@ -147,7 +147,7 @@ function postsSection(posts, rules, flags) {
       return el("li", { class: classes, "data-post-id": post.post_id },
         el("p", { class: "meta" },
           el("span", { class: paid ? "badge paid" : "badge", text: paid ? t("sponsored") : t("organic") }),
-          raised.map((flag) => [" ", el("span", {
+          raised.flatMap((flag) => [" ", el("span", {
             class: "badge evidence", "data-flag": flag.flag, text: `⚑ ${t(`flag_${flag.flag}`)}`,
             title: `${t("flagged")}: ${flagName(flag)}`,
           })]),
