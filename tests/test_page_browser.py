@@ -2,8 +2,9 @@
 `microtribe serve` on the trained tiny world (and one on an empty home, for "not ready").
 
 What a person does: enter the key, run an Italian brief, read 20 explained creators, sort,
-page, export the CSV, open a creator, build a plan; and each error said in words where it
-belongs. Every test fails on a JavaScript error or an unexpected failed request in the console.
+page, export the CSV, open a creator, build a plan, read a creator's red flags and their
+evidence; and each error said in words where it belongs. Every test fails on a JavaScript
+error or an unexpected failed request in the console.
 Screenshots of the main views go to tests/artifacts/page/ (git-ignored; CI keeps them).
 """
 
@@ -24,6 +25,8 @@ import pytest
 
 from bench.serve_load import Server
 from features.text import is_disclosed
+from tests.conftest import copy_home
+from tests.factories import make_creator, make_post
 
 pytestmark = pytest.mark.slow
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright: the dev extra")
@@ -65,7 +68,9 @@ class Console:
 
 @pytest.fixture(scope="module")
 def server(trained_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    live = Server(trained_home, poll=0, workdir=tmp_path_factory.mktemp("page-server"))
+    # a private copy: the red-flag tests upsert creators into it
+    workdir = tmp_path_factory.mktemp("page-server")
+    live = Server(copy_home(trained_home, workdir), poll=0, workdir=workdir)
     try:
         live.wait_ready(timeout=180)
         yield live
@@ -327,7 +332,7 @@ def test_a_creator_shows_posts_marked_sponsored_audience_charts_and_lookalikes(
     _shortlist(page, server)
     first = page.locator("#shortlist tbody tr.creator").first
     creator_id = str(first.get_attribute("data-creator-id"))
-    handle = first.locator("td.c-handle button")
+    handle = first.locator("td.c-handle button.link")
     shown_handle = handle.inner_text()
     handle.click()
     page.wait_for_selector("#detail[open] .posts")
@@ -469,3 +474,207 @@ def test_a_server_not_ready_says_so(browser: playwright_api.Browser, tmp_path: P
         assert not console.errors, console.errors
     finally:
         empty.stop()
+
+
+# ---- red flags ------------------------------------------------------------------------
+
+PET_CAPTIONS = [
+    "Passeggiata al mare con il mio cane, che felicità 🐶 #cani",
+    "Crocchette nuove per Rocco: gli piacciono tantissimo #animali",
+    "Il veterinario dice che Rocco sta benissimo",
+    "Giornata al parco con gli amici a quattro zampe #dogsofinstagram",
+    "Come insegno al mio cane a non tirare il guinzaglio",
+]
+PET_BRIEF = {
+    "#brand-name": "Zampa Felice",
+    "#brand-category": "pets",
+    "#brand-values": "cibo naturale per cani, benessere degli animali",
+    "#brand-markets": "MT",
+    "#brand-languages": "it",
+    "#f-countries": "MT",
+}
+
+
+def _pet_creator(creator_id: str, paid: int) -> dict[str, object]:
+    """A dog creator in Malta with 14 recent posts, the first (newest) `paid` disclosed ads
+    (as tests/test_guardrails_api.py builds its twins)."""
+    captions = [PET_CAPTIONS[i % len(PET_CAPTIONS)] for i in range(14)]
+    for i in range(paid):
+        captions[i] += " #adv in collaborazione con @crocchettebuone"
+    posts = [
+        make_post(f"{creator_id}-p{i:02d}", f"2026-10-{28 - i:02d}T10:00:00Z", caption, 400, 20,
+                  creator_replies=8)
+        for i, caption in enumerate(captions)
+    ]  # fmt: skip
+    return make_creator(creator_id, followers=12_000, following=300, country="MT",
+                        language="it", bio="Io e il mio cane Rocco", categories=["pets"],
+                        posts=posts, audience={"authentic_share": 0.92, "female_share": 0.6,
+                                               "countries": {"MT": 0.7, "IT": 0.2}})  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def flagged(server: Server) -> Server:
+    """The page's server with two dog creators in Malta: `ig:billboard` (13 of its 14 recent
+    posts disclosed ads: saturated) and its clean twin `ig:spotless`."""
+    creators = [_pet_creator("ig:billboard", paid=13), _pet_creator("ig:spotless", paid=0)]
+    answer = httpx.post(f"{server.url}/v1/creators", headers=server.admin(), json=creators)
+    assert answer.status_code == 200, answer.text
+    return server
+
+
+def _pet_shortlist(page: playwright_api.Page, server: Server) -> None:
+    _load(page, server.url)
+    _enter_key(page, server.read_key)
+    for selector, value in PET_BRIEF.items():
+        page.fill(selector, value)
+    page.click("#run-match")
+    page.wait_for_selector("#shortlist tbody tr.creator[data-creator-id='ig:billboard']")
+
+
+def _evidence(page: playwright_api.Page, badge: playwright_api.Locator) -> playwright_api.Locator:
+    return page.locator(f"#{badge.get_attribute('aria-describedby')}")
+
+
+def test_a_flagged_creator_shows_its_badge_and_the_evidence_on_hover_focus_and_click(
+    italian: tuple[playwright_api.Page, Console], flagged: Server, artifacts: Path
+) -> None:
+    page, _ = italian
+    with page.expect_request("**/v1/match") as sent:
+        _pet_shortlist(page, flagged)
+    assert "guardrails" not in (sent.value.post_data_json or {})  # the defaults: nothing sent
+    row = page.locator("#shortlist tbody tr.creator[data-creator-id='ig:billboard']")
+    badges = row.locator("button.flag")
+    assert badges.count() == 1
+    badge = badges.first
+    assert badge.get_attribute("data-flag") == "saturated"
+    assert badge.inner_text().endswith("Saturo di sponsorizzazioni 93%")
+    clean = page.locator("#shortlist tbody tr.creator[data-creator-id='ig:spotless']")
+    assert clean.locator("button.flag").count() == 0
+    evidence = _evidence(page, badge)
+    expected = "13 dei 14 post recenti sono pagati (soglia 40%) — post: ig:billboard-p00, "
+    assert expected in str(evidence.text_content())
+    assert evidence.is_hidden()
+
+    badge.hover()  # hover
+    evidence.wait_for(state="visible")
+    page.hover("#results-summary")
+    evidence.wait_for(state="hidden")
+
+    # the keyboard: Tab from the creator's name reaches the badge and shows its evidence
+    row.locator("td.c-handle button.link").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.dataset.flag") == "saturated"
+    evidence.wait_for(state="visible")
+    _shot(page, artifacts, "flag-evidence")
+    page.keyboard.press("Escape")
+    evidence.wait_for(state="hidden")
+    page.keyboard.press("Enter")  # a button: opens it, and it stays open
+    assert badge.get_attribute("aria-expanded") == "true"
+    page.keyboard.press("Tab")
+    evidence.wait_for(state="visible")
+    badge.click()  # a click (a tap) closes it
+    assert badge.get_attribute("aria-expanded") == "false"
+
+    # the creator panel marks the posts the flag rests on
+    row.locator("td.c-handle button.link").click()
+    page.wait_for_selector("#detail[open] .posts")
+    assert page.locator("#detail .numbers button.flag[data-flag=saturated]").count() == 1
+    shown = page.locator("#detail .post").evaluate_all("posts => posts.map(p => p.dataset.postId)")
+    marked = page.locator("#detail .post.flagged").evaluate_all(
+        "posts => posts.map(p => p.dataset.postId)"
+    )
+    evidence_ids = {f"ig:billboard-p{i:02d}" for i in range(13)}
+    assert marked == [post for post in shown if post in evidence_ids] and marked
+    assert page.locator("#detail .post.flagged .badge.evidence").count() == len(marked)
+
+
+def test_at_375_px_a_tap_on_a_badge_shows_its_evidence(
+    browser: playwright_api.Browser, flagged: Server
+) -> None:
+    context = browser.new_context(
+        locale="en-GB", viewport={"width": 375, "height": 800}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    console = Console(page)
+    _pet_shortlist(page, flagged)
+    badge = page.locator("tr.creator[data-creator-id='ig:billboard'] button.flag").first
+    assert badge.inner_text().endswith("Ad-saturated 93%")
+    evidence = _evidence(page, badge)
+    badge.tap()
+    evidence.wait_for(state="visible")
+    assert badge.get_attribute("aria-expanded") == "true"
+    assert "13 of 14 recent posts paid (threshold 40%)" in evidence.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()
+    assert not console.errors, console.errors
+
+
+def test_the_csv_has_a_flags_column_after_the_others(
+    italian: tuple[playwright_api.Page, Console], flagged: Server
+) -> None:
+    page, _ = italian
+    _pet_shortlist(page, flagged)
+    with page.expect_download() as download:
+        page.click("#export-csv")
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    header = next(csv.reader(io.StringIO(text)))
+    assert header == ["rank", "creator_id", "handle", "platform", "tier", "followers",
+                      "authenticity", "sponsored_share", "reply_rate", "estimated_cost",
+                      "currency", "advocacy_fit", "expected_engagement_rate", "score",
+                      "reasons", "flags"]  # fmt: skip
+    rows = {row["creator_id"]: row for row in csv.DictReader(io.StringIO(text))}
+    assert rows["ig:billboard"]["flags"] == "saturated"
+    assert rows["ig:spotless"]["flags"] == ""
+
+
+def test_the_red_flags_fieldset_sends_guardrails(
+    italian: tuple[playwright_api.Page, Console], flagged: Server
+) -> None:
+    page, _ = italian
+    _pet_shortlist(page, flagged)
+    page.select_option("#g-saturated", "exclude")
+    with page.expect_response("**/v1/match") as answered:
+        page.click("#run-match")
+    assert answered.value.request.post_data_json["guardrails"] == {"saturated": "exclude"}
+    page.wait_for_selector("#run-match:not([aria-busy])")
+    ids = page.locator("#shortlist tbody tr.creator").evaluate_all(
+        "rows => rows.map(r => r.dataset.creatorId)"
+    )
+    assert "ig:spotless" in ids and "ig:billboard" not in ids
+
+
+def test_an_unknown_reason_reads_as_unknown_never_as_against(
+    italian: tuple[playwright_api.Page, Console], server: Server
+) -> None:
+    """However the model weighs it, a signal that cannot be known (here the brand's own
+    mentions, with no brand name) is grey and says so: no bar, not red. The answer is the
+    server's, with such a reason put first when the model did not pick one."""
+    page, _ = italian
+
+    def with_an_unknown(route: playwright_api.Route) -> None:
+        answer = route.fetch().json()
+        first = answer["matches"][0]
+        if not any(reason["unknown"] for reason in first["reasons"]):
+            unknown = {"feature": "brand_mentions", "description": "brand mentions",
+                       "value": None, "contribution": 0.0, "unknown": True}  # fmt: skip
+            first["reasons"].insert(0, unknown)
+        route.fulfill(json=answer)
+
+    page.route("**/v1/match", with_an_unknown)
+    _load(page, server.url)
+    _enter_key(page, server.read_key)
+    _fill_brief(page)
+    page.fill("#brand-name", "")  # no name: the brand's own mentions cannot be counted
+    page.click("#run-match")
+    page.wait_for_selector("#shortlist tbody tr.why .reason.unknown")
+    unknown = page.locator("#shortlist tbody tr.why").first.locator(".reason.unknown").first
+    assert "sconosciuto" in unknown.inner_text()
+    assert unknown.locator(".bar").count() == 0
+    colour = unknown.locator(".why").evaluate("node => getComputedStyle(node).color")
+    red = page.evaluate(
+        """() => { const probe = document.createElement('span');
+                   probe.style.color = 'var(--down)'; document.body.append(probe);
+                   const colour = getComputedStyle(probe).color; probe.remove(); return colour; }"""
+    )
+    assert colour != red
+    assert page.locator("#shortlist .reason.unknown:is(.up, .down)").count() == 0

@@ -40,6 +40,13 @@ export function filtersFromForm() {
   return Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== null));
 }
 
+// The guardrails chosen in the "Red flags" fieldset; null when every flag keeps its default.
+export function guardrailsFromForm() {
+  const chosen = $$("select[data-guardrail]").filter((select) => select.value)
+    .map((select) => [select.dataset.guardrail, select.value]);
+  return chosen.length ? Object.fromEntries(chosen) : null;
+}
+
 export function activeFilters(filters) {
   return Object.keys(FILTER_DEFAULTS).filter((name) => {
     const value = filters[name];

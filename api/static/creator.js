@@ -1,8 +1,10 @@
-// A creator: numbers, the audience as bars, recent posts (sponsored ones marked as the
-// features count them, mentions highlighted) and lookalikes.
+// A creator: numbers and red flags, the audience as bars, recent posts (sponsored ones marked
+// as the features count them, mentions highlighted, those a flag rests on marked) and
+// lookalikes (with their own flags).
 import { api } from "./api.js";
 import { $, el } from "./dom.js";
 import { describe, showError } from "./errors.js";
+import { evidenceByPost, flagBadges, flagName } from "./flags.js";
 import { state } from "./state.js";
 import { fmt, t } from "./text.js";
 
@@ -62,7 +64,7 @@ function highlighted(caption) {
   return parts;
 }
 
-export async function openCreator(creatorId, match) {
+export async function openCreator(creatorId, match, flags = match?.flags) {
   const dialog = $("#detail");
   $("#detail-title").textContent = creatorId;
   $("#detail-error").hidden = true;
@@ -73,8 +75,8 @@ export async function openCreator(creatorId, match) {
       api("GET", `/v1/creators/${encodeURIComponent(creatorId)}`), disclosures()]);
     $("#detail-title").textContent = `@${creator.handle} · ${creator.platform}`;
     $("#detail-body").replaceChildren(
-      numbersSection(creator, match), audienceSection(creator.audience || {}),
-      postsSection(creator.posts || [], rules), el("section", { id: "similar", class: "similar" }));
+      numbersSection(creator, match, flags), audienceSection(creator.audience || {}),
+      postsSection(creator.posts || [], rules, flags), el("section", { id: "similar", class: "similar" }));
     $("#detail-close").focus();
     await similarSection(creatorId);
   } catch (error) {
@@ -82,7 +84,7 @@ export async function openCreator(creatorId, match) {
   }
 }
 
-function numbersSection(creator, match) {
+function numbersSection(creator, match, flags) {
   const items = [
     [t("colFollowers"), fmt.int(creator.followers)],
     [t("colTier"), match?.tier],
@@ -98,6 +100,7 @@ function numbersSection(creator, match) {
   if (card?.post != null) items.push([t("rateCard"), fmt.money(card.post, card.currency || "EUR")]);
   return el("section", { class: "numbers" },
     el("h3", { text: t("detailNumbers") }),
+    flagBadges(flags),
     creator.bio ? el("p", { class: "bio", text: creator.bio }) : null,
     (creator.categories || []).length ? el("p", { class: "hint", text: creator.categories.join(" · ") }) : null,
     el("dl", { class: "totals" }, items.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })])));
@@ -132,15 +135,22 @@ function audienceSection(audience) {
       shareBars("", extra)));
 }
 
-function postsSection(posts, rules) {
+function postsSection(posts, rules, flags) {
+  const evidence = evidenceByPost(flags);
   const recent = [...posts].sort((a, b) => String(b.posted_at).localeCompare(String(a.posted_at))).slice(0, 12);
   const dates = new Intl.DateTimeFormat(state.lang, { dateStyle: "medium" });
   return el("section", { class: "posts" }, el("h3", { text: t("recentPosts") }),
     recent.length ? el("ol", {}, recent.map((post) => {
       const paid = isSponsored(post, rules);
-      return el("li", { class: paid ? "post paid" : "post" },
+      const raised = evidence.get(post.post_id) || [];
+      const classes = ["post", paid && "paid", raised.length && "flagged"].filter(Boolean).join(" ");
+      return el("li", { class: classes, "data-post-id": post.post_id },
         el("p", { class: "meta" },
           el("span", { class: paid ? "badge paid" : "badge", text: paid ? t("sponsored") : t("organic") }),
+          raised.flatMap((flag) => [" ", el("span", {
+            class: "badge evidence", "data-flag": flag.flag, text: `⚑ ${t(`flag_${flag.flag}`)}`,
+            title: `${t("flagged")}: ${flagName(flag)}`,
+          })]),
           ` ${dates.format(new Date(post.posted_at))} · ${fmt.int(post.likes)} ${t("likes")} · ${fmt.int(post.comments)} ${t("comments")}`,
           post.creator_replies != null ? ` · ${fmt.int(post.creator_replies)} ${t("replies")}` : ""),
         el("p", { class: "caption" }, highlighted(post.caption || "")));
@@ -157,8 +167,12 @@ async function similarSection(creatorId) {
       el("li", {}, el("button", {
         type: "button", class: "link", text: `@${m.handle}`,
         "aria-label": t("openCreator", { handle: `@${m.handle}` }),
-        onclick: () => openCreator(m.creator_id, state.answer?.matches.find((x) => x.creator_id === m.creator_id)),
-      }), ` ${m.platform} · ${m.tier} · ${fmt.int(m.followers)} · ${t("similarity")} ${fmt.pct(m.similarity)}`))));
+        onclick: () => {
+          const shortlisted = state.answer?.matches.find((x) => x.creator_id === m.creator_id);
+          openCreator(m.creator_id, shortlisted, shortlisted?.flags ?? m.flags);
+        },
+      }), ` ${m.platform} · ${m.tier} · ${fmt.int(m.followers)} · ${t("similarity")} ${fmt.pct(m.similarity)}`,
+      flagBadges(m.flags)))));
   } catch (error) {
     const missing = error.status === 404 && error.message === "Not Found"; // no such route yet
     section.append(el("p", { class: "hint", text: missing ? t("similarUnavailable") : describe(error) }));

@@ -1,9 +1,10 @@
 // A campaign plan (/v1/plan): its totals, and bars beside the macro-only and greedy plans.
 import { api } from "./api.js";
-import { briefFromForm, busy, filtersFromForm, needsValues, numberOrNull } from "./brief.js";
+import { briefFromForm, busy, filtersFromForm, guardrailsFromForm, needsValues, numberOrNull } from "./brief.js";
 import { openCreator } from "./creator.js";
 import { $, el } from "./dom.js";
 import { clearErrors, showError } from "./errors.js";
+import { flagBadges } from "./flags.js";
 import { state } from "./state.js";
 import { fmt, t } from "./text.js";
 
@@ -21,6 +22,7 @@ export async function runPlan() {
     max_overlap: numberOrNull("#plan-overlap"),
     filters: filtersFromForm(),
     objective: $("#plan-objective").value,
+    guardrails: guardrailsFromForm(),
   };
   for (const name of Object.keys(request)) if (request[name] === null) delete request[name];
   await busy($("#run-plan"), async () => {
@@ -105,7 +107,11 @@ function renderPlanTable(creators, money) {
   ];
   $("#plan-table thead tr").replaceChildren(...columns.map(([, label]) => el("th", { scope: "col", text: t(label) })));
   const show = {
-    handle: (c) => el("button", { type: "button", class: "link", text: `@${c.handle}`, onclick: () => openCreator(c.creator_id) }),
+    handle: (c) => el("div", { class: "who" }, el("button", {
+      type: "button", class: "link", text: `@${c.handle}`,
+      "aria-label": t("openCreator", { handle: `@${c.handle}` }),
+      onclick: () => openCreator(c.creator_id, null, c.flags),
+    }), flagBadges(c.flags)),
     followers: (c) => fmt.int(c.followers), estimated_cost: (c) => money(c.estimated_cost),
     advocacy_fit: (c) => fmt.pct(c.advocacy_fit), expected_engagements: (c) => fmt.int(c.expected_engagements),
   };

@@ -1,10 +1,14 @@
 // Brief → shortlist: /v1/match, then sorting and pages in the browser; each creator's
-// reasons as bars (what moved it up or down); an empty list explained by the filter that emptied it.
+// reasons as bars (what moved it up or down, grey when the signal cannot be known), its red
+// flags as badges; an empty list explained by the filter that emptied it.
 import { api } from "./api.js";
-import { activeFilters, briefFromForm, busy, FILTER_DEFAULTS, filtersFromForm, needsValues, numberOrNull } from "./brief.js";
+import {
+  activeFilters, briefFromForm, busy, FILTER_DEFAULTS, filtersFromForm, guardrailsFromForm, needsValues, numberOrNull,
+} from "./brief.js";
 import { openCreator } from "./creator.js";
 import { $, el } from "./dom.js";
 import { clearErrors, fieldFor, markField, showError } from "./errors.js";
+import { flagBadges } from "./flags.js";
 import { state } from "./state.js";
 import { fmt, reasonText, t } from "./text.js";
 
@@ -21,6 +25,8 @@ export async function runMatch() {
     diversify: $("#diversify").checked,
     rank_by: $("#rank-by").value,
   };
+  const guardrails = guardrailsFromForm();
+  if (guardrails) request.guardrails = guardrails;
   await busy($("#run-match"), async () => {
     try {
       const answer = await api("POST", "/v1/match", request);
@@ -164,11 +170,11 @@ export function renderPage() {
 }
 
 function handleCell(match) {
-  return el("button", {
+  return el("div", { class: "who" }, el("button", {
     type: "button", class: "link", text: `@${match.handle}`,
     "aria-label": t("openCreator", { handle: `@${match.handle}` }),
     onclick: () => openCreator(match.creator_id, match),
-  });
+  }), flagBadges(match.flags));
 }
 
 function reasonsCell(match, scale) {
@@ -176,6 +182,11 @@ function reasonsCell(match, scale) {
 }
 
 function reasonBar(reason, scale) {
+  if (reason.unknown) { // the signal cannot be known: neither for nor against the creator
+    return el("li", { class: "reason unknown" },
+      el("span", { class: "track", "aria-hidden": "true" }, el("span", { class: "half neg" }), el("span", { class: "half pos" })),
+      el("span", { class: "why" }, `? ${reasonText(reason)}: ${t("unknown")}`));
+  }
   const up = reason.contribution >= 0;
   const bar = el("span", { class: "bar" });
   bar.style.width = `${Math.max(4, (Math.abs(reason.contribution) / scale) * 100)}%`;
