@@ -3,13 +3,17 @@
     .venv/bin/python bench/judgement.py --train-home DIR [--alt-creators 1500 --alt-brands 20
         --alt-seed 5] [--rank-by advocacy,engagement,value] [--mixed] [--label TEXT]
 
-The model is the champion of --train-home (trained on the default world). Each graded set is
+The model is the champion of --train-home (for the published recipe: a home where
+`microtribe train --worlds 6 --register --promote` ran; it needs no catalog). Each graded set is
 built into its own catalog (under a work directory, `microtribe build`'s code and embedder),
 every brief is run through `MatchPipeline.run` with every creator ranked, and the served order
 is scored next to similarity alone, every single signal and three-term hand rules on the very
 same rows (`training.graded`). Sets:
 
-- `golden`: the hand-labelled golden set (tests/data/golden, docs/golden-set.md): NDCG@10;
+- `golden`: the hand-labelled golden set's development part (tests/data/golden,
+  docs/golden-set.md): NDCG@10;
+- `golden-test`: its frozen test part (tests/data/golden/test), written before any tuning and
+  never used to set anything: NDCG@10, reported beside the development part;
 - `alt`: the alternative world (training/world_alt, docs/world-alt.md) at --alt-creators ×
   --alt-brands, seed --alt-seed: NDCG@20 over all creators per brand, gains = its grades.
 
@@ -88,29 +92,32 @@ def main() -> None:
     parser.add_argument("--alt-brands", type=int, default=20)
     parser.add_argument("--alt-seed", type=int, default=5)
     parser.add_argument("--rank-by", default="advocacy")
-    parser.add_argument("--sets", default="golden,alt")
+    parser.add_argument("--sets", default="golden,golden-test,alt")
     parser.add_argument("--mixed", action="store_true")
     parser.add_argument("--work", type=Path, default=Path("/tmp/microtribe-judgement"))
     parser.add_argument("--label", default=None)
     parser.add_argument("--out", type=Path, default=default_out("judgement"))
     args = parser.parse_args()
 
-    from matching.service import MatchService
     from microtribe.settings import Settings
+    from models.bundle import load_bundle
     from training.graded import best_names, golden_set, graded_metrics, graded_pipeline, served_rows
     from training.run import open_embedder
 
     settings = Settings.from_env(args.train_home)
-    service = MatchService(settings)
-    service.start()
-    bundle = service.ready().bundle
-    service.close()
+    # the champion alone: a home trained on the recipe's worlds has no catalog of its own
+    champion = (settings.models_dir / "CHAMPION").read_text().strip()
+    bundle = load_bundle(settings.models_dir / champion)
     recorder = Recorder("judgement", args.out)
     args.work.mkdir(parents=True, exist_ok=True)
     embedder = open_embedder(Settings.from_env(args.work))  # a cache shared by every set here
     for name in args.sets.split(","):
-        graded = golden_set() if name == "golden" else alt_set(
-            args.alt_creators, args.alt_brands, args.alt_seed
+        graded = (
+            golden_set("test")
+            if name == "golden-test"
+            else golden_set()
+            if name == "golden"
+            else alt_set(args.alt_creators, args.alt_brands, args.alt_seed)
         )
         home = args.work / graded.name
         shutil.rmtree(home, ignore_errors=True)
@@ -122,7 +129,7 @@ def main() -> None:
             recorder.emit({
                 "set": graded.name, "rank_by": rank_by, "label": args.label,
                 "model_version": bundle.version, "train_home": str(args.train_home),
-                **best_names(metrics, 10 if name == "golden" else 20),
+                **best_names(metrics, 10 if name.startswith("golden") else 20),
                 "metrics": round_floats(metrics),
             })  # fmt: skip
     if args.mixed:

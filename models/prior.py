@@ -43,7 +43,7 @@ class PriorTerm:
 DEFAULT_TERMS: tuple[PriorTerm, ...] = (
     PriorTerm("similarity", 20.0, 0.0, 0.7, 0.3, "lives the brand's world: content fit first"),
     PriorTerm("category_match", 0.6, 0.0, 1.0, 0.5, "works in the brand's category"),
-    PriorTerm("brand_mentions", 1.0, 0.0, 2.5, 0.0, "already names the brand unpaid (log1p)"),
+    PriorTerm("brand_mentions", 2.0, 0.0, 2.5, 0.0, "already names the brand unpaid (log1p)"),
     PriorTerm("organic_mention_share", 0.5, 0.0, 1.0, 0.0, "talks about brands unpaid"),
     PriorTerm("authenticity", 5.0, 0.3, 0.85, 0.85, "a real audience, not bought followers"),
     PriorTerm("sponsored_share", -4.5, 0.15, 1.0, 0.15, "advocates, not sellers: ad saturation"),

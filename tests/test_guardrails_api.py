@@ -30,6 +30,13 @@ CAPTIONS = [
     "Giornata al parco con gli amici a quattro zampe #dogsofinstagram",
     "Come insegno al mio cane a non tirare il guinzaglio",
 ]
+# Two unpaid posts against the brief's world (dogs): a critic, not an advocate
+CRITIC = (
+    "Ho dato via il cane e non mi manca per niente: mai più animali in casa, i cani sono una "
+    "schiavitù",
+    "Ho smesso di seguire i profili di cani, che noia: il cane al guinzaglio tutto il giorno "
+    "è una moda ridicola",
+)
 BRIEF = {"name": "Zampa Felice", "category": "pets", "markets": ["MT"], "languages": ["it"],
          "values": "cibo naturale per cani, benessere degli animali"}  # fmt: skip
 
@@ -74,6 +81,7 @@ def client(trained_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         twin("ig:bought", authentic=0.3),
         twin("ig:asleep", last_day=1),
         twin("ig:abroad", country="ES", language="es"),
+        twin("ig:critic", extra_captions=CRITIC),
     ]
     # asleep's posts end on October 1: the others' newest posts are 27 days later; pushed to
     # August so that it is more than 60 days behind the catalog's newest post
@@ -107,6 +115,7 @@ def test_each_twin_raises_its_flag_and_only_it(client: TestClient) -> None:
     assert set(flags_of(found["ig:bought"])) == {"suspicious_audience"}
     assert set(flags_of(found["ig:asleep"])) == {"inactive"}
     assert set(flags_of(found["ig:abroad"])) == {"off_market"}
+    assert set(flags_of(found["ig:critic"])) == {"critical_stance"}
 
 
 def test_flag_evidence_is_what_the_posts_show(client: TestClient) -> None:
@@ -120,6 +129,9 @@ def test_flag_evidence_is_what_the_posts_show(client: TestClient) -> None:
     assert inactive["evidence"] == ["ig:asleep-p00"]  # the newest post
     assert inactive["value"] > 60
     assert flags_of(found["ig:bought"])["suspicious_audience"]["value"] == pytest.approx(0.3)
+    critical = flags_of(found["ig:critic"])["critical_stance"]
+    assert critical["value"] == 2 and critical["threshold"] == 2
+    assert critical["evidence"] == ["ig:critic-p00", "ig:critic-p01"]  # the two posts against
 
 
 def test_a_billboard_with_one_more_unpaid_mention_stays_below_its_clean_twin(
@@ -138,7 +150,7 @@ def test_a_demoted_twin_sits_just_below_its_lowest_clean_peer(client: TestClient
     ignored = by_id(match(client, guardrails=dict.fromkeys(names, "ignore")))
     clean = demoted["ig:clean"]["score"]
     assert clean == ignored["ig:clean"]["score"]
-    for creator_id in ("ig:billboard", "ig:bought", "ig:asleep", "ig:abroad"):
+    for creator_id in ("ig:billboard", "ig:bought", "ig:asleep", "ig:abroad", "ig:critic"):
         assert demoted[creator_id]["advocacy_fit"] == ignored[creator_id]["advocacy_fit"]
         assert flags_of(ignored[creator_id])  # ignored flags are still reported
         # the twins share their content: each demoted one is a peer of the clean twin, so
