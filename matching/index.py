@@ -40,13 +40,17 @@ class IndexConfig:
     # unfiltered (3.5 / 4.9 ms); under a filter ef grows as 1/selectivity, up to ef_max.
     ef_search: int = 2000
     ef_max: int = 4096
-    # A filtered graph search loses recall fast below a few % eligible (0.69-0.75 at 2.3% of
-    # 1M), while an exact scan of 50k rows costs a few ms: scan small eligible sets exactly.
+    # Eligible sets smaller than this are gathered and scanned exactly (numpy): exact, and
+    # cheaper than any index walk when only a few thousand rows qualify. Larger ones go
+    # through the index with the eligibility bitmap (docs/scale.md, "Filtered retrieval").
     exact_filter_below: int = 50_000
     rerank_factor: int = 4  # compressed indexes fetch k × this, then re-rank exactly
     # inverted lists visited per query by an IVF factory: at 1M (1,024 lists) 64 gave
     # recall@200 0.99 under a typical filter and 0.994 without one
     nprobe: int = 64
+    # under a filter an IVF search visits nprobe × (rows / eligible rows) lists, up to all of
+    # them, so it meets about as many eligible vectors as an unfiltered search meets vectors
+    scale_nprobe: bool = True
 
     def factory_for(self, n_vectors: int) -> str:
         if n_vectors < self.exact_below:
@@ -54,6 +58,21 @@ class IndexConfig:
         nlist = 2 ** max(6, round(np.log2(max(n_vectors, 1)) / 2))  # ≈ √N, at least 64
         nlist = max(1, min(nlist, n_vectors // 39))  # k-means wants ≥ 39 points per list
         return self.factory.replace("{nlist}", str(nlist))
+
+    def nprobe_for(self, nlist: int, n_rows: int, n_eligible: int) -> int:
+        """Inverted lists an IVF search visits when `n_eligible` of `n_rows` are eligible."""
+        if not self.scale_nprobe or n_eligible >= n_rows:
+            return min(self.nprobe, nlist)
+        return min(nlist, -(-self.nprobe * n_rows // max(n_eligible, 1)))
+
+    def describe_filtering(self) -> str:
+        """How a filtered search runs, for benchmark records."""
+        probes = "nprobe × rows / eligible (up to every list)" if self.scale_nprobe else "nprobe"
+        return (
+            f"eligible rows gathered and scanned exactly below {self.exact_filter_below:,}; "
+            f"above, the index with the eligibility bitmap (IDSelectorBitmap), IVF visiting "
+            f"{probes} lists, HNSW efSearch × rows / eligible (up to {self.ef_max})"
+        )
 
 
 def build_index(
@@ -244,13 +263,15 @@ def search(
     compressed = vectors is not None and (hnsw is not None or ivf) and _is_compressed(index)
     fetch = min(k * config.rerank_factor, n_eligible) if compressed else k
     # the bitmap must outlive the search call: FAISS keeps only a raw pointer to it
-    bitmap = None
-    if eligible is not None and not eligible.all():
-        bitmap = np.packbits(eligible.astype(np.uint8), bitorder="little")
+    bitmap = None if eligible is None else np.packbits(eligible, bitorder="little")
     ef = max(config.ef_search, fetch)
     if eligible is not None:
         ef = min(max(int(ef * index.ntotal / n_eligible), ef), config.ef_max)
-    params = _search_params(hnsw, eligible, bitmap, ef, config.nprobe if ivf else None)
+    nprobe = None
+    if ivf:
+        nlist = int(faiss.downcast_index(index).nlist)
+        nprobe = config.nprobe_for(nlist, int(index.ntotal), n_eligible)
+    params = _search_params(hnsw, eligible, bitmap, ef, nprobe)
     scores, rows = index.search(query.reshape(1, -1).astype(np.float32), fetch, params=params)
     found = rows[0][rows[0] >= 0].astype(np.int64)
     if len(found) < k and vectors is not None:  # the graph ran dry under the filter
