@@ -8,15 +8,19 @@ list, so a filter removes ineligible rows without steering the search away from 
 region, as it does to a graph (measured at 1M with a typical filter: IVF recall@200 0.99,
 HNSW32 0.945 at comparable latency; bench/results/retrieval.jsonl). `HNSW32`, or compressed
 factories such as `IVF{nlist},SQ8` / `HNSW32_SQ8` whose candidates are re-ranked exactly from
-the stored vectors, are one setting away. Filters never lose results: a narrow filter is
-searched exactly over the eligible rows; a broad one goes through the index with the
-eligibility bitmap as an `IDSelector`, falling back to exact search if it returns fewer
-than `k`.
+the stored vectors, are one setting away. Filters never lose results: a narrow filter (fewer
+than `exact_filter_below` eligible rows) is searched exactly over the eligible rows; a broader
+one goes through the index with the eligibility bitmap as an `IDSelector`, visiting more
+inverted lists the fewer rows are eligible (`IndexConfig.nprobe_for`: about as many eligible
+vectors are compared whatever the filter, and every list once the filter is narrow enough,
+which is an exact scan that reads only the eligible vectors), falling back to exact search if
+it returns fewer than `k`.
 """
 
 from __future__ import annotations
 
 import ctypes
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -40,16 +44,21 @@ class IndexConfig:
     # unfiltered (3.5 / 4.9 ms); under a filter ef grows as 1/selectivity, up to ef_max.
     ef_search: int = 2000
     ef_max: int = 4096
-    # Eligible sets smaller than this are gathered and scanned exactly (numpy): exact, and
-    # cheaper than any index walk when only a few thousand rows qualify. Larger ones go
-    # through the index with the eligibility bitmap (docs/scale.md, "Filtered retrieval").
-    exact_filter_below: int = 50_000
+    # Eligible sets smaller than this are gathered and scanned exactly (numpy): exact, and as
+    # cheap as an index walk up to a few thousand rows (at 100k the two cross between 4k and
+    # 8k eligible). Larger ones go through the index with the eligibility bitmap, which
+    # reads only the eligible vectors instead of copying them out (27k eligible of 100k: the
+    # gather and scan took 40 ms, the IVF walk 1-5 ms; docs/scale.md, "Filtered retrieval").
+    exact_filter_below: int = 8_192
     rerank_factor: int = 4  # compressed indexes fetch k × this, then re-rank exactly
-    # inverted lists visited per query by an IVF factory: at 1M (1,024 lists) 64 gave
-    # recall@200 0.99 under a typical filter and 0.994 without one
-    nprobe: int = 64
-    # under a filter an IVF search visits nprobe × (rows / eligible rows) lists, up to all of
+    # inverted lists an IVF factory visits for k ≤ nprobe_k unfiltered; more results need
+    # more lists: × √(k / nprobe_k). At 100k grown from 5k (256 lists): 16 gave recall@50
+    # 0.971, and 51 (k = 500) recall@500 ≈ 0.985 (32: 0.974, 64: 0.995).
+    nprobe: int = 16
+    nprobe_k: int = 50
+    # under a filter an IVF search visits that × (rows / eligible rows) lists, up to all of
     # them, so it meets about as many eligible vectors as an unfiltered search meets vectors
+    # (typical filter at 100k, 27 % eligible: 60 lists, recall@50 0.999)
     scale_nprobe: bool = True
 
     def factory_for(self, n_vectors: int) -> str:
@@ -59,15 +68,20 @@ class IndexConfig:
         nlist = max(1, min(nlist, n_vectors // 39))  # k-means wants ≥ 39 points per list
         return self.factory.replace("{nlist}", str(nlist))
 
-    def nprobe_for(self, nlist: int, n_rows: int, n_eligible: int) -> int:
-        """Inverted lists an IVF search visits when `n_eligible` of `n_rows` are eligible."""
-        if not self.scale_nprobe or n_eligible >= n_rows:
-            return min(self.nprobe, nlist)
-        return min(nlist, -(-self.nprobe * n_rows // max(n_eligible, 1)))
+    def nprobe_for(self, nlist: int, n_rows: int, n_eligible: int, k: int | None = None) -> int:
+        """Inverted lists an IVF search for `k` results visits when `n_eligible` of `n_rows`
+        rows are eligible (`k` None: `nprobe_k`)."""
+        wanted = float(self.nprobe)
+        if self.scale_nprobe and k is not None and k > self.nprobe_k:
+            wanted *= math.sqrt(k / self.nprobe_k)
+        if self.scale_nprobe and 0 < n_eligible < n_rows:
+            wanted *= n_rows / n_eligible
+        return max(1, min(nlist, math.ceil(wanted - 1e-9)))
 
     def describe_filtering(self) -> str:
         """How a filtered search runs, for benchmark records."""
-        probes = "nprobe × rows / eligible (up to every list)" if self.scale_nprobe else "nprobe"
+        probes = (f"nprobe × √(k / {self.nprobe_k}) × rows / eligible (up to every list)"
+                  if self.scale_nprobe else "nprobe")  # fmt: skip
         return (
             f"eligible rows gathered and scanned exactly below {self.exact_filter_below:,}; "
             f"above, the index with the eligibility bitmap (IDSelectorBitmap), IVF visiting "
@@ -270,7 +284,7 @@ def search(
     nprobe = None
     if ivf:
         nlist = int(faiss.downcast_index(index).nlist)
-        nprobe = config.nprobe_for(nlist, int(index.ntotal), n_eligible)
+        nprobe = config.nprobe_for(nlist, int(index.ntotal), n_eligible, fetch)
     params = _search_params(hnsw, eligible, bitmap, ef, nprobe)
     scores, rows = index.search(query.reshape(1, -1).astype(np.float32), fetch, params=params)
     found = rows[0][rows[0] >= 0].astype(np.int64)

@@ -82,6 +82,8 @@ def test_nprobe_grows_with_selectivity_up_to_every_list() -> None:
     assert config.nprobe_for(256, 100_000, 100_000) == 16
     assert config.nprobe_for(256, 100_000, 27_000) == 60  # ⌈16 / 0.27⌉
     assert config.nprobe_for(256, 100_000, 1_000) == 256
+    assert config.nprobe_for(256, 100_000, 100_000, k=500) == 51  # ⌈16 × √(500 / 50)⌉
+    assert config.nprobe_for(256, 100_000, 27_000, k=500) == 188
     assert replace(config, scale_nprobe=False).nprobe_for(256, 100_000, 1_000) == 16
 
 
