@@ -281,7 +281,7 @@ def bench_size(args: argparse.Namespace, source: dict[str, Any], n: int,
     started = time.perf_counter()
     index = build_index(vectors, factory, config)
     build_s = time.perf_counter() - started
-    variants = microtribe_variants(args.variants, vectors, n)
+    variants = microtribe_variants(args.variants, vectors, n, (index, factory, build_s))
     engines: dict[str, dict[str, Any]] = {}
     folder = Path(tempfile.mkdtemp(prefix="peer-lance-", dir=args.scratch))
     try:
@@ -403,8 +403,12 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
 }  # fmt: skip
 
 
-def microtribe_variants(names: str, vectors: np.ndarray, n: int) -> list[tuple[Any, ...]]:
-    """(name, index, factory, config, build seconds) for each of --variants."""
+def microtribe_variants(
+    names: str, vectors: np.ndarray, n: int, built_default: tuple[Any, str, float]
+) -> list[tuple[Any, ...]]:
+    """(name, index, factory, config, build seconds) for each of --variants; one whose
+    factory is the default's searches the default's index (`built_default`: index,
+    factory, build seconds) instead of building it again."""
     from dataclasses import replace
 
     from matching.index import IndexConfig, build_index
@@ -415,6 +419,10 @@ def microtribe_variants(names: str, vectors: np.ndarray, n: int) -> list[tuple[A
         config = replace(IndexConfig(), factory=pattern, **options)
         factory = config.factory_for(n)
         log(f"size {n:,}: microtribe variant {name}: {factory} {options}")
+        if factory == built_default[1]:
+            built.append((f"microtribe_{name}", built_default[0], factory, config,
+                          built_default[2]))  # fmt: skip
+            continue
         started = time.perf_counter()
         index = build_index(vectors, factory, config)
         seconds = time.perf_counter() - started

@@ -283,7 +283,8 @@ def search(
         ef = min(max(int(ef * index.ntotal / n_eligible), ef), config.ef_max)
     nprobe = None
     if ivf:
-        nlist = int(faiss.downcast_index(index).nlist)
+        downcast: Any = faiss.downcast_index(index)
+        nlist = int(downcast.nlist)
         nprobe = config.nprobe_for(nlist, int(index.ntotal), n_eligible, fetch)
     params = _search_params(hnsw, eligible, bitmap, ef, nprobe)
     scores, rows = index.search(query.reshape(1, -1).astype(np.float32), fetch, params=params)

@@ -7,6 +7,7 @@ rows leaves eligible neighbours spread over many lists, as the typical agency fi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -89,7 +90,7 @@ def test_nprobe_grows_with_selectivity_up_to_every_list() -> None:
 
 @pytest.mark.parametrize("filtered", [False, True])
 def test_recall_of_the_approximate_path(
-    clustered: tuple, ivf: object, filtered: bool, record_property: pytest.RecordProperty
+    clustered: tuple, ivf: object, filtered: bool, record_property: Callable[[str, object], None]
 ) -> None:
     vectors, queries, eligible = clustered
     config = IndexConfig(exact_filter_below=0, nprobe=8)
