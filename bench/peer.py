@@ -436,16 +436,17 @@ def _microtribe_search(
     config: Any, query: np.ndarray,
 ) -> np.ndarray:  # fmt: skip
     """microtribe's retrieval as the pipeline runs it: the eligibility mask built per request
-    over the catalog's own column types (platform int8 codes, country fixed-width strings),
-    as `matching.filters.eligible_mask` builds it, then `matching.index.search`."""
+    over the catalog's own column types (platform int8 codes, country fixed-width strings)
+    with `matching.filters.eligible_mask`'s comparison, then `matching.index.search`."""
     from features.tiers import PLATFORMS
+    from matching.filters import any_of
     from matching.index import search
 
     eligible = None
     if filtered:
         wanted = [PLATFORMS.index(p) for p in TYPICAL["platforms"]]
-        eligible = np.isin(data["platform_code"], wanted) & np.isin(
-            data["country"], list(TYPICAL["countries"])
+        eligible = any_of(data["platform_code"], wanted) & any_of(
+            data["country"], TYPICAL["countries"]
         )
     return search(index, query, k, eligible, vectors, config)[0]
 

@@ -6,7 +6,7 @@ the set-membership tests (countries, languages, exclusions) after them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +46,21 @@ class MatchFilters:
             raise ValueError(f"unknown tiers {sorted(unknown)}; expected {list(TIERS)}")
 
 
+# With a few wanted values, comparing each is far cheaper than `np.isin`, whose table method
+# gathers through a lookup array (1M int8 rows: 18 ms against 0.3 ms per value compared).
+FEW_VALUES = 8
+
+
+def any_of(column: np.ndarray, wanted: Sequence[Any]) -> np.ndarray:
+    """`np.isin(column, wanted)`, by one comparison per value when there are only a few."""
+    if len(wanted) > FEW_VALUES:
+        return np.isin(column, list(wanted))
+    mask = np.zeros(len(column), dtype=bool)
+    for value in wanted:
+        mask |= column == value
+    return mask
+
+
 def eligible_mask(catalog: Catalog, filters: MatchFilters) -> np.ndarray:
     """True for each catalog row that passes every filter."""
     creators = catalog.creators
@@ -61,13 +76,13 @@ def eligible_mask(catalog: Catalog, filters: MatchFilters) -> np.ndarray:
         mask &= catalog.estimated_cost <= filters.max_cost
     if filters.platforms:
         wanted = [PLATFORMS.index(p) for p in filters.platforms]
-        mask &= np.isin(creators.platform, wanted)
+        mask &= any_of(creators.platform, wanted)
     if filters.tiers:
-        mask &= np.isin(catalog.tier, list(filters.tiers))
+        mask &= any_of(catalog.tier, filters.tiers)
     if filters.countries:
-        mask &= np.isin(creators.country, [c.upper() for c in filters.countries])
+        mask &= any_of(creators.country, [c.upper() for c in filters.countries])
     if filters.languages:
-        mask &= np.isin(creators.language, [lang.lower() for lang in filters.languages])
+        mask &= any_of(creators.language, [lang.lower() for lang in filters.languages])
     if filters.exclude_creator_ids:
         mask &= ~np.isin(creators.creator_id, list(filters.exclude_creator_ids))
     return np.asarray(mask, dtype=bool)

@@ -17,7 +17,7 @@ import pytest
 from matching.build import build_catalog
 from matching.catalog import Catalog, load_catalog
 from matching.delta import apply_delta, retrieve
-from matching.filters import MatchFilters, eligible_mask
+from matching.filters import MatchFilters, any_of, eligible_mask
 from matching.index import IndexConfig, build_index, exact_search, search
 from matching.store import CatalogStore
 from models.embedder import HashingEmbedder
@@ -85,6 +85,7 @@ def test_nprobe_grows_with_selectivity_up_to_every_list() -> None:
     assert config.nprobe_for(256, 100_000, 1_000) == 256
     assert config.nprobe_for(256, 100_000, 100_000, k=500) == 51  # ⌈16 × √(500 / 50)⌉
     assert config.nprobe_for(256, 100_000, 27_000, k=500) == 188
+    assert config.nprobe_for(1024, 1_000_000, 1_000_000) == 32  # × √(1024 / 256)
     assert replace(config, scale_nprobe=False).nprobe_for(256, 100_000, 1_000) == 16
 
 
@@ -106,6 +107,15 @@ def test_recall_of_the_approximate_path(
     record_property(f"recall_at_{K}_{'filtered' if filtered else 'unfiltered'}", recall)
     print(f"recall@{K} filtered={filtered}: {recall:.4f}")
     assert recall >= RECALL_BOUND
+
+
+def test_any_of_equals_isin() -> None:
+    codes = np.random.default_rng(2).integers(0, 3, size=1_000).astype(np.int8)
+    names = np.asarray(["IT", "GB", "ES"])[codes]
+    for wanted in ([0], [0, 2], list(range(20))):
+        assert (any_of(codes, wanted) == np.isin(codes, wanted)).all()
+    assert (any_of(names, ["IT", "ES"]) == np.isin(names, ["IT", "ES"])).all()
+    assert not any_of(names, []).any()
 
 
 @pytest.mark.parametrize("config", [IndexConfig(), IndexConfig(exact_filter_below=0, nprobe=1)])
