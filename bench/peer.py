@@ -397,6 +397,8 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
     # before issue 23: eligible rows gathered and scanned exactly below 50k, nprobe 64 always
     "gather": ("IVF{nlist},Flat", {"exact_filter_below": 50_000, "nprobe": 64,
                                    "scale_nprobe": False}),
+    # the bitmap walk with nprobe × rows / eligible lists (the filter's share, not its √)
+    "linear": ("IVF{nlist},Flat", {"filter_power": 1.0}),
     "ivf_sq8": ("IVF{nlist},SQ8", {}),  # 8-bit codes, k × rerank_factor re-ranked exactly
     "hnsw32": ("HNSW32", {"ef_search": 128}),  # efSearch × 1/share under a filter
     "hnsw32_sq8": ("HNSW32_SQ8", {"ef_search": 128}),
