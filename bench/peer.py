@@ -188,6 +188,7 @@ def source_vectors(home: Path, n_queries: int) -> dict[str, Any]:
         "vectors": np.ascontiguousarray(catalog.vectors[live]),
         "ids": catalog.creators.creator_id[live],
         "platform": np.asarray(PLATFORMS, dtype=object)[catalog.creators.platform[live]],
+        "platform_code": np.asarray(catalog.creators.platform[live]),
         "country": catalog.creators.country[live],
         "queries": canonical(embedder.encode(briefs)),
         "embedder": catalog.manifest["embedder"],
@@ -210,6 +211,7 @@ def sized(source: dict[str, Any], n: int, sigma: float, seed: int) -> dict[str, 
         "vectors": vectors,
         "ids": np.array([f"c{i}" for i in range(n)], dtype=object),
         "platform": source["platform"][rows],
+        "platform_code": source["platform_code"][rows],
         "country": source["country"][rows],
         "origin": origin,
     }
@@ -267,7 +269,7 @@ def bench_size(args: argparse.Namespace, source: dict[str, Any], n: int,
     import faiss
     from threadpoolctl import threadpool_limits
 
-    from matching.index import IndexConfig, build_index, search
+    from matching.index import IndexConfig, build_index
 
     data = sized(source, n, args.noise_sigma, args.seed)
     vectors, queries = data["vectors"], source["queries"]
@@ -279,6 +281,7 @@ def bench_size(args: argparse.Namespace, source: dict[str, Any], n: int,
     started = time.perf_counter()
     index = build_index(vectors, factory, config)
     build_s = time.perf_counter() - started
+    variants = microtribe_variants(args.variants, vectors, n, (index, factory, build_s))
     engines: dict[str, dict[str, Any]] = {}
     folder = Path(tempfile.mkdtemp(prefix="peer-lance-", dir=args.scratch))
     try:
@@ -326,30 +329,23 @@ def bench_size(args: argparse.Namespace, source: dict[str, Any], n: int,
                     data["platform"], TYPICAL["platforms"]
                 )
 
-            def ours(query: np.ndarray, mask: np.ndarray | None = mask) -> np.ndarray:
-                eligible = None
-                if mask is not None:  # built per request, as eligible_mask is
-                    eligible = np.isin(data["country"], TYPICAL["countries"]) & np.isin(
-                        data["platform"], TYPICAL["platforms"]
-                    )
-                return search(index, query, args.k, eligible, vectors, config)[0]
-
             truth = [exact_top(vectors, q, args.k, mask) for q in queries]
             where = LANCE_TYPICAL if filter_name == "typical" else None
             share = 1.0 if mask is None else float(mask.mean())
             faiss.omp_set_num_threads(1)
             results: dict[str, dict[str, Any]] = {}
-            with threadpool_limits(limits=1):
-                samples, found = _latencies(ours, queries, args.repeats)
-            results["microtribe"] = {
-                **summary_ms(samples), "factory": factory, "build_s": round(build_s, 2),
-                "recall_at_k": _recall(found, truth),
-                "ran": {"index": f"FAISS {factory}" + (f", nprobe {config.nprobe}"
-                                                       if factory.startswith("IVF") else ""),
-                        "filter": "eligibility bitmap inside the search (IDSelector); exact "
-                                  f"scan when < {config.exact_filter_below:,} rows eligible",
-                        "threads": 1},
-            }  # fmt: skip
+            ours = [("microtribe", index, factory, config, build_s), *variants]
+            for name, v_index, v_factory, v_config, v_build_s in ours:
+                log(f"size {n:,}, filter {filter_name}: {name}")
+                run = partial(_microtribe_search, v_index, data, mask is not None, args.k,
+                              vectors, v_config)  # fmt: skip
+                with threadpool_limits(limits=1):
+                    samples, found = _latencies(run, queries, args.repeats)
+                results[name] = {
+                    **summary_ms(samples), "factory": v_factory, "build_s": round(v_build_s, 2),
+                    "recall_at_k": _recall(found, truth), "ran": _microtribe_ran(v_factory,
+                                                                                 v_config),
+                }  # fmt: skip
             for name, engine in engines.items():
                 log(f"size {n:,}, filter {filter_name}: {name}")
                 if name == "usearch":
@@ -393,6 +389,77 @@ def bench_size(args: argparse.Namespace, source: dict[str, Any], n: int,
             faiss.omp_set_num_threads(2)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+# Other microtribe configurations run beside the default one (--variants), each through
+# `matching.index.search`: what the default was chosen against, measured in the same run.
+VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
+    # before issue 23: eligible rows gathered and scanned exactly below 50k, nprobe 64 always
+    "gather": ("IVF{nlist},Flat", {"exact_filter_below": 50_000, "nprobe": 64,
+                                   "scale_nprobe": False}),
+    # the bitmap walk with nprobe × rows / eligible lists (the filter's share, not its √)
+    "linear": ("IVF{nlist},Flat", {"filter_power": 1.0}),
+    "ivf_sq8": ("IVF{nlist},SQ8", {}),  # 8-bit codes, k × rerank_factor re-ranked exactly
+    "hnsw32": ("HNSW32", {"ef_search": 128}),  # efSearch × 1/share under a filter
+    "hnsw32_sq8": ("HNSW32_SQ8", {"ef_search": 128}),
+}  # fmt: skip
+
+
+def microtribe_variants(
+    names: str, vectors: np.ndarray, n: int, built_default: tuple[Any, str, float]
+) -> list[tuple[Any, ...]]:
+    """(name, index, factory, config, build seconds) for each of --variants; one whose
+    factory is the default's searches the default's index (`built_default`: index,
+    factory, build seconds) instead of building it again."""
+    from dataclasses import replace
+
+    from matching.index import IndexConfig, build_index
+
+    built = []
+    for name in (v for v in names.split(",") if v):
+        pattern, options = VARIANTS[name]
+        config = replace(IndexConfig(), factory=pattern, **options)
+        factory = config.factory_for(n)
+        log(f"size {n:,}: microtribe variant {name}: {factory} {options}")
+        if factory == built_default[1]:
+            built.append((f"microtribe_{name}", built_default[0], factory, config,
+                          built_default[2]))  # fmt: skip
+            continue
+        started = time.perf_counter()
+        index = build_index(vectors, factory, config)
+        seconds = time.perf_counter() - started
+        log(f"size {n:,}: {name} built in {seconds:.1f} s")
+        built.append((f"microtribe_{name}", index, factory, config, seconds))
+    return built
+
+
+def _microtribe_search(
+    index: Any, data: dict[str, Any], filtered: bool, k: int, vectors: np.ndarray,
+    config: Any, query: np.ndarray,
+) -> np.ndarray:  # fmt: skip
+    """microtribe's retrieval as the pipeline runs it: the eligibility mask built per request
+    over the catalog's own column types (platform int8 codes, country fixed-width strings)
+    with `matching.filters.eligible_mask`'s comparison, then `matching.index.search`."""
+    from features.tiers import PLATFORMS
+    from matching.filters import any_of
+    from matching.index import search
+
+    eligible = None
+    if filtered:
+        wanted = [PLATFORMS.index(p) for p in TYPICAL["platforms"]]
+        eligible = any_of(data["platform_code"], wanted) & any_of(
+            data["country"], TYPICAL["countries"]
+        )
+    return search(index, query, k, eligible, vectors, config)[0]
+
+
+def _microtribe_ran(factory: str, config: Any) -> dict[str, Any]:
+    index = f"FAISS {factory}"
+    if factory.startswith("IVF"):
+        index += f", nprobe {config.nprobe}"
+    elif factory.startswith("HNSW"):
+        index += f", efSearch {config.ef_search}"
+    return {"index": index, "filter": config.describe_filtering(), "threads": 1}
 
 
 def _latencies(run: Callable[[np.ndarray], Any], queries: np.ndarray, repeats: int,
@@ -523,6 +590,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--lance-hnsw-ef", type=int, default=400, help="HNSW search breadth")
     parser.add_argument("--lance-hnsw-refine-factor", type=int, default=4)
     parser.add_argument("--no-usearch", action="store_true", help="skip the usearch engine")
+    parser.add_argument(
+        "--variants",
+        default="",
+        help=f"other microtribe configurations, same run: {','.join(VARIANTS)}",
+    )
     parser.add_argument("--usearch-connectivity", type=int, default=16)
     parser.add_argument("--usearch-expansion-add", type=int, default=128)
     parser.add_argument(

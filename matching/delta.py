@@ -18,7 +18,7 @@ from features.creator_table import concat_creator_columns, creator_columns, post
 from features.tiers import tier_names
 from matching.catalog import Catalog, post_cost
 from matching.creator_snapshot import snapshot
-from matching.index import exact_search, search
+from matching.index import IndexConfig, exact_search, search
 from models.embedding_cache import CachedEmbedder
 
 
@@ -67,11 +67,16 @@ def apply_delta(
 
 
 def retrieve(
-    catalog: Catalog, query: np.ndarray, k: int, eligible: np.ndarray
+    catalog: Catalog,
+    query: np.ndarray,
+    k: int,
+    eligible: np.ndarray,
+    config: IndexConfig | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Top-`k` eligible rows over the base index and the delta, best first."""
+    """Top-`k` eligible rows over the base index and the delta, best first (`config`: how
+    the base index is searched, `IndexConfig()` by default; the delta is scanned exactly)."""
     base_rows, base_scores = search(
-        catalog.index, query, k, eligible[: catalog.n_base], catalog.vectors
+        catalog.index, query, k, eligible[: catalog.n_base], catalog.vectors, config
     )
     if len(catalog) == catalog.n_base:
         return base_rows, base_scores

@@ -8,15 +8,19 @@ list, so a filter removes ineligible rows without steering the search away from 
 region, as it does to a graph (measured at 1M with a typical filter: IVF recall@200 0.99,
 HNSW32 0.945 at comparable latency; bench/results/retrieval.jsonl). `HNSW32`, or compressed
 factories such as `IVF{nlist},SQ8` / `HNSW32_SQ8` whose candidates are re-ranked exactly from
-the stored vectors, are one setting away. Filters never lose results: a narrow filter is
-searched exactly over the eligible rows; a broad one goes through the index with the
-eligibility bitmap as an `IDSelector`, falling back to exact search if it returns fewer
-than `k`.
+the stored vectors, are one setting away. Filters never lose results: a narrow filter (fewer
+than `exact_filter_below` eligible rows) is searched exactly over the eligible rows; a broader
+one goes through the index with the eligibility bitmap as an `IDSelector`, visiting more
+inverted lists the fewer rows are eligible (`IndexConfig.nprobe_for`: about as many eligible
+vectors are compared whatever the filter, and every list once the filter is narrow enough,
+which is an exact scan that reads only the eligible vectors), falling back to exact search if
+it returns fewer than `k`.
 """
 
 from __future__ import annotations
 
 import ctypes
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -40,13 +44,27 @@ class IndexConfig:
     # unfiltered (3.5 / 4.9 ms); under a filter ef grows as 1/selectivity, up to ef_max.
     ef_search: int = 2000
     ef_max: int = 4096
-    # A filtered graph search loses recall fast below a few % eligible (0.69-0.75 at 2.3% of
-    # 1M), while an exact scan of 50k rows costs a few ms: scan small eligible sets exactly.
-    exact_filter_below: int = 50_000
+    # Eligible sets smaller than this are gathered and scanned exactly (numpy): exact, and as
+    # cheap as an index walk up to a few thousand rows (at 100k the two cross between 4k and
+    # 8k eligible). Larger ones go through the index with the eligibility bitmap, which
+    # reads only the eligible vectors instead of copying them out (27k eligible of 100k: the
+    # gather and scan took 40 ms, the IVF walk 1-5 ms; docs/scale.md, "Filtered retrieval").
+    exact_filter_below: int = 8_192
     rerank_factor: int = 4  # compressed indexes fetch k × this, then re-rank exactly
-    # inverted lists visited per query by an IVF factory: at 1M (1,024 lists) 64 gave
-    # recall@200 0.99 under a typical filter and 0.994 without one
-    nprobe: int = 64
+    # inverted lists an IVF factory visits for k ≤ nprobe_k unfiltered; more results need
+    # more lists: × √(k / nprobe_k). At 100k grown from 5k (256 lists): 16 gave recall@50
+    # 0.971, and 51 (k = 500) recall@500 ≈ 0.985 (32: 0.974, 64: 0.995).
+    nprobe: int = 16
+    nprobe_k: int = 50
+    # more lists, each smaller: × √(nlist / nprobe_nlist). At 1M (1,024 lists) recall@50
+    # unfiltered was 0.935 with 16 lists, 0.961 with 24, 0.973 with 32 (the rule's choice).
+    nprobe_nlist: int = 256
+    # under a filter an IVF search visits that × (rows / eligible)^filter_power lists, up to
+    # all of them. The eligible top k sit about where the unfiltered top k × rows / eligible
+    # would, and depth costs √ as k does: power 0.5. At 1M, typical filter (27 %), 1.0 (120
+    # lists) gave recall@50 0.999 but 26 % slower than 64 fixed lists (0.99)
+    scale_nprobe: bool = True
+    filter_power: float = 0.5
 
     def factory_for(self, n_vectors: int) -> str:
         if n_vectors < self.exact_below:
@@ -54,6 +72,29 @@ class IndexConfig:
         nlist = 2 ** max(6, round(np.log2(max(n_vectors, 1)) / 2))  # ≈ √N, at least 64
         nlist = max(1, min(nlist, n_vectors // 39))  # k-means wants ≥ 39 points per list
         return self.factory.replace("{nlist}", str(nlist))
+
+    def nprobe_for(self, nlist: int, n_rows: int, n_eligible: int, k: int | None = None) -> int:
+        """Inverted lists an IVF search for `k` results visits when `n_eligible` of `n_rows`
+        rows are eligible (`k` None: `nprobe_k`)."""
+        wanted = float(self.nprobe)
+        if self.scale_nprobe and nlist > self.nprobe_nlist:
+            wanted *= math.sqrt(nlist / self.nprobe_nlist)
+        if self.scale_nprobe and k is not None and k > self.nprobe_k:
+            wanted *= math.sqrt(k / self.nprobe_k)
+        if self.scale_nprobe and 0 < n_eligible < n_rows:
+            wanted *= (n_rows / n_eligible) ** self.filter_power
+        return max(1, min(nlist, math.ceil(wanted - 1e-9)))
+
+    def describe_filtering(self) -> str:
+        """How a filtered search runs, for benchmark records."""
+        probes = (f"nprobe × √(nlist / {self.nprobe_nlist}) × √(k / {self.nprobe_k}) × (rows "
+                  f"/ eligible)^{self.filter_power} (up to every list)"
+                  if self.scale_nprobe else "nprobe")  # fmt: skip
+        return (
+            f"eligible rows gathered and scanned exactly below {self.exact_filter_below:,}; "
+            f"above, the index with the eligibility bitmap (IDSelectorBitmap), IVF visiting "
+            f"{probes} lists, HNSW efSearch × rows / eligible (up to {self.ef_max})"
+        )
 
 
 def build_index(
@@ -244,13 +285,16 @@ def search(
     compressed = vectors is not None and (hnsw is not None or ivf) and _is_compressed(index)
     fetch = min(k * config.rerank_factor, n_eligible) if compressed else k
     # the bitmap must outlive the search call: FAISS keeps only a raw pointer to it
-    bitmap = None
-    if eligible is not None and not eligible.all():
-        bitmap = np.packbits(eligible.astype(np.uint8), bitorder="little")
+    bitmap = None if eligible is None else np.packbits(eligible, bitorder="little")
     ef = max(config.ef_search, fetch)
     if eligible is not None:
         ef = min(max(int(ef * index.ntotal / n_eligible), ef), config.ef_max)
-    params = _search_params(hnsw, eligible, bitmap, ef, config.nprobe if ivf else None)
+    nprobe = None
+    if ivf:
+        downcast: Any = faiss.downcast_index(index)
+        nlist = int(downcast.nlist)
+        nprobe = config.nprobe_for(nlist, int(index.ntotal), n_eligible, fetch)
+    params = _search_params(hnsw, eligible, bitmap, ef, nprobe)
     scores, rows = index.search(query.reshape(1, -1).astype(np.float32), fetch, params=params)
     found = rows[0][rows[0] >= 0].astype(np.int64)
     if len(found) < k and vectors is not None:  # the graph ran dry under the filter

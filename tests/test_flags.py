@@ -125,7 +125,9 @@ def test_the_prior_alone_ranks_an_advocate_first_and_a_billboard_below_its_clean
     )
     advocacy = ranker.predict(features).advocacy_fit
     assert advocacy.argmax() == 0
-    assert advocacy[2] < 0.5 * advocacy[1]  # thirteen ads outweigh one unpaid mention
+    # thirteen ads outweigh one unpaid mention: −4.5 × (13/14 − 0.15) + 2 × log 2 log-odds
+    odds = advocacy / (1 - advocacy)
+    assert np.log(odds[2] / odds[1]) == pytest.approx(-4.5 * (13 / 14 - 0.15) + 2 * np.log(2))
     assert advocacy[3] < 0.5 * advocacy[1]  # a 30% real audience is no 0.8
     assert advocacy[4] < advocacy[1] and advocacy[5] < advocacy[1]
 
