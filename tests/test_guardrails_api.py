@@ -46,13 +46,12 @@ def twin(
     paid: int = 0,
     mentions: int = 0,
     authentic: float = 0.92,
-    last_day: int = 28,
     country: str = "MT",
     language: str = "it",
     extra_captions: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """A dog creator with 14 recent posts; the first `paid` are disclosed ads, the next
-    `mentions` name the brand unpaid; posts end on October `last_day`."""
+    `mentions` name the brand unpaid; posts end on October 28."""
     captions = [CAPTIONS[i % len(CAPTIONS)] for i in range(14)]
     for i in range(paid, paid + mentions):
         captions[i] += " Le crocchette di @zampafelice sono le uniche che Rocco mangia"
@@ -61,7 +60,7 @@ def twin(
     for i, caption in enumerate(extra_captions):
         captions[paid + mentions + i] = caption
     posts = [
-        make_post(f"{creator_id}-p{i:02d}", f"2026-10-{last_day - i:02d}T10:00:00Z", caption,
+        make_post(f"{creator_id}-p{i:02d}", f"2026-10-{28 - i:02d}T10:00:00Z", caption,
                   400, 20, creator_replies=8)
         for i, caption in enumerate(captions)
     ]  # fmt: skip
@@ -79,12 +78,12 @@ def client(trained_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         twin("ig:clean"),
         twin("ig:billboard", paid=13, mentions=1),
         twin("ig:bought", authentic=0.3),
-        twin("ig:asleep", last_day=1),
+        twin("ig:asleep"),
         twin("ig:abroad", country="ES", language="es"),
         twin("ig:critic", extra_captions=CRITIC),
     ]
-    # asleep's posts end on October 1: the others' newest posts are 27 days later; pushed to
-    # August so that it is more than 60 days behind the catalog's newest post
+    # asleep's posts are the clean twin's, three months earlier: its newest is July 28, more
+    # than 60 days behind the catalog's newest post
     for post in creators[3]["posts"]:
         post["posted_at"] = post["posted_at"].replace("2026-10-", "2026-07-")
     settings = Settings.from_env(home)
