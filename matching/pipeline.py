@@ -66,14 +66,21 @@ class BriefCache:
         self._lock = threading.Lock()
         self._topics: np.ndarray | None = None
 
-    def topics(self, text: str) -> frozenset[str]:
-        """The stance tokens of the topics the brief is about (features/topics.py)."""
-        from features.topics import TOPIC_TEXTS, brief_topics
+    def topic_vectors(self) -> np.ndarray:
+        """The stance topics' vectors (features/topics.py), embedded once: the service does it
+        while it loads, off the request path."""
+        from features.topics import TOPIC_TEXTS
         from models.embedding_cache import canonical
 
-        if self._topics is None:  # once per process: a benign race embeds it twice
+        if self._topics is None:  # a benign race embeds them twice
             self._topics = canonical(self.embedder.encode(list(TOPIC_TEXTS)))
-        return brief_topics(self.vector(text), self._topics)
+        return self._topics
+
+    def topics(self, text: str) -> frozenset[str]:
+        """The stance tokens of the topics the brief is about (features/topics.py)."""
+        from features.topics import brief_topics
+
+        return brief_topics(self.vector(text), self.topic_vectors())
 
     def vector(self, text: str) -> np.ndarray:
         with self._lock:

@@ -198,6 +198,7 @@ class MatchService:
         # the same embedder gives the same brief vectors: a reload keeps cached briefs warm
         same = old is not None and old.briefs.embedder is embedder.embedder
         briefs = old.briefs if old is not None and same else BriefCache(embedder.embedder)
+        briefs.topic_vectors()
         return MatchPipeline(catalog=catalog, bundle=bundle, briefs=briefs)
 
     def _catch_up(self, catalog: Catalog, embedder: CachedEmbedder) -> Catalog:
