@@ -16,8 +16,18 @@ from matching.catalog import Catalog
 from matching.lookalikes import LookalikeReason, Lookalikes
 from matching.pipeline import MatchPipeline
 from matching.planning import Plan
+from matching.service import MatchService
 
 Flags = dict[int, list[dict[str, Any]]]  # by candidate index: its raised flags
+
+
+def plan_flags(service: MatchService, pipe: MatchPipeline, campaign: CampaignPlan) -> Flags:
+    """The raised flags, with their evidence, of every candidate any of the three plans chose."""
+    chosen = campaign.chosen()
+    judged = campaign.judgement.take(chosen) if campaign.judgement is not None else None
+    ids = pipe.catalog.creators.creator_id[campaign.rows[chosen]].tolist()
+    flags = service.flags(ids, judged, campaign.guardrails, campaign.topics)
+    return dict(zip(chosen.tolist(), flags, strict=True))
 
 
 def _plan(catalog: Catalog, campaign: CampaignPlan, plan: Plan, flags: Flags) -> dict[str, Any]:

@@ -419,15 +419,15 @@ def plan(
     from pydantic import ValidationError
 
     from api.match_answer import encode
-    from api.plan_answer import plan_answer
+    from api.plan_answer import plan_answer, plan_flags
     from api.plan_schemas import PlanRequest
     from api.routes.match import filters_from
     from api.routes.plan import constraints_from
-    from matching.batch import load_pipeline
     from matching.campaign import plan_for_brief
     from matching.planning import PlanError
-    from matching.service import NotReady
+    from matching.service import MatchService, NotReady
     from microtribe.tables import plan_table
+    from models.guardrails import Guardrails
 
     if (brand_id is None) == (brief is None):
         _fail("give exactly one of --brand-id or --brief")
@@ -451,21 +451,26 @@ def plan(
     settings = _settings(home)
     brand = _brand_of(settings, request)
     started = time.perf_counter()
+    service = MatchService(settings)  # the server's pipeline, and its store for flag evidence
     try:
-        pipeline = load_pipeline(settings)
+        pipeline = service.reload()
         campaign = plan_for_brief(
             pipeline,
             brand,
             constraints_from(request),
             filters_from(request.filters),
             request.currency,
+            guardrails=Guardrails.parse(request.guardrail_policies()),
         )
+        raised = plan_flags(service, pipeline, campaign)
     except NotReady as exc:
         _fail(str(exc))
     except PlanError as exc:
         _fail(f"no plan: {exc}")
+    finally:
+        service.close()
     took_ms = round((time.perf_counter() - started) * 1000, 3)
-    answer = plan_answer(pipeline, campaign, request.budget, "cli", took_ms)
+    answer = plan_answer(pipeline, campaign, request.budget, "cli", took_ms, raised)
     typer.echo(encode(answer).decode() if as_json else plan_table(answer))
 
 
@@ -505,8 +510,7 @@ def similar(
     from api.plan_answer import similar_answer
     from api.routes.match import filters_from
     from api.schemas import FiltersIn
-    from matching.batch import load_pipeline
-    from matching.service import NotReady
+    from matching.service import MatchService, NotReady
     from matching.similar import UnknownCreator, similar_creators
     from microtribe.tables import similar_table
 
@@ -516,15 +520,20 @@ def similar(
         _fail(str(exc))
     settings = _settings(home)
     started = time.perf_counter()
+    service = MatchService(settings)  # the server's catalog, and its store for flag evidence
     try:
-        catalog = load_pipeline(settings).catalog
+        catalog = service.reload().catalog
         found = similar_creators(catalog, creator_id, k, filters_from(given))
+        ids = catalog.creators.creator_id[found.rows].tolist()
+        raised = service.flags(ids, found.judgement, None)
     except NotReady as exc:
         _fail(str(exc))
     except UnknownCreator:
         _fail(f"unknown creator_id {creator_id!r}")
+    finally:
+        service.close()
     took_ms = round((time.perf_counter() - started) * 1000, 3)
-    answer = similar_answer(catalog, creator_id, found, "cli", took_ms)
+    answer = similar_answer(catalog, creator_id, found, "cli", took_ms, raised)
     typer.echo(encode(answer).decode() if as_json else similar_table(answer))
 
 

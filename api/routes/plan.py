@@ -16,7 +16,7 @@ from fastapi.responses import Response
 from api.deps import MetricsDep, ServiceDep, brand_of, route
 from api.errors import BODY_ERRORS, error_response
 from api.match_answer import encode
-from api.plan_answer import plan_answer
+from api.plan_answer import plan_answer, plan_flags
 from api.plan_schemas import PLAN_EXAMPLES, PlanRequest, PlanResponse
 from api.routes.match import filters_from
 from api.served_log import ServedLog
@@ -87,19 +87,7 @@ def make_router(served: ServedLog) -> APIRouter:
                 )
         except PlanError as exc:
             return rejected(exc)
-        chosen = campaign.chosen()
-        flags = dict(
-            zip(
-                chosen.tolist(),
-                service.flags(
-                    pipe.catalog.creators.creator_id[campaign.rows[chosen]].tolist(),
-                    campaign.judgement.take(chosen) if campaign.judgement else None,
-                    campaign.guardrails,
-                    campaign.topics,
-                ),
-                strict=True,
-            )
-        )
+        flags = plan_flags(service, pipe, campaign)
         metrics.observe_plan(campaign.result.plan.status, campaign.timings_ms)
         took_ms = round((time.perf_counter() - started) * 1000, 3)
         answer = plan_answer(pipe, campaign, body.budget, uuid.uuid4().hex, took_ms, flags)
