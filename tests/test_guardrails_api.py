@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
@@ -139,8 +140,12 @@ def test_a_billboard_with_one_more_unpaid_mention_stays_below_its_clean_twin(
     found = by_id(match(client))
     clean, billboard = found["ig:clean"], found["ig:billboard"]
     assert billboard["rank"] > clean["rank"]
-    # the prior already weighs thirteen ads well over one unpaid mention
-    assert billboard["advocacy_fit"] < 0.5 * clean["advocacy_fit"]
+    # before any demotion, thirteen ads cost more than an e-fold of the odds of advocacy
+    # against one more unpaid mention (the prior alone: −4.5 × 0.78 + 2 × log 2 = −2.1)
+    def odds(p: float) -> float:
+        return p / (1 - p)
+
+    assert odds(billboard["advocacy_fit"]) < odds(clean["advocacy_fit"]) / np.e
 
 
 def test_a_demoted_twin_sits_just_below_its_lowest_clean_peer(client: TestClient) -> None:
