@@ -109,8 +109,10 @@ def test_mapped_catalog_answers_bit_identically_to_the_loaded_one(trained_home: 
     # briefs embedded by the catalog's own embedder would need the model; any vector of the
     # right size exercises retrieval, features, ranking and reasons on both catalogs
     query = np.asarray(mapped.vectors[7], dtype=np.float32)
+    topics = np.asarray(mapped.vectors[:55], dtype=np.float32)  # stand-ins of the right size
     for run in runs:
         run.briefs._vectors.update({_brief_text(b): query for b in brands})
+        run.briefs._topics = topics
     filters = [MatchFilters(), MatchFilters(countries=("IT",), min_followers=5_000)]
     for brand in brands:
         for chosen in filters:
