@@ -32,7 +32,7 @@ from matching.planning import (
     candidates_from_catalog,
     plan_campaign,
 )
-from models.guardrails import Guardrails, Judgement, guarded
+from models.guardrails import Guardrails, Judgement, below_peers, guarded
 
 PLAN_DEPTH = 500  # candidates per plan: the match pipeline's retrieval depth
 
@@ -123,19 +123,19 @@ def plan_for_brief(
     ranked = pipe.bundle.ranker.predict(features, "advocacy")
     score, judgement = guarded(ranked.score, features, FEATURE_NAMES, guardrails)
     # what the plan counts: a demoted creator's advocacy at most just below its peers'
-    advocacy, _ = guarded(ranked.advocacy_fit, features, FEATURE_NAMES, guardrails)
+    advocacy = below_peers(ranked.advocacy_fit, judgement.demoted, features, FEATURE_NAMES)
     keep = judgement.kept | np.isin(
         catalog.creators.creator_id[rows], list(constraints.include_creator_ids)
     )
-    rows, features, ranked, judgement = (
+    rows, features, ranked, judgement, advocacy = (
         rows[keep],
         features[keep],
         ranked.take(keep),
         judgement.take(keep),
+        advocacy[keep],
     )
-    # a creator the request must include keeps its own figures even where a flag excludes it
+    # a creator the request must include keeps its own score even where a flag excludes it
     score = np.where(np.isfinite(score[keep]), score[keep], ranked.score)
-    advocacy = np.where(np.isfinite(advocacy[keep]), advocacy[keep], ranked.advocacy_fit)
     cost = from_eur(catalog.estimated_cost[rows], currency)
     candidates, kept = candidates_from_catalog(
         catalog, rows, advocacy, ranked.expected_engagement_rate, cost
