@@ -18,8 +18,10 @@ launching the process to the first 200 from `/readyz`, polled every 10 ms (the s
 its port once the catalog, model and embedder are loaded). The first start uses an empty
 model cache (`MICROTRIBE_MODEL_CACHE`, a temporary directory): it loads USE the package's
 way and writes its snapshot (models/use_snapshot.py), as the first start after an install
-does; the median is over the others. Also the seconds of `import serve` alone (median of 3
-fresh interpreters). The current version's files are read once first, so that the page
+does; the median is over the others. Also the CPU seconds (user + system) the server process
+used until then (read from /proc when /readyz answers: on a shared machine its wall time is
+that plus the wait for a core), and the seconds of `import serve` alone (median of 3 fresh
+interpreters). The current version's files are read once first, so that the page
 cache holds them (as after the build that wrote them) whatever else ran on the machine.
 
 `reload`: one server under light open-loop load (--rate cached matches a second, from a
@@ -158,6 +160,13 @@ def _ready_after(server: Any, launched: float, timeout: float = 600.0) -> float:
     raise SystemExit(f"the server was not ready within {timeout:.0f} s:\n{server.tail()}")
 
 
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) process `pid` has used so far: what a start costs whatever
+    else the machine runs (its wall time is that plus waiting for a core)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _import_serve_s(tree: Path) -> float:
     """Median seconds of `import serve` from `tree` in 3 fresh interpreters."""
     code = "import time; t = time.perf_counter(); import serve; print(time.perf_counter() - t)"
@@ -234,6 +243,7 @@ def start_times(home: Path, repeats: int, trees: dict[str, Path]) -> list[dict[s
     paged_s = page_in(home)
     log(f"catalog files read into the page cache in {paged_s:.1f} s")
     runs: dict[str, list[float]] = {name: [] for name in trees}
+    cpu: dict[str, list[float]] = {name: [] for name in trees}
     with tempfile.TemporaryDirectory(prefix="catalog-load-start-") as tmp:
         for i in range(repeats + 1):
             for name, tree in trees.items():
@@ -241,6 +251,7 @@ def start_times(home: Path, repeats: int, trees: dict[str, Path]) -> list[dict[s
                 server = _Launched(tree, home, Path(tmp), Path(tmp) / f"model-cache-{name}")
                 try:
                     runs[name].append(_ready_after(server, launched))
+                    cpu[name].append(_cpu_s(server.process.pid))
                 finally:
                     server.stop()
                 log(f"start {i + 1}/{repeats + 1} ({name}): ready after {runs[name][-1]:.2f} s")
@@ -252,6 +263,8 @@ def start_times(home: Path, repeats: int, trees: dict[str, Path]) -> list[dict[s
             "start_to_ready_s_median": round(statistics.median(runs[name][1:]), 3),
             "start_to_ready_s_runs": [round(r, 3) for r in runs[name][1:]],
             "first_start_to_ready_s": round(runs[name][0], 3),
+            "cpu_to_ready_s_median": round(statistics.median(cpu[name][1:]), 3),
+            "cpu_to_ready_s_runs": [round(c, 3) for c in cpu[name][1:]],
             "import_serve_s_median": round(_import_serve_s(tree), 3),
             "repeats": repeats,
             "target_s": START_TARGET_S,

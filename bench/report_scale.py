@@ -119,18 +119,21 @@ def _start_and_reload(records: list[Record]) -> list[str]:
             (f"reload ({kind}) → swap", f"{kind}_request_to_swap_s")
             for kind in ("same", "new_catalog", "new_model")
         ]
+        cpu = r.get("cpu_to_ready_s_median") if mode == "start" else None
         rows += [
-            [creators, tree, what, r[f"{key}_median"], r[f"{key}_runs"], r["target_s"],
+            [creators, tree, what, r[f"{key}_median"], r[f"{key}_runs"], cpu, r["target_s"],
              r.get("load_1min")]
             for what, key in kinds
         ]
     return [
         "",
-        *_table(["creators", "tree", "what", "s (median)", "runs", "target s", "load"], rows),
+        *_table(["creators", "tree", "what", "s (median)", "runs", "CPU s (median)", "target s",
+                 "load"], rows),
         "",
         "Start: launching `microtribe serve` to the first 200 from `/readyz` (USE snapshot "
-        "present). Reload: `POST /v1/admin/reload` sent to answered (after the swap) under "
-        "light load, with nothing changed, after a new catalog version, after a new champion. "
+        "present); CPU s: what the server process used until then. Reload: `POST "
+        "/v1/admin/reload` sent to answered (after the swap) under light load, with nothing "
+        "changed, after a new catalog version, after a new champion. "
         "`baseline`: the same bench run, alternating, on the source tree in `tree_path`.",
         "",
         f"_{_when(list(newest.values()))}._",
