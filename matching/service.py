@@ -187,15 +187,15 @@ class MatchService:
         home = self.settings.home
         return Sources(champion, current_version(self.settings.catalog_dir), read_generation(home))
 
-    def _load(self, sources: Sources, warm: bool = True) -> MatchPipeline:
+    def _load(self, sources: Sources) -> MatchPipeline:
         """A pipeline for `sources`, reusing what the pipeline in service already holds of it.
 
         The same catalog version is not mapped again: the served catalog (with the upserts
         applied since) is caught up from the store instead. The same champion's bundle is kept;
         the embedder and the brief cache (cached briefs, the topic vectors) too while the
         catalog's embedder is the same. What must be read is read at once: a new embedder
-        loads in a second thread while the catalog maps (both mostly outside the GIL).
-        `warm`: fault in a newly mapped catalog's pages before returning (`warm_catalog`).
+        loads in a second thread while the catalog maps (both mostly outside the GIL). A newly
+        mapped catalog's pages are faulted in here unless `WARM_AFTER_SWAP`.
         """
         if sources.catalog is None:
             raise NotReady("no catalog yet: run `microtribe build`")
@@ -210,7 +210,7 @@ class MatchService:
             with ThreadPoolExecutor(1, thread_name_prefix="microtribe-embedder") as pool:
                 pending = pool.submit(self._briefs, manifest["embedder"])
                 catalog = load_catalog(self.settings.catalog_dir, sources.catalog)
-                if warm:  # the pages a match touches faulted in now, not in the first requests
+                if not WARM_AFTER_SWAP:  # the pages a match touches faulted in now
                     warm_catalog(catalog)
                 briefs = pending.result()
         if old is not None and loaded is not None and loaded.champion == sources.champion:
@@ -298,7 +298,7 @@ class MatchService:
         one_thread()
         sources = self.sources()
         try:
-            self.pipeline = self._load(sources, warm=not WARM_AFTER_SWAP)
+            self.pipeline = self._load(sources)
         except RELOAD_ERRORS as exc:
             # up but not ready (`/readyz` says why); the poller tries again when a pointer moves
             self.not_ready_reason = str(exc)
@@ -321,8 +321,7 @@ class MatchService:
         with self._lock, self._reloading():
             sources = self.sources()
             mapped = self.loaded is None or self.loaded.catalog != sources.catalog
-            # raises, leaving the old pipeline serving, if off
-            fresh = self._load(sources, warm=not WARM_AFTER_SWAP)
+            fresh = self._load(sources)  # raises, leaving the old pipeline serving, if off
             fresh.briefs.vector("warm-up")  # a new embedder is warmed before it serves
             if self.pipeline is not None:
                 self.reloads += 1
