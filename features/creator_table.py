@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from features.categories import canonical_category
 from features.currency import to_eur
@@ -132,6 +131,8 @@ def post_columns(
             tags_someone.append(bool(declared_mentions or extract_handles(caption)))
             campaigns.append(post.get("campaign_id"))
     values = np.array(numbers, dtype=np.float64).reshape(-1, 3)
+    import pandas as pd  # here, not at import: the server starts without pandas
+
     timestamps = pd.to_datetime(pd.Series(posted, dtype=object), utc=True, format="ISO8601")
     return PostColumns(
         creator_row=np.array(rows, dtype=np.int64),
