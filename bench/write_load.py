@@ -18,12 +18,24 @@ phase printing one JSON object (appended to --out, default bench/results/write_l
    latency p50/p99, answers per status; then the median over --repeats. The home copy is
    fresh for every repeat, so each starts from the same catalog.
 
+3. `delta` (issue #23, upserts in O(delta)), for each home of --delta-homes in the same run,
+   one server each (a copy of the home, as above; the copy is reused by every figure of that
+   home): with one client, one creator per request, --delta-singles requests of
+   - `new`: creators the home has never seen (every caption is new text to embed);
+   - `update`: stored creators of the home re-sent with followers x 1.01 and one new post (a
+     roster sync: one new caption to embed, the rest found in the embedding cache);
+   recorded: latency p50/p99 per kind; then --delta-batches requests of 100 creators each of
+   both kinds, recorded: creators/s (acknowledged / wall time of the batches) per kind. One
+   record per home; the last record compares the homes (ratio of each figure to the first
+   home's), since write cost should not grow with the catalog.
+
 --quick: a handful of requests (CI checks that the script works; its figures mean nothing).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import statistics
 import sys
@@ -127,6 +139,83 @@ def creator_jobs(n_creators: int, clients: int, seed: int) -> list[list[tuple[st
     return [[("/v1/creators", [doc]) for doc in creators[c::clients]] for c in range(clients)]
 
 
+def update_docs(home: Path, n: int, seed: int, tag: str) -> list[dict[str, Any]]:
+    """`n` stored creators of `home` with posts and an id the contract accepts (grown homes
+    name replicas with "~"), re-sent as a roster sync would: followers x 1.01 and one new
+    post with a caption never seen before."""
+    import sqlite3
+
+    rng = np.random.default_rng(seed)
+    conn = sqlite3.connect(f"file:{home / 'catalog.db'}?mode=ro", uri=True)
+    try:
+        ids = [cid for (cid,) in conn.execute(
+            "SELECT creator_id FROM creators WHERE doc LIKE '%\"posts\":[{%' "
+            "AND creator_id NOT LIKE '%~%' LIMIT 20000"
+        )]  # fmt: skip
+        picked = rng.choice(len(ids), size=min(n, len(ids)), replace=False)
+        docs = []
+        for i in picked.tolist():
+            (text,) = conn.execute(
+                "SELECT doc FROM creators WHERE creator_id = ?", (ids[i],)
+            ).fetchone()
+            docs.append(json.loads(text))
+    finally:
+        conn.close()
+    for i, doc in enumerate(docs):
+        doc["followers"] = int(doc["followers"] * 1.01) + 1
+        posts = list(doc.get("posts") or [])
+        latest = max(post["posted_at"] for post in posts)
+        posts.append({
+            "post_id": f"{tag}-{i}", "posted_at": latest,
+            "caption": f"Nuovo post {tag} {i}: oggi provo una ricetta diversa #{tag}{i}",
+            "likes": 120 + i, "comments": 9,
+        })  # fmt: skip
+        doc["posts"] = posts[-200:]
+    return docs
+
+
+def delta_figures(
+    server: Server, home: Path, singles: int, batches: int, seed: int
+) -> dict[str, Any]:
+    """Single-creator latency and batch-100 throughput, for new creators and for updates."""
+    figures: dict[str, Any] = {}
+    with httpx.Client(base_url=server.url, headers=server.admin(), timeout=600) as http:
+        for kind in ("new", "update"):
+            total = singles + 3 + batches * 100
+            docs = (
+                new_creators(total, seed, f"bench:delta.{kind}.")
+                if kind == "new"
+                else update_docs(home, total, seed, f"d{seed}")
+            )
+            for doc in docs[:3]:  # warm-up: first-call costs are not a write's cost
+                http.post("/v1/creators", json=[doc]).raise_for_status()
+            latencies = []
+            statuses: Counter[str] = Counter()
+            for doc in docs[3 : 3 + singles]:
+                started = time.perf_counter()
+                answer = http.post("/v1/creators", json=[doc])
+                latencies.append((time.perf_counter() - started) * 1000)
+                statuses[str(answer.status_code)] += 1
+            rest = docs[3 + singles :]
+            started = time.perf_counter()
+            acked = 0
+            for b in range(batches):
+                answer = http.post("/v1/creators", json=rest[b * 100 : (b + 1) * 100])
+                statuses[str(answer.status_code)] += 1
+                acked += answer.json().get("upserted", 0) if answer.status_code == 200 else 0
+            seconds = time.perf_counter() - started
+            values = np.asarray(latencies)
+            figures[kind] = {
+                "single_p50_ms": round(float(np.percentile(values, 50)), 2),
+                "single_p99_ms": round(float(np.percentile(values, 99)), 2),
+                "singles": singles,
+                "batch100_creators_per_s": round(acked / seconds, 2),
+                "batches": batches,
+                "statuses": dict(sorted(statuses.items())),
+            }
+    return figures
+
+
 def with_server(
     home: Path, workdir: Path, body: Callable[[Server], dict[str, Any]]
 ) -> dict[str, Any]:
@@ -149,12 +238,16 @@ def main() -> None:
     parser.add_argument("--clients", default="1,8")
     parser.add_argument("--creators", type=int, default=240)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--delta-homes", default="", help="comma-separated homes (phase delta)")
+    parser.add_argument("--delta-singles", type=int, default=60)
+    parser.add_argument("--delta-batches", type=int, default=3)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--label", default=None)
     parser.add_argument("--out", type=Path, default=default_out("write_load"))
     args = parser.parse_args()
     if args.quick:
         args.mixed_requests, args.creators, args.repeats = 36, 16, 1
+        args.delta_singles, args.delta_batches = 4, 1
     phases = args.phases.split(",")
     recorder = Recorder("write_load", args.out)
     base = {"home": str(args.home), "label": args.label}
@@ -186,6 +279,46 @@ def main() -> None:
                     "creators_per_s_runs": rates,
                     "server_errors": sum(run["server_errors"] for run in runs), "runs": runs,
                 })  # fmt: skip
+        if "delta" in phases:
+            delta_phase(args, recorder, workdir)
+
+
+def delta_phase(args: argparse.Namespace, recorder: Recorder, workdir: Path) -> None:
+    """Phase 3: the same write figures on every home of --delta-homes, in one run."""
+    homes = [Path(h) for h in args.delta_homes.split(",") if h]
+    records = []
+    for home in homes:
+        log(f"delta: {home}")
+        copy = copy_home(home, workdir)
+        server = Server(copy, poll=0, workdir=workdir)
+        try:
+            server.wait_ready(timeout=600)
+            creators = httpx.get(
+                f"{server.url}/v1/model", headers=server.admin(), timeout=30
+            ).json()
+            figures = delta_figures(server, copy, args.delta_singles, args.delta_batches, 4300)
+        finally:
+            server.stop()
+            shutil.rmtree(copy, ignore_errors=True)
+        record = {
+            "home": str(home), "label": args.label, "phase": "delta",
+            "catalog_creators": creators.get("creators"), **figures,
+        }  # fmt: skip
+        recorder.emit(record)
+        records.append(record)
+    if len(records) > 1:
+        first = records[0]
+        ratios = {
+            f"{kind}.{name}": round(record[kind][name] / first[kind][name], 3)
+            for record in records[1:]
+            for kind in ("new", "update")
+            for name in ("single_p50_ms", "single_p99_ms", "batch100_creators_per_s")
+        }
+        recorder.emit({
+            "phase": "delta_ratio", "label": args.label, "homes": [str(h) for h in homes],
+            "catalog_creators": [r["catalog_creators"] for r in records],
+            "ratio_to_first": ratios,
+        })  # fmt: skip
 
 
 if __name__ == "__main__":
