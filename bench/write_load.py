@@ -29,6 +29,14 @@ phase printing one JSON object (appended to --out, default bench/results/write_l
    record per home; the last record compares the homes (ratio of each figure to the first
    home's), since write cost should not grow with the catalog.
 
+4. `apply` (in process, nothing written): for each home of --delta-homes, the catalog side of
+   a one-creator write, `matching.delta.apply_delta` on the served catalog with a stored
+   creator re-sent with new followers (every text already in the embedding cache, so what is
+   timed is features, mentions, vectors and the new catalog). Timed alone (median of
+   --apply-repeats) and chained (--apply-repeats writes in a row, each on the last one's
+   catalog). With --apply-before FILE (a `matching/delta.py` of an earlier commit), the same
+   in the same process with that file's `apply_delta`, and the ratio.
+
 --quick: a handful of requests (CI checks that the script works; its figures mean nothing).
 """
 
@@ -216,6 +224,55 @@ def delta_figures(
     return figures
 
 
+def apply_figures(home: Path, repeats: int, before: Path | None) -> dict[str, Any]:
+    """Phase 4 for one home: milliseconds of `apply_delta` per one-creator write."""
+    import importlib.util
+
+    from matching import delta
+    from matching.service import MatchService
+    from matching.store import prepare_creators
+    from microtribe.settings import Settings
+
+    service = MatchService(Settings.from_env(home))
+    service.start()
+    pipeline = service.ready()
+    embedder, keys = service._embedder, service.known_brand_keys()
+    assert embedder is not None
+    docs = update_docs(home, repeats + 2, 77, "apply")
+    for doc in docs:  # no new caption: the write's texts are all in the embedding cache
+        doc["posts"] = doc["posts"][:-1]
+    functions = {"after": delta.apply_delta}
+    if before is not None:
+        spec = importlib.util.spec_from_file_location("delta_before", before)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        functions["before"] = module.apply_delta
+    figures: dict[str, Any] = {"catalog_creators": len(pipeline.catalog)}
+    for name, apply in functions.items():
+        alone, chained = [], []
+        catalog = pipeline.catalog
+        for doc in docs:
+            hashes = prepare_creators([doc]).hashes
+            started = time.perf_counter()
+            apply(pipeline.catalog, [doc], hashes, [], embedder, keys)
+            alone.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            catalog = apply(catalog, [doc], hashes, [], embedder, keys)
+            chained.append((time.perf_counter() - started) * 1000)
+        figures[name] = {
+            "alone_p50_ms": round(statistics.median(alone[2:]), 2),
+            "chained_p50_ms": round(statistics.median(chained[2:]), 2),
+            "chained_last_ms": round(chained[-1], 2),
+        }
+    if "before" in figures:
+        figures["before_over_after"] = round(
+            figures["before"]["alone_p50_ms"] / figures["after"]["alone_p50_ms"], 2
+        )
+    service.close()
+    return figures
+
+
 def with_server(
     home: Path, workdir: Path, body: Callable[[Server], dict[str, Any]]
 ) -> dict[str, Any]:
@@ -241,6 +298,8 @@ def main() -> None:
     parser.add_argument("--delta-homes", default="", help="comma-separated homes (phase delta)")
     parser.add_argument("--delta-singles", type=int, default=60)
     parser.add_argument("--delta-batches", type=int, default=3)
+    parser.add_argument("--apply-repeats", type=int, default=20)
+    parser.add_argument("--apply-before", type=Path, default=None)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--label", default=None)
     parser.add_argument("--out", type=Path, default=default_out("write_load"))
@@ -281,6 +340,13 @@ def main() -> None:
                 })  # fmt: skip
         if "delta" in phases:
             delta_phase(args, recorder, workdir)
+        if "apply" in phases:
+            for home in [Path(h) for h in args.delta_homes.split(",") if h]:
+                log(f"apply: {home}")
+                figures = apply_figures(home, args.apply_repeats, args.apply_before)
+                recorder.emit(
+                    {"home": str(home), "label": args.label, "phase": "apply", **figures}
+                )
 
 
 def delta_phase(args: argparse.Namespace, recorder: Recorder, workdir: Path) -> None:

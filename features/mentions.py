@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 import numpy as np
 
@@ -194,8 +195,12 @@ class StackedMentions(MentionIndex):
         return self.base.concat(self.tail).postings
 
     def counts(self, keys: Iterable[str]) -> np.ndarray:
+        """Per row, as `MentionIndex.counts`; the two segments' counts are not concatenated
+        (a match reads a few hundred rows of them: features/stacked.py)."""
+        from features.stacked import Stacked
+
         keys = set(keys)
-        return np.concatenate([self.base.counts(keys), self.tail.counts(keys)])
+        return cast(np.ndarray, Stacked(self.base.counts(keys), self.tail.counts(keys)))
 
     def concat(self, other: MentionIndex) -> MentionIndex:
         return StackedMentions(self.base, self.tail.concat(other))
