@@ -19,8 +19,8 @@ phase printing one JSON object (appended to --out, default bench/results/write_l
    fresh for every repeat, so each starts from the same catalog.
 
 3. `delta` (issue #23, upserts in O(delta)), for each home of --delta-homes in the same run,
-   one server each (a copy of the home, as above; the copy is reused by every figure of that
-   home): with one client, one creator per request, --delta-singles requests of
+   one server each (a copy of the home whose catalog files are hard links; the copy serves
+   every figure of that home): with one client, one creator per request, --delta-singles requests of
    - `new`: creators the home has never seen (every caption is new text to embed);
    - `update`: stored creators of the home re-sent with followers x 1.01 and one new post (a
      roster sync: one new caption to embed, the rest found in the embedding cache);
@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -74,10 +75,16 @@ def new_creators(n: int, seed: int, prefix: str) -> list[dict[str, Any]]:
     return creators
 
 
-def copy_home(source: Path, parent: Path) -> Path:
+def copy_home(source: Path, parent: Path, link_catalog: bool = False) -> Path:
+    """A copy of `source` under `parent` (not its logs or world). `link_catalog`: the catalog
+    versions' files are hard links, not copies (a server never writes them; at 1M copying
+    them took minutes)."""
     target = parent / "home"
     shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("logs", "world"))
+    ignored = ("logs", "world", "catalog") if link_catalog else ("logs", "world")
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(*ignored))
+    if link_catalog:
+        shutil.copytree(source / "catalog", target / "catalog", copy_function=os.link)
     return target
 
 
@@ -183,12 +190,12 @@ def update_docs(home: Path, n: int, seed: int, tag: str) -> list[dict[str, Any]]
 
 
 def delta_figures(
-    server: Server, home: Path, singles: int, batches: int, seed: int
+    server: Server, home: Path, singles: int, batches: int, seed: int, kinds: str
 ) -> dict[str, Any]:
     """Single-creator latency and batch-100 throughput, for new creators and for updates."""
     figures: dict[str, Any] = {}
     with httpx.Client(base_url=server.url, headers=server.admin(), timeout=600) as http:
-        for kind in ("new", "update"):
+        for kind in kinds.split(","):
             total = singles + 3 + batches * 100
             docs = (
                 new_creators(total, seed, f"bench:delta.{kind}.")
@@ -297,6 +304,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--delta-homes", default="", help="comma-separated homes (phase delta)")
     parser.add_argument("--delta-singles", type=int, default=60)
+    parser.add_argument("--delta-kinds", default="new,update")
     parser.add_argument("--delta-batches", type=int, default=3)
     parser.add_argument("--apply-repeats", type=int, default=20)
     parser.add_argument("--apply-before", type=Path, default=None)
@@ -355,14 +363,16 @@ def delta_phase(args: argparse.Namespace, recorder: Recorder, workdir: Path) -> 
     records = []
     for home in homes:
         log(f"delta: {home}")
-        copy = copy_home(home, workdir)
+        copy = copy_home(home, workdir, link_catalog=True)
         server = Server(copy, poll=0, workdir=workdir)
         try:
             server.wait_ready(timeout=600)
             creators = httpx.get(
                 f"{server.url}/v1/model", headers=server.admin(), timeout=30
             ).json()
-            figures = delta_figures(server, copy, args.delta_singles, args.delta_batches, 4300)
+            figures = delta_figures(
+                server, copy, args.delta_singles, args.delta_batches, 4300, args.delta_kinds
+            )
         finally:
             server.stop()
             shutil.rmtree(copy, ignore_errors=True)
@@ -377,7 +387,7 @@ def delta_phase(args: argparse.Namespace, recorder: Recorder, workdir: Path) -> 
         ratios = {
             f"{kind}.{name}": round(record[kind][name] / first[kind][name], 3)
             for record in records[1:]
-            for kind in ("new", "update")
+            for kind in args.delta_kinds.split(",")
             for name in ("single_p50_ms", "single_p99_ms", "batch100_creators_per_s")
         }
         recorder.emit({
