@@ -161,6 +161,21 @@ def concat_creator_columns(first: CreatorColumns, second: CreatorColumns) -> Cre
     )
 
 
+def stack_creator_columns(first: CreatorColumns, second: CreatorColumns) -> CreatorColumns:
+    """Rows of `first`, then rows of `second`, without copying `first` (features/stacked.py):
+    only the tail that `second` extends is copied."""
+    from features.stacked import stack, stack_rows, stack_text
+
+    def join(a: Any, b: Any) -> Any:
+        if isinstance(b, RowSets | RowMaps):
+            return stack_rows(a, b)
+        return stack(a, b) if isinstance(b, np.ndarray) else stack_text(a, b)
+
+    return CreatorColumns(
+        **{name: join(getattr(first, name), getattr(second, name)) for name in first.__slots__}
+    )
+
+
 def take_creator_columns(columns: CreatorColumns, rows: np.ndarray) -> CreatorColumns:
     """The given rows of `columns`, in that order."""
     picked = rows.tolist()

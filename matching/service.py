@@ -32,7 +32,7 @@ from features.schema import FEATURE_NAMES
 from features.vectors import l2_normalise
 from matching.catalog import Catalog, current_version, load_catalog, read_manifest, warm_catalog
 from matching.creator_snapshot import known_brand_keys
-from matching.delta import apply_delta
+from matching.delta import apply_delta, base_rows, segments
 from matching.generation import bump_generation, read_generation
 from matching.pipeline import BriefCache, MatchPipeline
 from matching.store import CatalogStore, PreparedCreators, prepare_creators
@@ -68,27 +68,22 @@ def _warm_in_background(catalog: Catalog) -> None:
 def built_hashes(catalog: Catalog, ids: np.ndarray) -> np.ndarray:
     """The catalog's content hash of each of `ids` ("" when it has no live row for one).
 
-    A build lays its rows out in creator_id order, so base rows are found by bisection;
-    rows added since the build (few) by a scan of those rows only.
+    Base rows are found by bisection (a build lays its rows out in creator_id order), rows
+    added since the build (few) by a scan of those rows only; a later added row wins.
     """
     out = np.full(len(ids), "", dtype=object)
-    n_base = catalog.n_base
-    base = np.asarray(catalog.creators.creator_id[:n_base])
-    hashes = np.asarray(catalog.content_hash)
-    if n_base > 1 and not (base[1:] >= base[:-1]).all():  # not a build's layout
-        lookup = dict(zip(base.tolist(), range(n_base), strict=True))
-        at = np.array([lookup.get(cid, 0) for cid in ids.tolist()], dtype=np.int64)
-    else:
-        at = np.minimum(np.searchsorted(base, ids), max(n_base - 1, 0))
-    found = (base[at] == ids) & catalog.live[at] if n_base else np.zeros(len(ids), bool)
-    out[found] = hashes[at[found]]
-    added = np.asarray(catalog.creators.creator_id[n_base:])
+    base_hashes, added_hashes = segments(catalog.content_hash)
+    at = base_rows(catalog, ids)
+    found = at >= 0
+    found[found] = catalog.live[at[found]]
+    out[found] = base_hashes[at[found]]
+    added = segments(catalog.creators.creator_id)[1]
     if len(added):
+        added_live = catalog.live[catalog.n_base :]
         for i in np.flatnonzero(~found).tolist():
-            rows = n_base + np.flatnonzero(added == ids[i])
-            rows = rows[catalog.live[rows]]
+            rows = np.flatnonzero((added == ids[i]) & added_live)
             if len(rows):
-                out[i] = hashes[rows[-1]]
+                out[i] = added_hashes[rows[-1]]
     return np.asarray(out, dtype=str)
 
 
@@ -146,6 +141,7 @@ class MatchService:
         self.match_slots = threading.BoundedSemaphore(max(2, settings.match_concurrency))
         self.reloading = False  # a reload is loading beside the pipeline in service
         self.not_ready_reason: str | None = None  # why `pipeline` is None, when known
+        self._brand_keys: tuple[tuple[int, float, float], frozenset[str]] | None = None
 
     def flags(
         self,
@@ -276,8 +272,17 @@ class MatchService:
             hashes,
             deleted,
             embedder,
-            known_brand_keys(self.store.brands()),
+            self.known_brand_keys(),
         )
+
+    def known_brand_keys(self) -> frozenset[str]:
+        """The stored brands' mention keys, recomputed only when a brand was written since."""
+        stamp = self.store.brands_stamp()
+        held = self._brand_keys
+        if held is None or held[0] != stamp:
+            held = (stamp, known_brand_keys(self.store.brands()))
+            self._brand_keys = held
+        return held[1]
 
     @contextmanager
     def _reloading(self) -> Iterator[None]:
@@ -448,7 +453,7 @@ class MatchService:
             prepared.hashes if prepared is not None else [],
             deleted,
             self._embedder,
-            known_brand_keys(self.store.brands()),
+            self.known_brand_keys(),
         )
 
     def _swap(self, catalog: Catalog | None) -> str | None:
