@@ -520,7 +520,7 @@ def grow(
             "base_nearest_cos": nearest_cos,
             "max_replicas_per_source": replicas,
             "recipe": recipe.describe(),
-            "recipe_parameters": asdict(recipe),
+            "recipe_parameters": json.loads(json.dumps(asdict(recipe))),  # tuples as lists
             "neighbour_check": check,
         },
     )
@@ -548,7 +548,7 @@ def grow(
         "seed": seed,
         "recipe_name": "from-real" if recipe.neighbours else "stress",
         "recipe": recipe.describe(),
-        "recipe_parameters": asdict(recipe),
+        "recipe_parameters": json.loads(json.dumps(asdict(recipe))),  # tuples as lists
     }
     (out / "scaled_catalog.json").write_text(json.dumps(record, indent=2))
     return record
