@@ -222,7 +222,8 @@ def catalog_label(manifest: dict[str, Any], rows: int, home: Path) -> str:
         return f"real build ({rows:,} creators)"
     base = int(grown.get("base_creators", 0))
     parameters = grown.get("recipe_parameters") or {}
-    if parameters.get("neighbours") or parameters.get("noise") == "covariance":
+    base_grown = (Path(grown.get("base", "")) / "scaled_home.json").exists()
+    if not base_grown and (parameters.get("neighbours") or parameters.get("noise") == "covariance"):
         return (f"grown from a real {base:,} build, ≤ {grown.get('max_replicas_per_source')} "
                 f"replicas a source")  # fmt: skip
     return f"stress case (grown from {base:,})"
