@@ -10,19 +10,23 @@ local disk, no server) and usearch (`usearch`; an in-process HNSW index). They a
 vectors (the catalog's USE-v3 content vectors) and our brief vectors, so neither loads or
 downloads an embedding model: what is compared is the search and what it returns.
 
-Speed (one record per size and filter). Vectors: the first N rows of --home's catalog; when
-N is larger than the catalog, rows are grown from it as in `bench/retrieval.py` (a real row
-plus Gaussian noise, sigma --noise-sigma, attributes inherited from that row). Queries: the
+Speed (one record per size and filter). Vectors: the first N rows of --home's catalog (`full`
+or 0: every row, e.g. the real 100k build or the 1M grown from it by `bench/scaled_catalog.py
+--from-real`); when N is larger than the catalog, rows are grown from it as in
+`bench/retrieval.py` (a real row plus Gaussian noise, sigma --noise-sigma, attributes
+inherited from that row: a stress case). Each record says which (`catalog`). Queries: the
 home's stored brands, embedded by the catalog's embedder (--queries of them). Filters:
-`none`, and `typical` = country IT and platform instagram. For each query, top --k (50) by
-cosine:
+`none`, and `typical` = what agencies send: market IT, language it, platform instagram,
+tiers nano and micro (`TYPICAL`). For each query, top --k (50) by cosine:
 - `microtribe`: the catalog's own retrieval as the pipeline runs it: the eligibility mask
-  (numpy over the columns, built per request) and `matching.index.search` on the index
-  `microtribe build` would make for N rows (`IndexConfig().factory_for(N)`: exact Flat below
-  50k, IVF{√N},Flat with nprobe 64 above), one FAISS/BLAS thread as in the server;
+  (`matching.filters`' checks over the catalog's column types, built per request) and
+  `matching.index.search` on the index `microtribe build` would make for N rows
+  (`IndexConfig().factory_for(N)`: exact Flat below 50k, IVF{√N},Flat above, nprobe by
+  `IndexConfig.nprobe_for`), one FAISS/BLAS thread as in the server;
 - `lancedb`: `table.search(q).metric("cosine").where(filter, prefilter=True).limit(k)` with
-  `bypass_vector_index()`: an exact scan. Every LanceDB table has BITMAP scalar indexes on
-  country and platform (for the prefilter); LanceDB runs on its own thread pool (all cores);
+  `bypass_vector_index()`: an exact scan (--no-lance-exact skips it). Every LanceDB table has
+  BITMAP scalar indexes on the four filter columns (for the prefilter); LanceDB runs on its
+  own thread pool (all cores);
 - `lancedb_ivf_pq` (from 10k rows; --lance-index): an IVF_PQ index, as many lists as
   microtribe's IVF (or --lance-pq-partitions), --lance-pq-sub-vectors sub-vectors, searched
   with `nprobes` --lance-nprobes and `refine_factor` --lance-refine-factor (k × that many PQ
@@ -52,6 +56,7 @@ Records are printed and appended to --out (default bench/results/peer.jsonl).
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import sys
 import tempfile
@@ -67,17 +72,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import Recorder, default_out, log, summary_ms
 
-TYPICAL = {"countries": ("IT",), "platforms": ("instagram",)}
-LANCE_TYPICAL = "country = 'IT' AND platform = 'instagram'"
+# what an agency sends: market, language, platform and tier (micro-creators: nano + micro)
+TYPICAL = {"countries": ("IT",), "languages": ("it",), "platforms": ("instagram",),
+           "tiers": ("nano", "micro")}  # fmt: skip
+LANCE_TYPICAL = ("country = 'IT' AND language = 'it' AND platform = 'instagram' "
+                 "AND tier IN ('nano', 'micro')")  # fmt: skip
+FILTER_COLUMNS = ("platform", "country", "language", "tier")
 SLOW_ABOVE_MS = 400.0  # an engine slower than this per query gets one timed pass per query
 
 
 def lance_table(folder: Path, ids: np.ndarray, attrs: dict[str, np.ndarray], vectors: np.ndarray,
                 index: dict[str, Any] | None = None) -> tuple[Any, float]:  # fmt: skip
-    """A LanceDB table of (row, creator_id, platform, country, vector) with BITMAP scalar indexes
-    on the two filter columns (what LanceDB advises for prefiltering on low-cardinality
-    columns) and, given `index`, a cosine vector index (`index_type` IVF_PQ or IVF_HNSW_SQ,
-    the other keys its options); seconds to create it, index included."""
+    """A LanceDB table of (row, creator_id, platform, country, language, tier, vector) with
+    BITMAP scalar indexes on the four filter columns (what LanceDB advises for prefiltering on
+    low-cardinality columns) and, given `index`, a cosine vector index (`index_type` IVF_PQ
+    or IVF_HNSW_SQ, the other keys its options); seconds to create it, index included."""
     import lancedb
     import pyarrow as pa
     from lancedb.index import Bitmap, HnswSq, IvfPq
@@ -92,15 +101,17 @@ def lance_table(folder: Path, ids: np.ndarray, attrs: dict[str, np.ndarray], vec
             {
                 "row": pa.array(np.arange(len(ids), dtype=np.int64)),
                 "creator_id": pa.array(ids.tolist(), pa.string()),
-                "platform": pa.array(attrs["platform"].tolist(), pa.string()),
-                "country": pa.array(attrs["country"].tolist(), pa.string()),
+                **{
+                    column: pa.array(np.asarray(attrs[column]).tolist(), pa.string())
+                    for column in FILTER_COLUMNS
+                },
                 "vector": pa.FixedSizeListArray.from_arrays(flat, dim),
             }
         ),
         mode="overwrite",
     )
     if len(ids) >= 1_000:
-        for column in ("platform", "country"):
+        for column in FILTER_COLUMNS:
             table.create_index(column, config=Bitmap())  # new API: metric = column
     if index:
         kinds: dict[str, Any] = {"IVF_PQ": IvfPq, "IVF_HNSW_SQ": HnswSq}
@@ -150,21 +161,20 @@ def usearch_index(vectors: np.ndarray, connectivity: int, expansion_add: int,
     return index, time.perf_counter() - started
 
 
-def usearch_search(index: Any, query: np.ndarray, k: int, platform: np.ndarray,
-                   country: np.ndarray, share: float) -> np.ndarray:  # fmt: skip
+def usearch_search(index: Any, query: np.ndarray, k: int, eligible: np.ndarray | None,
+                   share: float) -> np.ndarray:  # fmt: skip
     """Top `k` rows; with a filter (`share` < 1 of the rows eligible) usearch has no predicate
     in its Python API, so it over-fetches k / share × 1.5 neighbours, keeps the eligible ones
-    (attributes looked up in numpy for the returned rows only) and doubles the fetch until k
-    are eligible or the whole index was asked for."""
-    if share >= 1.0:
+    (`eligible`, the typical filter's mask, looked up for the returned rows only) and doubles
+    the fetch until k are eligible or the whole index was asked for."""
+    if eligible is None or share >= 1.0:
         return np.asarray(index.search(query, k, threads=1).keys, dtype=np.int64)
     count = int(np.ceil(k / max(share, 1e-6) * 1.5))
     total = len(index)
     while True:
         count = min(count, total)
         keys = np.asarray(index.search(query, count, threads=1).keys, dtype=np.int64)
-        ok = keys[(country[keys] == TYPICAL["countries"][0])
-                  & (platform[keys] == TYPICAL["platforms"][0])]  # fmt: skip
+        ok = keys[eligible[keys]]
         if len(ok) >= k or count >= total:
             return ok[:k]
         count *= 2
@@ -174,7 +184,7 @@ def source_vectors(home: Path, n_queries: int) -> dict[str, Any]:
     """The home's catalog vectors and attributes, and its brands' brief vectors."""
     from bench.ranking_speed import stored_brands
     from features.brand_profile import brand_profile
-    from features.tiers import PLATFORMS
+    from features.tiers import PLATFORMS, tier_names
     from matching.catalog import load_catalog
     from microtribe.settings import Settings
     from models.embedder import load_embedder
@@ -190,30 +200,60 @@ def source_vectors(home: Path, n_queries: int) -> dict[str, Any]:
         "platform": np.asarray(PLATFORMS, dtype=object)[catalog.creators.platform[live]],
         "platform_code": np.asarray(catalog.creators.platform[live]),
         "country": catalog.creators.country[live],
+        "language": catalog.creators.language[live],
+        "followers": np.asarray(catalog.creators.followers[live]),
+        "tier": tier_names(catalog.creators.followers[live]),
         "queries": canonical(embedder.encode(briefs)),
         "embedder": catalog.manifest["embedder"],
+        "catalog": catalog_label(catalog.manifest, len(live), home),
+        "grown": catalog.manifest.get("grown"),
     }
 
 
+def catalog_label(manifest: dict[str, Any], rows: int, home: Path) -> str:
+    """What the home's catalog is: a real build, grown from a real one, or a stress case (a
+    home `bench/scaled_home.py` grew from a smaller one is built for real, from replicas)."""
+    grown = manifest.get("grown")
+    scaled_home = home / "scaled_home.json"
+    if not grown and scaled_home.exists():
+        base = json.loads(scaled_home.read_text()).get("base_creators", 0)
+        return f"stress case (grown from {base:,}, replicas built by scaled_home)"
+    if not grown:
+        return f"real build ({rows:,} creators)"
+    base = int(grown.get("base_creators", 0))
+    parameters = grown.get("recipe_parameters") or {}
+    base_grown = (Path(grown.get("base", "")) / "scaled_home.json").exists()
+    if not base_grown and (parameters.get("neighbours") or parameters.get("noise") == "covariance"):
+        return (f"grown from a real {base:,} build, ≤ {grown.get('max_replicas_per_source')} "
+                f"replicas a source")  # fmt: skip
+    return f"stress case (grown from {base:,})"
+
+
 def sized(source: dict[str, Any], n: int, sigma: float, seed: int) -> dict[str, Any]:
-    """The first `n` real rows, or `n` rows grown from the real ones (retrieval.py's recipe)."""
+    """The first `n` rows of the catalog (every row when `n` is 0), or `n` rows grown from
+    them (retrieval.py's recipe: a stress case)."""
     real = source["vectors"]
+    n = n or len(real)
     if n <= len(real):
         rows = np.arange(n)
         vectors = real[:n]
-        origin = "first rows of the catalog"
+        origin = "every row of the catalog" if n == len(real) else "first rows of the catalog"
+        catalog = source["catalog"] if n == len(real) else f"first {n:,} rows of a catalog"
     else:
         from bench.retrieval import synthetic_catalog
 
         vectors, rows, mean_cos = synthetic_catalog(real, n, sigma, np.random.default_rng(seed))
         origin = f"grown from {len(real)} catalog rows, sigma {sigma}, cos {mean_cos:.3f}"
+        catalog = f"stress case (grown from {len(real):,} by noise)"
+    picked = {name: source[name][rows] for name in ("platform", "platform_code", "country",
+                                                     "language", "followers", "tier")}  # fmt: skip
     return {
         "vectors": vectors,
         "ids": np.array([f"c{i}" for i in range(n)], dtype=object),
-        "platform": source["platform"][rows],
-        "platform_code": source["platform_code"][rows],
-        "country": source["country"][rows],
+        **picked,
+        "live": np.ones(n, dtype=bool),
         "origin": origin,
+        "catalog": catalog,
     }
 
 
@@ -273,6 +313,7 @@ def bench_size(args: argparse.Namespace, source: dict[str, Any], n: int,
 
     data = sized(source, n, args.noise_sigma, args.seed)
     vectors, queries = data["vectors"], source["queries"]
+    n = len(vectors)
     config = IndexConfig()
     factory = config.factory_for(n)
     nlist = int(factory[3:].split(",")[0]) if factory.startswith("IVF") else max(1, n // 1000)
@@ -286,13 +327,15 @@ def bench_size(args: argparse.Namespace, source: dict[str, Any], n: int,
     folder = Path(tempfile.mkdtemp(prefix="peer-lance-", dir=args.scratch))
     try:
         log(f"size {n:,}: lancedb tables in {folder}")
-        flat, flat_s = lance_table(folder / "flat", data["ids"], data, vectors)
-        engines["lancedb"] = {
-            "build_s": flat_s, "search": partial(lance_rows, flat, exact=True),
-            "ran": {"index": "none: exact scan (bypass_vector_index)",
-                    "filter": "where(..., prefilter=True), BITMAP indexes on country, platform",
-                    "threads": "its own pool (all cores)"},
-        }  # fmt: skip
+        if not args.no_lance_exact:
+            flat, flat_s = lance_table(folder / "flat", data["ids"], data, vectors)
+            engines["lancedb"] = {
+                "build_s": flat_s, "search": partial(lance_rows, flat, exact=True),
+                "ran": {"index": "none: exact scan (bypass_vector_index)",
+                        "filter": "where(..., prefilter=True), BITMAP indexes on the four "
+                                  "filter columns",
+                        "threads": "its own pool (all cores)"},
+            }  # fmt: skip
         for name, lance in lance_configs(args, n, nlist).items():
             log(f"size {n:,}: {name} {lance['index']}")
             table, seconds = lance_table(folder / name, data["ids"], data, vectors,
@@ -302,8 +345,8 @@ def bench_size(args: argparse.Namespace, source: dict[str, Any], n: int,
                 "build_s": seconds,
                 "search": partial(lance_rows, table, tuning=lance["search"]),
                 "ran": {"index": lance["index"], "search": lance["search"],
-                        "filter": "where(..., prefilter=True), BITMAP indexes on country, "
-                                  "platform", "threads": "its own pool (all cores)"},
+                        "filter": "where(..., prefilter=True), BITMAP indexes on the four "
+                                  "filter columns", "threads": "its own pool (all cores)"},
             }  # fmt: skip
         if not args.no_usearch:
             heavy = n >= 500_000
@@ -324,10 +367,11 @@ def bench_size(args: argparse.Namespace, source: dict[str, Any], n: int,
             }  # fmt: skip
         for filter_name in ("none", "typical"):
             mask = None
-            if filter_name == "typical":
-                mask = np.isin(data["country"], TYPICAL["countries"]) & np.isin(
-                    data["platform"], TYPICAL["platforms"]
-                )
+            if filter_name == "typical":  # the reference mask, by plain numpy on names
+                mask = np.ones(n, dtype=bool)
+                for column, key in (("country", "countries"), ("language", "languages"),
+                                    ("platform", "platforms"), ("tier", "tiers")):  # fmt: skip
+                    mask &= np.isin(data[column], TYPICAL[key])
 
             truth = [exact_top(vectors, q, args.k, mask) for q in queries]
             where = LANCE_TYPICAL if filter_name == "typical" else None
@@ -349,9 +393,8 @@ def bench_size(args: argparse.Namespace, source: dict[str, Any], n: int,
             for name, engine in engines.items():
                 log(f"size {n:,}, filter {filter_name}: {name}")
                 if name == "usearch":
-                    run = partial(usearch_search, engine["index"], k=args.k,
-                                  platform=data["platform"], country=data["country"],
-                                  share=share)  # fmt: skip
+                    run = partial(usearch_search, engine["index"], k=args.k, eligible=mask,
+                              share=share)  # fmt: skip
                 else:
                     run = partial(engine["search"], k=args.k, where=where)
                 samples, found = _latencies(run, queries, args.repeats, args.slow_queries)
@@ -383,6 +426,8 @@ def bench_size(args: argparse.Namespace, source: dict[str, Any], n: int,
                     "systems": results,
                     **ratios,
                     "vectors": data["origin"],
+                    "catalog": data["catalog"],
+                    "filter_sent": TYPICAL if filter_name == "typical" else {},
                     "threads": {name: r["ran"]["threads"] for name, r in results.items()},
                 }
             )
@@ -400,6 +445,7 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
     # the bitmap walk with nprobe × rows / eligible lists (the filter's share, not its √)
     "linear": ("IVF{nlist},Flat", {"filter_power": 1.0}),
     "ivf_sq8": ("IVF{nlist},SQ8", {}),  # 8-bit codes, k × rerank_factor re-ranked exactly
+    "ivf_fp16": ("IVF{nlist},SQfp16", {}),  # half-precision codes, re-ranked exactly
     "hnsw32": ("HNSW32", {"ef_search": 128}),  # efSearch × 1/share under a filter
     "hnsw32_sq8": ("HNSW32_SQ8", {"ef_search": 128}),
 }  # fmt: skip
@@ -438,18 +484,21 @@ def _microtribe_search(
     config: Any, query: np.ndarray,
 ) -> np.ndarray:  # fmt: skip
     """microtribe's retrieval as the pipeline runs it: the eligibility mask built per request
-    over the catalog's own column types (platform int8 codes, country fixed-width strings)
-    with `matching.filters.eligible_mask`'s comparison, then `matching.index.search`."""
+    over the catalog's own column types (live flags, platform int8 codes, followers, country
+    and language fixed-width strings) by `matching.filters.eligible_mask`'s own checks, then
+    `matching.index.search`."""
     from features.tiers import PLATFORMS
-    from matching.filters import any_of
+    from matching.filters import any_of, any_text_of, tier_mask
     from matching.index import search
 
     eligible = None
     if filtered:
         wanted = [PLATFORMS.index(p) for p in TYPICAL["platforms"]]
-        eligible = any_of(data["platform_code"], wanted) & any_of(
-            data["country"], TYPICAL["countries"]
-        )
+        eligible = data["live"].copy()
+        eligible &= tier_mask(data["followers"], TYPICAL["tiers"])
+        eligible &= any_of(data["platform_code"], wanted)
+        eligible &= any_text_of(data["country"], TYPICAL["countries"])
+        eligible &= any_text_of(data["language"], TYPICAL["languages"])
     return search(index, query, k, eligible, vectors, config)[0]
 
 
@@ -514,6 +563,8 @@ def bench_quality(args: argparse.Namespace, emit: Callable[[dict[str, Any]], Any
     attrs = {
         "platform": np.asarray(PLATFORMS, dtype=object)[catalog.creators.platform[live]],
         "country": catalog.creators.country[live],
+        "language": catalog.creators.language[live],
+        "tier": catalog.tier[live],
     }
     folder = Path(tempfile.mkdtemp(prefix="peer-lance-"))
     try:
@@ -556,7 +607,11 @@ def main(argv: list[str] | None = None) -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--home", type=Path, help="a built home whose vectors are searched")
-    parser.add_argument("--sizes", default="10000,100000", help="catalog sizes (10000,100000)")
+    parser.add_argument(
+        "--sizes",
+        default="10000,100000",
+        help="catalog sizes (10000,100000); 0 or 'full': every row of --home's catalog",
+    )
     parser.add_argument("--queries", type=int, default=50, help="briefs used as queries (50)")
     parser.add_argument("--k", type=int, default=50, help="creators per query (50)")
     parser.add_argument("--repeats", type=int, default=3, help="timed passes per query (3)")
@@ -590,6 +645,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--lance-hnsw-ef", type=int, default=400, help="HNSW search breadth")
     parser.add_argument("--lance-hnsw-refine-factor", type=int, default=4)
     parser.add_argument("--no-usearch", action="store_true", help="skip the usearch engine")
+    parser.add_argument(
+        "--no-lance-exact", action="store_true", help="skip LanceDB's exact scan (slow at 1M)"
+    )
     parser.add_argument(
         "--variants",
         default="",
@@ -630,8 +688,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.home is not None:
         source = source_vectors(args.home, args.queries)
         context.update({"home": str(args.home), "embedder": source["embedder"],
-                        "source_rows": len(source["vectors"])})  # fmt: skip
-        for n in (int(v) for v in args.sizes.split(",") if v):
+                        "source_rows": len(source["vectors"]),
+                        "grown": source["grown"]})  # fmt: skip
+        for n in (0 if v == "full" else int(v) for v in args.sizes.split(",") if v):
             bench_size(args, source, n, emit)
     if args.train_home is not None and args.eval_home is not None:
         bench_quality(args, emit)

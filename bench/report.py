@@ -268,8 +268,8 @@ PEER_ENGINES = {  # record key -> how the table names it
 def section_peer(records: list[Record]) -> list[str]:
     speed = sorted(
         newest_per_key([r for r in records if r.get("part") == "speed"],
-                       lambda r: (r["size"], r["filter"], r.get("source_rows"))),
-        key=lambda r: (r["size"], -(r.get("source_rows") or 0), r["filter"]),
+                       lambda r: (r["size"], r["filter"], _origin(r))),
+        key=lambda r: (_stress(r), r["size"], _origin(r), r["filter"]),
     )  # fmt: skip
     quality = [r for r in records if r.get("part") == "quality"][-1:]
     run = speed + quality
@@ -278,7 +278,15 @@ def section_peer(records: list[Record]) -> list[str]:
            "library, each in its best configuration; latency of one top-k cosine query, "
            "recall@k against an exact numpy scan, and each engine's median ÷ microtribe's "
            "median in the same run (> 1: the peer is slower). What each side ran (index, "
-           "parameters, threads, filter handling) is listed under the table.", ""]  # fmt: skip
+           "parameters, threads, filter handling) is listed under the tables. Catalogs: the "
+           "real 100k build, 1M grown from it (≤ 10 replicas a source, "
+           "`bench/scaled_catalog.py --from-real`), and the older catalogs grown from 5,000 "
+           "creators, kept as a stress case (200 near-copies of each creator).", ""]  # fmt: skip
+    out += ["Median ms (recall@k) per engine, each row one run:", ""]
+    out += table(["catalog", "creators", "filter", "eligible", "k", "microtribe",
+                  *PEER_ENGINES.values(), "microtribe ≤ every ANN peer at recall ≥ 0.95"],
+                 [_peer_headline(r) for r in speed])  # fmt: skip
+    out += [""]
     rows = []
     ran: dict[str, Any] = {}
     for r in speed:
@@ -287,16 +295,17 @@ def section_peer(records: list[Record]) -> list[str]:
             label = "microtribe " + str(system.get("factory", "")) if name == "microtribe" \
                 else PEER_ENGINES.get(name, name)  # fmt: skip
             ratio = None if name == "microtribe" else r.get(f"{name}_median_over_microtribe")
-            rows.append((r["size"], _origin(r), r["filter"], r["k"], label,
+            rows.append((r["size"], _origin(r), _filter(r), r["k"], label,
                          system.get("queries", r["queries"]), system["median_ms"],
                          system["p99_ms"], system.get("recall_at_k"), system.get("build_s"),
                          ratio))  # fmt: skip
-            if "ran" in system:
-                ran[f"{label} at {r['size']:,}"] = system["ran"]
+            if "ran" in system and not _stress(r):
+                ran[f"{label} at {r['size']:,} ({_origin(r)})"] = system["ran"]
     out += table(["creators", "vectors", "filter", "k", "engine", "queries", "median ms",
                   "p99 ms", "recall@k", "build s", "median ÷ microtribe"], rows)  # fmt: skip
     if ran:
-        out += ["", "What each engine ran (newest records):", ""]
+        out += ["", "What each engine ran (newest records, real and grown-from-real "
+                "catalogs):", ""]  # fmt: skip
         for label, what in ran.items():
             out.append(f"- {label}: " + "; ".join(f"{k}: {_plain_ran(v)}" for k, v in what.items()))
     if quality:
@@ -318,6 +327,40 @@ def section_peer(records: list[Record]) -> list[str]:
     return [*out, "", f"_{when(run)}; {versions}._"]
 
 
+ANN_PEERS = ("usearch", "lancedb_ivf_hnsw_sq", "lancedb_ivf_pq")
+RECALL_FLOOR = 0.95  # issue 23: microtribe's median ≤ every ANN peer's at recall@k ≥ this
+
+
+def _peer_headline(r: Record) -> list[Any]:
+    """One run's row: each engine's median (recall), and whether microtribe is ahead."""
+    systems = r["systems"]
+
+    def cell(name: str) -> str:
+        system = systems.get(name)
+        if system is None:
+            return "—"
+        return f"{fmt(system['median_ms'])} ({fmt(system.get('recall_at_k'))})"
+
+    ours = systems["microtribe"]
+    peers = [systems[name] for name in ANN_PEERS if name in systems]
+    ahead = None
+    if peers:
+        ahead = (ours.get("recall_at_k", 0) >= RECALL_FLOOR
+                 and all(ours["median_ms"] <= p["median_ms"] for p in peers))  # fmt: skip
+    return [_origin(r), r["size"], _filter(r), r.get("eligible_rows"), r["k"],
+            cell("microtribe"), *(cell(name) for name in PEER_ENGINES), ahead]  # fmt: skip
+
+
+def _filter(record: Record) -> str:
+    """The filter a run sent: `typical` records before the four-field filter sent IT and
+    instagram only."""
+    if record["filter"] != "typical":
+        return record["filter"]
+    sent = record.get("filter_sent") or {"countries": ["IT"], "platforms": ["instagram"]}
+    values = [", ".join(v) if not isinstance(v, str) else v for v in sent.values()]
+    return f"typical ({'; '.join(values)})"
+
+
 def _plain_ran(value: Any) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k} {v}" for k, v in value.items())
@@ -325,10 +368,16 @@ def _plain_ran(value: Any) -> str:
 
 
 def _origin(record: Record) -> str:
-    """Where a peer run's vectors came from: a real catalog, or grown from a smaller one."""
+    """Which catalog a peer run searched: the real build, grown from it, or a stress case."""
+    if record.get("catalog"):
+        return str(record["catalog"])
     if str(record.get("vectors", "")).startswith("first rows"):
         return f"real catalog of {record.get('source_rows', 0):,}"
-    return f"grown from {record.get('source_rows', 0):,} real"
+    return f"stress case (grown from {record.get('source_rows', 0):,})"
+
+
+def _stress(record: Record) -> bool:
+    return _origin(record).startswith("stress case")
 
 
 def section_generic(records: list[Record]) -> list[str]:
@@ -360,6 +409,8 @@ def section_scaling(by_file: dict[str, list[Record]]) -> list[str]:
                 rows.append((f"retrieval {r['factory']}: build s", r["size"], r["build_s"]))
     peer = [r for r in by_file.get("peer", []) if r.get("part") == "speed"]
     for r in newest_per_key(peer, lambda r: (r["size"], r["filter"])):
+        if _stress(r):
+            continue
         for name, label in PEER_ENGINES.items():
             if f"{name}_median_over_microtribe" in r:
                 rows.append((f"{label} ÷ microtribe median, filter {r['filter']}", r["size"],

@@ -266,6 +266,9 @@ def search(
     """Top-`k` (rows, similarities) for one query among `eligible` rows (a bool mask).
 
     Returns min(k, number of eligible rows) results: a narrow filter never starves the list.
+    Exact (the eligible rows' top `k`) below `exact_filter_below` eligible rows, for a Flat
+    index under a filter, and when an IVF search would visit every list (a Flat IVF walk of
+    every list is exact; a compressed one is replaced by the exact scan), given `vectors`.
     """
     config = config or IndexConfig()
     if eligible is not None and eligible.all():
@@ -284,16 +287,19 @@ def search(
         return exact_search(vectors, query, k, rows)
     compressed = vectors is not None and (hnsw is not None or ivf) and _is_compressed(index)
     fetch = min(k * config.rerank_factor, n_eligible) if compressed else k
-    # the bitmap must outlive the search call: FAISS keeps only a raw pointer to it
-    bitmap = None if eligible is None else np.packbits(eligible, bitorder="little")
-    ef = max(config.ef_search, fetch)
-    if eligible is not None:
-        ef = min(max(int(ef * index.ntotal / n_eligible), ef), config.ef_max)
     nprobe = None
     if ivf:
         downcast: Any = faiss.downcast_index(index)
         nlist = int(downcast.nlist)
         nprobe = config.nprobe_for(nlist, int(index.ntotal), n_eligible, fetch)
+        if compressed and nprobe >= nlist and eligible is not None and vectors is not None:
+            # every list visited: a Flat walk would be exact, codes are not; scan exactly
+            return exact_search(vectors, query, k, np.flatnonzero(eligible))
+    # the bitmap must outlive the search call: FAISS keeps only a raw pointer to it
+    bitmap = None if eligible is None else np.packbits(eligible, bitorder="little")
+    ef = max(config.ef_search, fetch)
+    if eligible is not None:
+        ef = min(max(int(ef * index.ntotal / n_eligible), ef), config.ef_max)
     params = _search_params(hnsw, eligible, bitmap, ef, nprobe)
     scores, rows = index.search(query.reshape(1, -1).astype(np.float32), fetch, params=params)
     found = rows[0][rows[0] >= 0].astype(np.int64)

@@ -16,9 +16,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bench.scaled_catalog import grow, layout, replica_features
+from bench.scaled_catalog import (
+    FROM_REAL,
+    STRESS,
+    base_neighbours,
+    grow,
+    layout,
+    replica_features,
+)
 from features.creator_features import CREATOR_FEATURES, creator_features
 from features.creator_table import creator_columns, post_columns
+from features.tiers import PLATFORMS
 from matching.catalog import FORMAT_VERSION, load_catalog
 from matching.creator_snapshot import known_brand_keys
 from matching.index import IndexConfig
@@ -75,10 +83,13 @@ def test_grown_catalog_loads_and_matches(trained_home: Path, grown: tuple[Path, 
 
 
 def test_replica_features_follow_the_feature_code(trained_home: Path) -> None:
-    """Each replica row = the features of its source creator scaled as the docstring says."""
+    """Each replica row = the features of its source creator scaled as the docstring says
+    (the from-real recipe: followers over tiers, some platforms from a neighbour)."""
     settings = Settings.from_env(trained_home)
     base = load_catalog(settings.catalog_dir)
-    rows = layout(base, GROWN, np.random.default_rng(5))
+    neighbours, _ = base_neighbours(base, FROM_REAL.neighbours)
+    rows = layout(base, GROWN, np.random.default_rng(5), neighbours, 10, FROM_REAL)
+    assert (rows.platform_from != rows.source).any()
     followers = np.where(
         rows.replica > 0,
         np.maximum(np.round(base.creators.followers[rows.source] * rows.followers_factor), 1.0),
@@ -93,6 +104,7 @@ def test_replica_features_follow_the_feature_code(trained_home: Path) -> None:
             assert doc is not None
             t = float(rows.engagement_factor[i])
             doc["followers"] = float(followers[i])
+            doc["platform"] = PLATFORMS[int(base.creators.platform[rows.platform_from[i]])]
             for post in doc.get("posts") or []:
                 post["likes"] *= t
                 post["comments"] *= t
@@ -111,6 +123,54 @@ def test_replica_features_follow_the_feature_code(trained_home: Path) -> None:
                 ), (name, i)
     finally:
         store.close()
+
+
+def test_a_source_gets_at_most_max_replicas(trained_home: Path) -> None:
+    base = load_catalog(Settings.from_env(trained_home).catalog_dir)
+    rng = np.random.default_rng(0)
+    assert len(layout(base, len(base) * 3, rng, max_replicas=2).creator_id) == len(base) * 3
+    with pytest.raises(ValueError, match="max-replicas 2"):
+        layout(base, len(base) * 3 + 1, rng, max_replicas=2)
+
+
+def test_from_real_replicas_vary_and_do_not_cluster_around_their_source(
+    trained_home: Path, grown: tuple[Path, dict], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The from-real recipe: replicas as near their source as real rows are to each other,
+    fewer of a replica's nearest rows its siblings than under the stress recipe, markets
+    and platforms varied, and the store's documents say what the catalog rows say."""
+    out = tmp_path_factory.mktemp("real") / "home"
+    record = grow(trained_home, out, GROWN, recipe=FROM_REAL, max_replicas=10,
+                  config=IndexConfig(exact_below=1_000), progress=False)  # fmt: skip
+    stress = grown[1]
+    assert stress["recipe_name"] == "stress" and record["recipe_name"] == "from-real"
+    check, stress_check = record["neighbour_check"], stress["neighbour_check"]
+    assert check["sibling_share_of_top_k"] < stress_check["sibling_share_of_top_k"]
+    assert abs(record["mean_cos_replica_to_source"] - record["base_nearest_cos"]) < 0.1
+    catalog = load_catalog(Settings.from_env(out).catalog_dir)
+    assert catalog.manifest["grown"]["recipe_parameters"]["noise"] == FROM_REAL.noise
+    base = load_catalog(Settings.from_env(trained_home).catalog_dir)
+    base_ids = set(base.creators.creator_id.tolist())
+    ids = catalog.creators.creator_id.tolist()
+    replicas = np.array([cid not in base_ids for cid in ids])
+    by_id = {c.replace("~", "-"): row for row, c in enumerate(base.creators.creator_id.tolist())}
+    source = np.array([by_id[cid.rsplit("-m", 1)[0]] if rep else by_id[cid.replace("~", "-")]
+                       for cid, rep in zip(ids, replicas, strict=True)])  # fmt: skip
+    moved = catalog.creators.country[replicas] != base.creators.country[source[replicas]]
+    assert 0 < moved.mean() < 0.5
+    assert (catalog.creators.platform[replicas] != base.creators.platform[source[replicas]]).any()
+    store = CatalogStore(Settings.from_env(out).store_path)
+    try:
+        for row in np.flatnonzero(replicas)[:40].tolist():
+            doc = store.creator(ids[row])
+            assert doc is not None
+            assert doc["country"] == catalog.creators.country[row]
+            assert doc["language"] == catalog.creators.language[row]
+            assert doc["platform"] == PLATFORMS[int(catalog.creators.platform[row])]
+            assert doc["followers"] == catalog.creators.followers[row]
+    finally:
+        store.close()
+    assert STRESS.neighbours == 0
 
 
 def test_report_shows_a_grown_home_and_serving_scaling(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ rows leaves eligible neighbours spread over many lists, as the typical agency fi
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -14,10 +15,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from features.tiers import TIERS, tier_names
 from matching.build import build_catalog
 from matching.catalog import Catalog, load_catalog
 from matching.delta import apply_delta, retrieve
-from matching.filters import MatchFilters, any_of, eligible_mask
+from matching.filters import MatchFilters, any_of, any_text_of, eligible_mask, tier_mask
 from matching.index import IndexConfig, build_index, exact_search, search
 from matching.store import CatalogStore
 from models.embedder import HashingEmbedder
@@ -120,6 +122,50 @@ def test_any_of_equals_isin() -> None:
         assert (any_of(codes, wanted) == np.isin(codes, wanted)).all()
     assert (any_of(names, ["IT", "ES"]) == np.isin(names, ["IT", "ES"])).all()
     assert not any_of(names, []).any()
+
+
+def test_a_compressed_ivf_that_would_visit_every_list_scans_exactly(clustered: tuple) -> None:
+    """8-bit codes visited in every list are not exact: that case takes the exact scan."""
+    vectors, queries, eligible = clustered
+    sq8 = build_index(vectors, "IVF128,SQ8")
+    config = IndexConfig(exact_filter_below=0, nprobe=66)
+    assert config.nprobe_for(128, ROWS, int(eligible.sum()), K * config.rerank_factor) == 128
+    for query in queries[:10]:
+        rows, scores = search(sq8, query, K, eligible, vectors, config)
+        exact_rows, exact_scores = exact_search(vectors, query, K, np.flatnonzero(eligible))
+        assert rows.tolist() == exact_rows.tolist()
+        assert scores.tolist() == exact_scores.tolist()
+
+
+def test_coded_filter_checks_equal_the_name_comparisons() -> None:
+    """Country and language compared as integers, tiers as follower ranges: the same masks
+    as comparing the names."""
+    rng = np.random.default_rng(4)
+    countries = np.asarray(["IT", "GB", "ES", "I", "US"])[rng.integers(0, 5, size=3_000)]
+    for wanted in (["IT"], ["IT", "ES"], ["I"], ["ITA", "GB"], [], ["it"]):
+        assert (any_text_of(countries, wanted) == np.isin(countries, wanted)).all(), wanted
+    wide = np.asarray(["pt-BR", "en", "it"])[rng.integers(0, 3, size=500)]  # 20-byte cells
+    assert (any_text_of(wide, ["pt-BR", "it"]) == np.isin(wide, ["pt-BR", "it"])).all()
+    edges = [0, 999, 1_000, 9_999, 10_000, 99_999, 100_000, 499_999, 500_000, 10**6, 10**8]
+    followers = np.r_[edges, np.round(10 ** rng.uniform(0, 7, size=3_000))].astype(np.float64)
+    names = tier_names(followers)
+    for size in range(1, len(TIERS) + 1):
+        for wanted in itertools.combinations(TIERS, size):
+            assert (tier_mask(followers, wanted) == np.isin(names, wanted)).all(), wanted
+
+
+def test_eligible_mask_of_a_typical_request_equals_the_names(ivf_catalog: Catalog) -> None:
+    catalog = ivf_catalog
+    creators = catalog.creators
+    country, language = str(creators.country[0]), str(creators.language[0])
+    tiers = ("nano", "micro", "mega")
+    filters = MatchFilters(countries=(country.lower(),), languages=(language.upper(),),
+                           platforms=("instagram", "tiktok"), tiers=tiers)  # fmt: skip
+    expected = (np.isin(creators.country, [country]) & np.isin(creators.language, [language])
+                & np.isin(creators.platform, [0, 1])
+                & np.isin(catalog.tier, tiers))  # fmt: skip
+    assert expected.any()
+    assert (eligible_mask(catalog, filters) == expected).all()
 
 
 @pytest.mark.parametrize("config", [IndexConfig(), IndexConfig(exact_filter_below=0, nprobe=1)])
