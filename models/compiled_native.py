@@ -38,50 +38,71 @@ log = logging.getLogger(__name__)
 SOURCE = r"""
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
+
+/* One split, all it needs on one cache line. flags: 0 for a plain numerical split (a NaN
+   compares false and goes right, its side); else 1 NaN goes left, 2 zero is missing, 4 zero
+   goes left, 8 categorical. */
+typedef struct {
+    double threshold;
+    int32_t feature;
+    int32_t left;   /* split index, or ~leaf */
+    int32_t right;
+    int32_t category_row;  /* categorical: its row of category_left */
+    uint8_t flags;
+    uint8_t pad[7];
+} Node;
 
 typedef struct {
-    int64_t width;            /* model columns */
-    const int64_t *roots;     /* first split of each tree with splits */
+    int64_t width;          /* model columns */
+    const int64_t *roots;   /* the root split of each tree with splits */
     int64_t trees;
-    const int32_t *feature;
-    const double *threshold;
-    const uint8_t *flags;  /* 1 NaN left, 2 zero is missing, 4 default left, 8 categorical */
-    const int32_t *child_left;  /* split index, or ~leaf */
-    const int32_t *child_right;
-    const int32_t *category_row;  /* categorical splits: their row of category_left, else -1 */
+    const Node *nodes;
     const uint8_t *category_left;
     int64_t category_width;
     const double *leaf_value;
     double constant;
 } Trees;
 
-static inline int go_left(const Trees *t, const float *x, int32_t split) {
-    double v = (double)x[t->feature[split]];
-    uint8_t flags = t->flags[split];
+static inline int go_left(const Trees *t, const double *x, const Node *n) {
+    double v = x[n->feature];
+    uint8_t flags = n->flags;
+    if (!flags) return v <= n->threshold;
     if (flags & 8) {
         if (isnan(v) || !(v > -1.0) || v >= (double)t->category_width) return 0;
-        return t->category_left[(int64_t)t->category_row[split] * t->category_width + (int64_t)v];
+        return t->category_left[(int64_t)n->category_row * t->category_width + (int64_t)v];
     }
     if (isnan(v)) return flags & 1;
-    if (fabs(v) <= (double)1e-35f) {  /* kZeroThreshold: LightGBM reads these as 0 */
-        if (flags & 2) return (flags & 4) != 0;
-        v = 0.0;
-    }
-    return v <= t->threshold[split];
+    if ((flags & 2) && v == 0.0) return (flags & 4) != 0;
+    return v <= n->threshold;
 }
 
-void mt_predict(const Trees *t, const float *x, int64_t rows, double *out) {
+/* A row as LightGBM reads it: doubles, |x| <= kZeroThreshold (1e-35f) as 0. */
+static inline void read_row(const float *src, int64_t width, double *row) {
+    for (int64_t c = 0; c < width; ++c) {
+        double v = (double)src[c];
+        row[c] = fabs(v) <= (double)1e-35f ? 0.0 : v;
+    }
+}
+
+int mt_predict(const Trees *t, const float *x, int64_t rows, double *out) {
+    double *row = (double *)malloc(sizeof(double) * (size_t)(t->width + 1));
+    if (!row) return 1;
     for (int64_t r = 0; r < rows; ++r) {
-        const float *row = x + r * t->width;
+        read_row(x + r * t->width, t->width, row);
         double total = t->constant;
         for (int64_t i = 0; i < t->trees; ++i) {
             int32_t node = (int32_t)t->roots[i];
-            while (node >= 0)
-                node = go_left(t, row, node) ? t->child_left[node] : t->child_right[node];
+            while (node >= 0) {
+                const Node *n = t->nodes + node;
+                node = go_left(t, row, n) ? n->left : n->right;
+            }
             total += t->leaf_value[~node];
         }
         out[r] = total;
     }
+    free(row);
+    return 0;
 }
 
 typedef struct {
@@ -99,9 +120,11 @@ typedef struct {
     double expected;
 } Shap;
 
-void mt_contributions(const Trees *t, const Shap *s, const float *x, int64_t rows, double *out) {
+int mt_contributions(const Trees *t, const Shap *s, const float *x, int64_t rows, double *out) {
+    double *row = (double *)malloc(sizeof(double) * (size_t)(t->width + 1));
+    if (!row) return 1;
     for (int64_t r = 0; r < rows; ++r) {
-        const float *row = x + r * t->width;
+        read_row(x + r * t->width, t->width, row);
         double *o = out + r * (t->width + 1);
         for (int64_t c = 0; c < t->width; ++c) o[c] = 0.0;
         o[t->width] = s->expected;
@@ -110,7 +133,7 @@ void mt_contributions(const Trees *t, const Shap *s, const float *x, int64_t row
             for (int64_t p = s->leaf_pair_start[l]; p < s->leaf_pair_start[l + 1]; ++p) {
                 int agrees = 1;
                 for (int64_t q = s->step_pair_start[p]; q < s->step_pair_start[p + 1]; ++q) {
-                    if (go_left(t, row, (int32_t)s->step_node[q]) != s->step_left[q]) {
+                    if (go_left(t, row, t->nodes + s->step_node[q]) != s->step_left[q]) {
                         agrees = 0;
                         break;
                     }
@@ -123,6 +146,8 @@ void mt_contributions(const Trees *t, const Shap *s, const float *x, int64_t row
             }
         }
     }
+    free(row);
+    return 0;
 }
 """
 
@@ -131,11 +156,38 @@ _P = ctypes.c_void_p
 
 class _Trees(ctypes.Structure):
     _fields_ = [
-        ("width", ctypes.c_int64), ("roots", _P), ("trees", ctypes.c_int64), ("feature", _P),
-        ("threshold", _P), ("flags", _P), ("child_left", _P), ("child_right", _P),
-        ("category_row", _P), ("category_left", _P), ("category_width", ctypes.c_int64),
-        ("leaf_value", _P), ("constant", ctypes.c_double),
+        ("width", ctypes.c_int64), ("roots", _P), ("trees", ctypes.c_int64), ("nodes", _P),
+        ("category_left", _P), ("category_width", ctypes.c_int64), ("leaf_value", _P),
+        ("constant", ctypes.c_double),
     ]  # fmt: skip
+
+
+# the C `Node`, field for field (32 bytes)
+NODE = np.dtype(
+    [("threshold", "<f8"), ("feature", "<i4"), ("left", "<i4"), ("right", "<i4"),
+     ("category_row", "<i4"), ("flags", "u1"), ("pad", "u1", (7,))]
+)  # fmt: skip
+
+
+def node_array(trees: CompiledTrees) -> np.ndarray:
+    """The splits of `trees` as C `Node` records (see SOURCE for the flags)."""
+    nodes = np.zeros(len(trees.feature), dtype=NODE)
+    category_row = np.full(len(trees.feature), -1, dtype=np.int32)
+    category_row[trees.categorical] = np.arange(len(trees.categorical), dtype=np.int32)
+    categorical = category_row >= 0
+    zero = trees.zero_missing & ~categorical
+    nodes["threshold"] = np.nan_to_num(trees.threshold)
+    nodes["feature"] = trees.feature
+    nodes["left"] = trees.child_left
+    nodes["right"] = trees.child_right
+    nodes["category_row"] = category_row
+    nodes["flags"] = (
+        (trees.nan_left & ~categorical).astype(np.uint8)
+        | (zero.astype(np.uint8) << 1)
+        | ((zero & trees.default_left).astype(np.uint8) << 2)
+        | (categorical.astype(np.uint8) << 3)
+    )
+    return nodes
 
 
 class _ShapTables(ctypes.Structure):
@@ -180,7 +232,7 @@ def _load(library: Path) -> Any:
         _build(library)
     lib = ctypes.CDLL(str(library))
     lib.mt_predict.argtypes = [ctypes.POINTER(_Trees), _P, ctypes.c_int64, _P]
-    lib.mt_predict.restype = None
+    lib.mt_predict.restype = ctypes.c_int
     lib.mt_contributions.argtypes = [
         ctypes.POINTER(_Trees),
         ctypes.POINTER(_ShapTables),
@@ -188,7 +240,7 @@ def _load(library: Path) -> Any:
         ctypes.c_int64,
         _P,
     ]
-    lib.mt_contributions.restype = None
+    lib.mt_contributions.restype = ctypes.c_int
     return lib
 
 
@@ -218,24 +270,11 @@ class NativeTrees:
         self.trees = trees
         self._kernel = kernel
         self._keep: list[np.ndarray] = []  # the arrays the structures point into
-        category_row = np.full(len(trees.feature), -1, dtype=np.int32)
-        category_row[trees.categorical] = np.arange(len(trees.categorical), dtype=np.int32)
-        flags = (
-            trees.nan_left.astype(np.uint8)
-            | (trees.zero_missing.astype(np.uint8) << 1)
-            | (trees.default_left.astype(np.uint8) << 2)
-            | ((category_row >= 0).astype(np.uint8) << 3)
-        )
         self._trees = _Trees(
             width=trees.num_features,
             roots=self._pointer(trees.tree_start, np.int64),
             trees=len(trees.tree_start),
-            feature=self._pointer(trees.feature, np.int32),
-            threshold=self._pointer(trees.threshold, np.float64),
-            flags=self._pointer(flags, np.uint8),
-            child_left=self._pointer(trees.child_left, np.int32),
-            child_right=self._pointer(trees.child_right, np.int32),
-            category_row=self._pointer(category_row, np.int32),
+            nodes=self._pointer(node_array(trees), NODE),
             category_left=self._pointer(trees.category_left, np.uint8),
             category_width=trees.category_left.shape[1],
             leaf_value=self._pointer(trees.leaf_value, np.float64),
@@ -286,8 +325,9 @@ class NativeTrees:
     def predict_raw(self, features: np.ndarray) -> np.ndarray:
         rows = self._rows(features)
         out = np.empty(len(rows), dtype=np.float64)
-        self._kernel.mt_predict(ctypes.byref(self._trees), rows.ctypes.data, len(rows),
-                                out.ctypes.data)  # fmt: skip
+        if self._kernel.mt_predict(ctypes.byref(self._trees), rows.ctypes.data, len(rows),
+                                   out.ctypes.data):  # fmt: skip
+            raise MemoryError("the tree kernel could not allocate a row")
         return out
 
     def contributions(self, features: np.ndarray) -> np.ndarray:
@@ -295,8 +335,9 @@ class NativeTrees:
             raise ValueError("this model's paths are too deep for tabulated SHAP")
         rows = self._rows(features)
         out = np.empty((len(rows), self.trees.num_features + 1), dtype=np.float64)
-        self._kernel.mt_contributions(ctypes.byref(self._trees), ctypes.byref(self._shap),
-                                      rows.ctypes.data, len(rows), out.ctypes.data)  # fmt: skip
+        if self._kernel.mt_contributions(ctypes.byref(self._trees), ctypes.byref(self._shap),
+                                         rows.ctypes.data, len(rows), out.ctypes.data):  # fmt: skip
+            raise MemoryError("the tree kernel could not allocate a row")
         return out
 
 
