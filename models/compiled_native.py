@@ -7,10 +7,13 @@ the digest of its source, and called through ctypes (which releases the GIL). Wi
 compiler, or when building or loading fails, `load_kernel` returns None (logged) and the
 ranker keeps LightGBM's own booster.
 
-The rules are LightGBM's (`Tree::NumericalDecision`, `CategoricalDecision`): NaN goes to the
-split's default side when NaN or zero is its missing value, else it reads as 0; zero-as-missing
-sends |x| ≤ 1e-35 to the default side; a categorical split sends NaN and negative values
-right, and a value to the left when its truncated integer is in the split's set.
+The rules are LightGBM's (`Tree::NumericalDecision`, `CategoricalDecision`): a row is read
+as doubles with |x| ≤ 1e-35f as 0 (LightGBM drops those as absent); NaN goes to the split's
+default side when NaN or zero is its missing value, else it reads as 0; zero-as-missing sends
+0 to the default side; a categorical split sends NaN and negative values right, and a value
+left when its truncated integer is in the split's set. `fast_trees` builds the ranker's two
+models on the kernel and keeps each only if it equals its booster on probe rows (margins,
+and `pred_contrib` for the advocacy model); otherwise that booster serves.
 """
 
 from __future__ import annotations
