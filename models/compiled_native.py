@@ -221,13 +221,19 @@ _build_lock = threading.Lock()
 
 @cache
 def load_kernel() -> Any | None:
-    """The kernel's shared library (built and cached on first use), or None (logged)."""
+    """The kernel's shared library (built and cached on first use; in the temporary directory
+    when the cache cannot be written), or None (logged)."""
+    name = f"tree-kernel-{_digest()}.so"
+    fallback = Path(tempfile.gettempdir()) / f"microtribe-{os.getuid()}"
+    error: Exception | None = None
     with _build_lock:
-        try:
-            return _load(cache_dir() / f"tree-kernel-{_digest()}.so")
-        except (OSError, subprocess.SubprocessError) as error:
-            log.warning("no compiled tree kernel (%s): ranking with the LightGBM boosters", error)
-            return None
+        for directory in (cache_dir(), fallback):
+            try:
+                return _load(directory / name)
+            except (OSError, subprocess.SubprocessError) as failed:
+                error = failed
+    log.warning("no compiled tree kernel (%s): ranking with the LightGBM boosters", error)
+    return None
 
 
 def _load(library: Path) -> Any:

@@ -205,3 +205,13 @@ def test_a_ranker_without_boosters_needs_no_kernel() -> None:
     rows = _features(10, seed=41)
     assert np.abs(ranker.advocacy_margin(rows) - Prior().margin(rows, NAMES)).max() == 0.0
     assert ranker.contributions(rows).shape == (10, len(NAMES) + 1)
+
+
+def test_the_kernel_builds_into_an_empty_cache_and_a_missing_compiler_is_an_error(
+    kernel: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = tmp_path / "cache" / "kernel.so"
+    assert compiled_native._load(library).mt_predict is not None and library.exists()
+    monkeypatch.setenv("CC", str(tmp_path / "no-such-compiler"))
+    with pytest.raises(OSError):
+        compiled_native._load(tmp_path / "other" / "kernel.so")
