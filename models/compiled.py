@@ -37,7 +37,8 @@ log = logging.getLogger(__name__)
 
 ZERO_THRESHOLD = float(np.float32(1e-35))  # LightGBM's kZeroThreshold (1e-35f): |x| ≤ it is 0
 MAX_LEAVES = 64  # a tree's leaves are the bits of one uint64
-MAX_PATH_FEATURES = 12  # a leaf's SHAP table has 2**d rows of d terms
+MAX_PATH_FEATURES = 10  # a leaf's SHAP table has 2**d rows of d terms
+MAX_TABLE_TERMS = 2_000_000  # all SHAP tables (16 MB); above it `pred_contrib` serves
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 TOLERANCE = 1e-9  # the self-check's margin against the booster on probe rows
 
@@ -397,7 +398,8 @@ def shap_tables(values: np.ndarray, zero: np.ndarray) -> np.ndarray:
 
 def _compile_shap(builder: _Builder, expected: float) -> _Shap | None:
     """The pairs (leaf, distinct path feature) and their leaves' tables, or None when a
-    path has more than `MAX_PATH_FEATURES` distinct features."""
+    path has more than `MAX_PATH_FEATURES` distinct features or the tables would hold more
+    than `MAX_TABLE_TERMS` terms (deep trees: the booster's `pred_contrib` serves)."""
     leaves: list[tuple[int, list[int], list[list[tuple[int, bool]]], list[float]]] = []
     for leaf, path in enumerate(builder.leaf_path):
         if not path:
@@ -410,6 +412,8 @@ def _compile_shap(builder: _Builder, expected: float) -> _Shap | None:
         if len(steps) > MAX_PATH_FEATURES:
             return None
         leaves.append((leaf, list(steps), list(steps.values()), [zero[c] for c in steps]))
+    if sum((1 << len(columns)) * len(columns) for _, columns, _, _ in leaves) > MAX_TABLE_TERMS:
+        return None
     # one table per leaf, computed in groups of equal depth
     tables: dict[int, np.ndarray] = {}
     for depth in {len(columns) for _, columns, _, _ in leaves}:

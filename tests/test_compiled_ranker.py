@@ -95,7 +95,9 @@ def kernel() -> Any:
 @pytest.mark.parametrize(
     "name", ["advocacy_additive", "advocacy", "engagement", "zero_as_missing", "no_missing"]
 )
-def test_compiled_margins_equal_the_booster(boosters: dict[str, Any], kernel: Any, name: str):
+def test_compiled_margins_equal_the_booster(
+    boosters: dict[str, Any], kernel: Any, name: str
+) -> None:
     booster = boosters[name]
     compiled = compile_booster(booster)
     assert compiled is not None
@@ -215,3 +217,14 @@ def test_the_kernel_builds_into_an_empty_cache_and_a_missing_compiler_is_an_erro
     monkeypatch.setenv("CC", str(tmp_path / "no-such-compiler"))
     with pytest.raises(OSError):
         compiled_native._load(tmp_path / "other" / "kernel.so")
+
+
+def test_without_shap_tables_the_reasons_come_from_pred_contrib(
+    boosters: dict[str, Any], kernel: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from models import compiled
+
+    monkeypatch.setattr(compiled, "MAX_TABLE_TERMS", 0)  # tables too big to keep
+    ranker = _ranker(boosters)
+    assert ranker.fast_.advocacy is not None and not ranker.fast_.advocacy.has_contributions
+    _assert_same(ranker, ranker.booster_only(), _features(60, seed=51))
