@@ -6,17 +6,19 @@ Shapes: `PlanResponse` and `SimilarResponse` (api/plan_schemas.py). `microtribe 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from api.match_answer import identity_columns
-from matching.campaign import CampaignPlan
-from matching.catalog import Catalog
-from matching.lookalikes import LookalikeReason, Lookalikes
-from matching.pipeline import MatchPipeline
-from matching.planning import Plan
-from matching.service import MatchService
+
+if TYPE_CHECKING:  # the planner's modules load with the first plan, not with the server
+    from matching.campaign import CampaignPlan
+    from matching.catalog import Catalog
+    from matching.lookalikes import LookalikeReason, Lookalikes
+    from matching.pipeline import MatchPipeline
+    from matching.planning import Plan
+    from matching.service import MatchService
 
 Flags = dict[int, list[dict[str, Any]]]  # by candidate index: its raised flags
 

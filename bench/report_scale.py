@@ -78,10 +78,12 @@ def section_build_scale(records: list[Record]) -> list[str]:
 
 
 def section_catalog_load(records: list[Record]) -> list[str]:
-    """`bench/catalog_load.py`: loading a version, mapped against read into memory."""
+    """`bench/catalog_load.py`: loading a version, mapped against read into memory; then the
+    server's start and reloads."""
     newest: dict[tuple[str, str], Record] = {}
     for r in records:
-        newest[(r["home"], r["mode"])] = r
+        if r["mode"] in ("mapped", "read"):
+            newest[(r["home"], r["mode"])] = r
     rows = [
         [r["creators"], r["index"], r["mode"], r["load_s_median"], r["first_match_ms_median"],
          r["match_ms_median"], r["memory_after_load_mib"].get("rss_mib"),
@@ -100,4 +102,39 @@ def section_catalog_load(records: list[Record]) -> list[str]:
         "on, a cached brief; the first one after the load pays its page faults.",
         "",
         f"_{_when(list(newest.values()))}._",
+        *_start_and_reload([r for r in records if r["mode"] in ("start", "reload")]),
     ]
+
+
+def _start_and_reload(records: list[Record]) -> list[str]:
+    """The newest `start` and `reload` records per catalog size and source tree."""
+    newest: dict[tuple[int, str, str], Record] = {}
+    for r in records:
+        newest[(r["creators"], r["mode"], r.get("tree", "this"))] = r
+    if not newest:
+        return []
+    rows = []
+    for (creators, mode, tree), r in sorted(newest.items()):
+        kinds = [("start → /readyz", "start_to_ready_s")] if mode == "start" else [
+            (f"reload ({kind}) → swap", f"{kind}_request_to_swap_s")
+            for kind in ("same", "new_catalog", "new_model")
+        ]
+        cpu = r.get("cpu_to_ready_s_median") if mode == "start" else None
+        rows += [
+            [creators, tree, what, r[f"{key}_median"], r[f"{key}_runs"], cpu, r["target_s"],
+             r.get("load_1min")]
+            for what, key in kinds
+        ]
+    return [
+        "",
+        *_table(["creators", "tree", "what", "s (median)", "runs", "CPU s (median)", "target s",
+                 "load"], rows),
+        "",
+        "Start: launching `microtribe serve` to the first 200 from `/readyz` (USE snapshot "
+        "present); CPU s: what the server process used until then. Reload: `POST "
+        "/v1/admin/reload` sent to answered (after the swap) under light load, with nothing "
+        "changed, after a new catalog version, after a new champion. "
+        "`baseline`: the same bench run, alternating, on the source tree in `tree_path`.",
+        "",
+        f"_{_when(list(newest.values()))}._",
+    ]  # fmt: skip

@@ -18,12 +18,33 @@ phase printing one JSON object (appended to --out, default bench/results/write_l
    latency p50/p99, answers per status; then the median over --repeats. The home copy is
    fresh for every repeat, so each starts from the same catalog.
 
+3. `delta` (issue #23, upserts in O(delta)), for each home of --delta-homes in the same run,
+   one server each (a copy of the home whose catalog files are hard links; the copy serves
+   every figure of that home): with one client, one creator per request, --delta-singles requests of
+   - `new`: creators the home has never seen (every caption is new text to embed);
+   - `update`: stored creators of the home re-sent with followers x 1.01 and one new post (a
+     roster sync: one new caption to embed, the rest found in the embedding cache);
+   recorded: latency p50/p99 per kind; then --delta-batches requests of 100 creators each of
+   both kinds, recorded: creators/s (acknowledged / wall time of the batches) per kind. One
+   record per home; the last record compares the homes (ratio of each figure to the first
+   home's), since write cost should not grow with the catalog.
+
+4. `apply` (in process, nothing written): for each home of --delta-homes, the catalog side of
+   a one-creator write, `matching.delta.apply_delta` on the served catalog with a stored
+   creator re-sent with new followers (every text already in the embedding cache, so what is
+   timed is features, mentions, vectors and the new catalog). Timed alone (median of
+   --apply-repeats) and chained (--apply-repeats writes in a row, each on the last one's
+   catalog). With --apply-before FILE (a `matching/delta.py` of an earlier commit), the same
+   in the same process with that file's `apply_delta`, and the ratio.
+
 --quick: a handful of requests (CI checks that the script works; its figures mean nothing).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import shutil
 import statistics
 import sys
@@ -54,10 +75,16 @@ def new_creators(n: int, seed: int, prefix: str) -> list[dict[str, Any]]:
     return creators
 
 
-def copy_home(source: Path, parent: Path) -> Path:
+def copy_home(source: Path, parent: Path, link_catalog: bool = False) -> Path:
+    """A copy of `source` under `parent` (not its logs or world). `link_catalog`: the catalog
+    versions' files are hard links, not copies (a server never writes them; at 1M copying
+    them took minutes)."""
     target = parent / "home"
     shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("logs", "world"))
+    ignored = ("logs", "world", "catalog") if link_catalog else ("logs", "world")
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(*ignored))
+    if link_catalog:
+        shutil.copytree(source / "catalog", target / "catalog", copy_function=os.link)
     return target
 
 
@@ -127,6 +154,132 @@ def creator_jobs(n_creators: int, clients: int, seed: int) -> list[list[tuple[st
     return [[("/v1/creators", [doc]) for doc in creators[c::clients]] for c in range(clients)]
 
 
+def update_docs(home: Path, n: int, seed: int, tag: str) -> list[dict[str, Any]]:
+    """`n` stored creators of `home` with posts and an id the contract accepts (grown homes
+    name replicas with "~"), re-sent as a roster sync would: followers x 1.01 and one new
+    post with a caption never seen before."""
+    import sqlite3
+
+    rng = np.random.default_rng(seed)
+    conn = sqlite3.connect(f"file:{home / 'catalog.db'}?mode=ro", uri=True)
+    try:
+        ids = [cid for (cid,) in conn.execute(
+            "SELECT creator_id FROM creators WHERE doc LIKE '%\"posts\":[{%' "
+            "AND creator_id NOT LIKE '%~%' LIMIT 20000"
+        )]  # fmt: skip
+        picked = rng.choice(len(ids), size=min(n, len(ids)), replace=False)
+        docs = []
+        for i in picked.tolist():
+            (text,) = conn.execute(
+                "SELECT doc FROM creators WHERE creator_id = ?", (ids[i],)
+            ).fetchone()
+            docs.append(json.loads(text))
+    finally:
+        conn.close()
+    for i, doc in enumerate(docs):
+        doc["followers"] = int(doc["followers"] * 1.01) + 1
+        posts = list(doc.get("posts") or [])
+        latest = max(post["posted_at"] for post in posts)
+        posts.append({
+            "post_id": f"{tag}-{i}", "posted_at": latest,
+            "caption": f"Nuovo post {tag} {i}: oggi provo una ricetta diversa #{tag}{i}",
+            "likes": 120 + i, "comments": 9,
+        })  # fmt: skip
+        doc["posts"] = posts[-200:]
+    return docs
+
+
+def delta_figures(
+    server: Server, home: Path, singles: int, batches: int, seed: int, kinds: str
+) -> dict[str, Any]:
+    """Single-creator latency and batch-100 throughput, for new creators and for updates."""
+    figures: dict[str, Any] = {}
+    with httpx.Client(base_url=server.url, headers=server.admin(), timeout=600) as http:
+        for kind in kinds.split(","):
+            total = singles + 3 + batches * 100
+            docs = (
+                new_creators(total, seed, f"bench:delta.{kind}.")
+                if kind == "new"
+                else update_docs(home, total, seed, f"d{seed}")
+            )
+            for doc in docs[:3]:  # warm-up: first-call costs are not a write's cost
+                http.post("/v1/creators", json=[doc]).raise_for_status()
+            latencies = []
+            statuses: Counter[str] = Counter()
+            for doc in docs[3 : 3 + singles]:
+                started = time.perf_counter()
+                answer = http.post("/v1/creators", json=[doc])
+                latencies.append((time.perf_counter() - started) * 1000)
+                statuses[str(answer.status_code)] += 1
+            rest = docs[3 + singles :]
+            started = time.perf_counter()
+            acked = 0
+            for b in range(batches):
+                answer = http.post("/v1/creators", json=rest[b * 100 : (b + 1) * 100])
+                statuses[str(answer.status_code)] += 1
+                acked += answer.json().get("upserted", 0) if answer.status_code == 200 else 0
+            seconds = time.perf_counter() - started
+            values = np.asarray(latencies)
+            figures[kind] = {
+                "single_p50_ms": round(float(np.percentile(values, 50)), 2),
+                "single_p99_ms": round(float(np.percentile(values, 99)), 2),
+                "singles": singles,
+                "batch100_creators_per_s": round(acked / seconds, 2),
+                "batches": batches,
+                "statuses": dict(sorted(statuses.items())),
+            }
+    return figures
+
+
+def apply_figures(home: Path, repeats: int, before: Path | None) -> dict[str, Any]:
+    """Phase 4 for one home: milliseconds of `apply_delta` per one-creator write."""
+    import importlib.util
+
+    from matching import delta
+    from matching.service import MatchService
+    from matching.store import prepare_creators
+    from microtribe.settings import Settings
+
+    service = MatchService(Settings.from_env(home))
+    service.start()
+    pipeline = service.ready()
+    embedder, keys = service._embedder, service.known_brand_keys()
+    assert embedder is not None
+    docs = update_docs(home, repeats + 2, 77, "apply")
+    for doc in docs:  # no new caption: the write's texts are all in the embedding cache
+        doc["posts"] = doc["posts"][:-1]
+    functions = {"after": delta.apply_delta}
+    if before is not None:
+        spec = importlib.util.spec_from_file_location("delta_before", before)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        functions["before"] = module.apply_delta
+    figures: dict[str, Any] = {"catalog_creators": len(pipeline.catalog)}
+    for name, apply in functions.items():
+        alone, chained = [], []
+        catalog = pipeline.catalog
+        for doc in docs:
+            hashes = prepare_creators([doc]).hashes
+            started = time.perf_counter()
+            apply(pipeline.catalog, [doc], hashes, [], embedder, keys)
+            alone.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            catalog = apply(catalog, [doc], hashes, [], embedder, keys)
+            chained.append((time.perf_counter() - started) * 1000)
+        figures[name] = {
+            "alone_p50_ms": round(statistics.median(alone[2:]), 2),
+            "chained_p50_ms": round(statistics.median(chained[2:]), 2),
+            "chained_last_ms": round(chained[-1], 2),
+        }
+    if "before" in figures:
+        figures["before_over_after"] = round(
+            figures["before"]["alone_p50_ms"] / figures["after"]["alone_p50_ms"], 2
+        )
+    service.close()
+    return figures
+
+
 def with_server(
     home: Path, workdir: Path, body: Callable[[Server], dict[str, Any]]
 ) -> dict[str, Any]:
@@ -149,12 +302,19 @@ def main() -> None:
     parser.add_argument("--clients", default="1,8")
     parser.add_argument("--creators", type=int, default=240)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--delta-homes", default="", help="comma-separated homes (phase delta)")
+    parser.add_argument("--delta-singles", type=int, default=60)
+    parser.add_argument("--delta-kinds", default="new,update")
+    parser.add_argument("--delta-batches", type=int, default=3)
+    parser.add_argument("--apply-repeats", type=int, default=20)
+    parser.add_argument("--apply-before", type=Path, default=None)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--label", default=None)
     parser.add_argument("--out", type=Path, default=default_out("write_load"))
     args = parser.parse_args()
     if args.quick:
         args.mixed_requests, args.creators, args.repeats = 36, 16, 1
+        args.delta_singles, args.delta_batches = 4, 1
     phases = args.phases.split(",")
     recorder = Recorder("write_load", args.out)
     base = {"home": str(args.home), "label": args.label}
@@ -186,6 +346,55 @@ def main() -> None:
                     "creators_per_s_runs": rates,
                     "server_errors": sum(run["server_errors"] for run in runs), "runs": runs,
                 })  # fmt: skip
+        if "delta" in phases:
+            delta_phase(args, recorder, workdir)
+        if "apply" in phases:
+            for home in [Path(h) for h in args.delta_homes.split(",") if h]:
+                log(f"apply: {home}")
+                figures = apply_figures(home, args.apply_repeats, args.apply_before)
+                recorder.emit(
+                    {"home": str(home), "label": args.label, "phase": "apply", **figures}
+                )
+
+
+def delta_phase(args: argparse.Namespace, recorder: Recorder, workdir: Path) -> None:
+    """Phase 3: the same write figures on every home of --delta-homes, in one run."""
+    homes = [Path(h) for h in args.delta_homes.split(",") if h]
+    records = []
+    for home in homes:
+        log(f"delta: {home}")
+        copy = copy_home(home, workdir, link_catalog=True)
+        server = Server(copy, poll=0, workdir=workdir)
+        try:
+            server.wait_ready(timeout=600)
+            creators = httpx.get(
+                f"{server.url}/v1/model", headers=server.admin(), timeout=30
+            ).json()
+            figures = delta_figures(
+                server, copy, args.delta_singles, args.delta_batches, 4300, args.delta_kinds
+            )
+        finally:
+            server.stop()
+            shutil.rmtree(copy, ignore_errors=True)
+        record = {
+            "home": str(home), "label": args.label, "phase": "delta",
+            "catalog_creators": creators.get("creators"), **figures,
+        }  # fmt: skip
+        recorder.emit(record)
+        records.append(record)
+    if len(records) > 1:
+        first = records[0]
+        ratios = {
+            f"{kind}.{name}": round(record[kind][name] / first[kind][name], 3)
+            for record in records[1:]
+            for kind in args.delta_kinds.split(",")
+            for name in ("single_p50_ms", "single_p99_ms", "batch100_creators_per_s")
+        }
+        recorder.emit({
+            "phase": "delta_ratio", "label": args.label, "homes": [str(h) for h in homes],
+            "catalog_creators": [r["catalog_creators"] for r in records],
+            "ratio_to_first": ratios,
+        })  # fmt: skip
 
 
 if __name__ == "__main__":

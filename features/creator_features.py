@@ -7,12 +7,15 @@ training set (as of each outcome's `observed_at`), so the two cannot drift apart
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from features.creator_table import CreatorColumns, PostColumns
 from features.tiers import estimated_post_cost, expected_engagement_rate, tier_index
+
+if TYPE_CHECKING:  # pandas is imported where features are built, off the server's start path
+    import pandas as pd
 
 RECENT_POSTS = 30
 # (output row, post index) pairs → which to count. Training uses it to leave out a campaign's
@@ -85,6 +88,8 @@ def creator_features(
     `observed_at`), else `reference_time` (a catalog's newest post, not the wall clock, which
     would make a replayed or synthetic catalog look stale), else the newest post given.
     """
+    import pandas as pd
+
     out_row, post = recent_post_index(posts, rows, as_of, keep=keep)
     followers = np.maximum(creators.followers[rows], 1.0)
     rate = (posts.likes[post] + posts.comments[post]) / followers[out_row]

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from features.categories import canonical_category
 from features.currency import to_eur
@@ -132,6 +131,8 @@ def post_columns(
             tags_someone.append(bool(declared_mentions or extract_handles(caption)))
             campaigns.append(post.get("campaign_id"))
     values = np.array(numbers, dtype=np.float64).reshape(-1, 3)
+    import pandas as pd  # here, not at import: the server starts without pandas
+
     timestamps = pd.to_datetime(pd.Series(posted, dtype=object), utc=True, format="ISO8601")
     return PostColumns(
         creator_row=np.array(rows, dtype=np.int64),
@@ -154,6 +155,21 @@ def concat_creator_columns(first: CreatorColumns, second: CreatorColumns) -> Cre
         if isinstance(a, RowSets | RowMaps):
             return a.concat(b)
         return [*a, *b] if not isinstance(a, np.ndarray) else np.concatenate([a, b])
+
+    return CreatorColumns(
+        **{name: join(getattr(first, name), getattr(second, name)) for name in first.__slots__}
+    )
+
+
+def stack_creator_columns(first: CreatorColumns, second: CreatorColumns) -> CreatorColumns:
+    """Rows of `first`, then rows of `second`, without copying `first` (features/stacked.py):
+    only the tail that `second` extends is copied."""
+    from features.stacked import stack, stack_rows, stack_text
+
+    def join(a: Any, b: Any) -> Any:
+        if isinstance(b, RowSets | RowMaps):
+            return stack_rows(a, b)
+        return stack(a, b) if isinstance(b, np.ndarray) else stack_text(a, b)
 
     return CreatorColumns(
         **{name: join(getattr(first, name), getattr(second, name)) for name in first.__slots__}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 import numpy as np
 
@@ -177,3 +178,57 @@ class MentionIndex:
     ) -> MentionIndex:
         names, code = np.unique(np.asarray(token, dtype=object), return_inverse=True)
         return cls.from_codes(code, names.tolist(), row, count, n_rows)
+
+
+class StackedMentions(MentionIndex):
+    """The mentions of a base index's rows, then a tail index's rows (upserts since a build):
+    the base's postings are never copied (features/stacked.py)."""
+
+    def __init__(self, base: MentionIndex, tail: MentionIndex) -> None:  # no super(): no postings
+        self.base = base
+        self.tail = tail
+        self.n_rows = base.n_rows + tail.n_rows
+
+    @property
+    def postings(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:  # type: ignore[override]
+        """Every posting, rows of the tail offset past the base (a copy: for inspection)."""
+        return self.base.concat(self.tail).postings
+
+    def counts(self, keys: Iterable[str]) -> np.ndarray:
+        """Per row, as `MentionIndex.counts`; the two segments' counts are not concatenated
+        (a match reads a few hundred rows of them: features/stacked.py)."""
+        from features.stacked import Stacked
+
+        keys = set(keys)
+        return cast(np.ndarray, Stacked(self.base.counts(keys), self.tail.counts(keys)))
+
+    def concat(self, other: MentionIndex) -> MentionIndex:
+        return StackedMentions(self.base, self.tail.concat(other))
+
+    def take(self, rows: np.ndarray) -> MentionIndex:
+        return self.base.concat(self.tail).take(rows)
+
+    def postings_of(
+        self, rows: np.ndarray
+    ) -> tuple[np.ndarray, tuple[list[str], np.ndarray], np.ndarray]:
+        rows = np.asarray(rows, dtype=np.int64)
+        in_tail = np.flatnonzero(rows >= self.base.n_rows)
+        in_base = np.flatnonzero(rows < self.base.n_rows)
+        b_at, (b_tokens, b_code), b_count = self.base.postings_of(rows[in_base])
+        t_at, (t_tokens, t_code), t_count = self.tail.postings_of(rows[in_tail] - self.base.n_rows)
+        tokens = list(dict.fromkeys([*b_tokens, *t_tokens]))
+        code_of = {token: i for i, token in enumerate(tokens)}
+        t_recoded = np.array([code_of[t] for t in t_tokens], dtype=np.int64)[t_code]
+        b_recoded = np.array([code_of[t] for t in b_tokens], dtype=np.int64)[b_code]
+        return (
+            np.concatenate([in_base[b_at], in_tail[t_at]]).astype(np.int64),
+            (tokens, np.concatenate([b_recoded, t_recoded]).astype(np.int64)),
+            np.concatenate([b_count, t_count]).astype(np.float64),
+        )
+
+
+def stack_mentions(index: MentionIndex, rows: MentionIndex) -> MentionIndex:
+    """`index` with the rows of `rows` after its own, its postings left where they are."""
+    if isinstance(index, StackedMentions):
+        return index.concat(rows)
+    return StackedMentions(index, rows)

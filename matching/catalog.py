@@ -115,7 +115,9 @@ class Catalog:
     content_hash: np.ndarray  # str: the store's hash of each row's document
     last_post_at: np.ndarray  # epoch seconds of each row's newest post, NaN if none
     # Rows [0, n_base) are in `index`; rows after are upserts since the build (see delta.py),
-    # searched exactly in `delta_vectors`. `live` is False for replaced or deleted rows.
+    # searched exactly in `delta_vectors`. `live` is False for replaced or deleted rows. After
+    # an upsert the row columns above are `features.stacked` columns: the mapped base arrays,
+    # never copied, with the upserted rows in a small tail (they read like arrays).
     live: np.ndarray
     n_base: int
     delta_vectors: np.ndarray

@@ -6,6 +6,7 @@ Used by the catalog build (all creators, as of the freshest post) and by the tra
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -60,11 +61,22 @@ def snapshot(
     )
 
 
+# The stance topics' vectors per embedder, computed once: a one-creator upsert read them back
+# from the embedding cache (a query of SQLite) on every write.
+_TOPICS: weakref.WeakKeyDictionary[CachedEmbedder, np.ndarray] = weakref.WeakKeyDictionary()
+
+
 def topic_vectors(embedder: CachedEmbedder) -> np.ndarray:
-    """The embedder's unit vectors of the stance topics (features/topics.py), cached by text."""
+    """The embedder's unit vectors of the stance topics (features/topics.py), computed once
+    per embedder (the embedding cache holds them across processes)."""
     from features.topics import TOPIC_TEXTS
 
-    return l2_normalise(embedder.encode(list(TOPIC_TEXTS)))
+    vectors = _TOPICS.get(embedder)
+    if vectors is None:
+        vectors = l2_normalise(embedder.encode(list(TOPIC_TEXTS)))
+        vectors.flags.writeable = False
+        _TOPICS[embedder] = vectors
+    return vectors
 
 
 def stance_tokens(

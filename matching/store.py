@@ -291,6 +291,15 @@ class CatalogStore:
     def brands(self) -> list[dict[str, Any]]:
         return self._docs("SELECT doc FROM brands ORDER BY brand_id")
 
+    def brands_stamp(self) -> tuple[int, float, float]:
+        """Changes whenever a brand is written: (brands, latest and summed write times)."""
+        row = (
+            self._reader()
+            .execute("SELECT COUNT(*), COALESCE(MAX(updated_at), 0), TOTAL(updated_at) FROM brands")
+            .fetchone()
+        )
+        return int(row[0]), float(row[1]), float(row[2])
+
     def brand(self, brand_id: str) -> dict[str, Any] | None:
         found = self._docs("SELECT doc FROM brands WHERE brand_id = ?", brand_id)
         return found[0] if found else None

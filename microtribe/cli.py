@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -644,35 +648,65 @@ def _run_workers(
             shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
+# a world sized for a first run: about 22,000 texts to embed (docs: README, "What the demo does")
+DEMO_CREATORS, DEMO_BRANDS, DEMO_MAX_POSTS = 2000, 40, 10
+DEMO_POLL_SECONDS = "5"
+
+
 @app.command()
 def demo(
-    creators: Annotated[int, typer.Option(min=50, help="Creators in the world.")] = 5000,
-    brands: Annotated[int, typer.Option(min=10, help="Brands in the world.")] = 60,
+    creators: Annotated[int, typer.Option(min=50, help="Creators in the world.")] = DEMO_CREATORS,
+    brands: Annotated[int, typer.Option(min=10, help="Brands in the world.")] = DEMO_BRANDS,
+    max_posts: Annotated[
+        int,
+        typer.Option(min=1, help="Each creator's N most recent posts (the texts to embed)."),
+    ] = DEMO_MAX_POSTS,
     seed: Annotated[int, typer.Option(help="World seed.")] = 7,
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     home: Home = None,
 ) -> None:
-    """Generate a world, ingest, build, train, register, promote, and serve it."""
+    """Generate a world, ingest, build, serve the documented prior at once, and train, register
+    and promote the published recipe in the background (the server swaps it in)."""
+    os.environ.setdefault("MICROTRIBE_POLL_SECONDS", DEMO_POLL_SECONDS)
     settings = _settings(home)
-    world_dir = settings.home / f"world-{creators}-{brands}-{seed}"
+    world_dir = settings.home / f"world-{creators}-{brands}-{seed}-{max_posts}"
     started = time.perf_counter()
-    typer.secho("== generate", bold=True)
-    generate(out=world_dir, creators=creators, brands=brands, seed=seed)
-    typer.secho("== ingest", bold=True)
-    ingest(
-        creators=world_dir / "creators.jsonl",
-        brands=world_dir / "brands.jsonl",
-        outcomes=world_dir / "outcomes.jsonl",
-        home=settings.home,
-    )
-    typer.secho("== build", bold=True)
-    build(home=settings.home)
-    typer.secho("== train (its outcomes + 6 synthetic worlds), register, promote", bold=True)
-    # the published recipe (README, docs/ranking.md): the demo world's own outcomes plus six
-    # domain-randomised worlds of both generator families
-    train(register=True, promote=True, margin=0.0, seed=42, worlds=6, home=settings.home)
+    with _stage("generate", started):
+        generate(out=world_dir, creators=creators, brands=brands, seed=seed, max_posts=max_posts)
+    with _stage("ingest", started):
+        ingest(
+            creators=world_dir / "creators.jsonl",
+            brands=world_dir / "brands.jsonl",
+            outcomes=world_dir / "outcomes.jsonl",
+            home=settings.home,
+        )
+    with _stage("build", started):
+        build(home=settings.home)
+    trainer = _demo_model(settings, started)
     key = _demo_key(settings)
+    typer.secho("== serve", bold=True)
+    threading.Thread(target=_announce_ready, args=(host, port, key, started), daemon=True).start()
+    try:
+        _run_server(settings, host, port)
+    finally:
+        if trainer is not None and trainer.poll() is None:
+            trainer.terminate()
+
+
+def _announce_ready(host: str, port: int, key: str, started: float) -> None:
+    """Once the server answers `/readyz`: the time since the demo started, a `curl` to paste
+    and where the agency page is."""
+    import httpx
+
+    url = f"http://{host}:{port}/readyz"
+    while True:
+        try:
+            if httpx.get(url, timeout=2.0).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
     typer.secho(
         f"== ready in {time.perf_counter() - started:.0f} s; serving on "
         f"http://{host}:{port} (docs at /docs)",
@@ -680,7 +714,45 @@ def demo(
     )
     typer.echo(_curl(host, port, key))
     typer.secho(_page_hint(host, port, key), bold=True)
-    _run_server(settings, host, port)
+
+
+@contextmanager
+def _stage(name: str, started: float) -> Iterator[None]:
+    """A demo stage: its name, then the seconds it took and since the demo started."""
+    typer.secho(f"== {name}", bold=True)
+    began = time.perf_counter()
+    yield
+    now = time.perf_counter()
+    typer.secho(f"   {name}: {now - began:.1f} s ({now - started:.0f} s in)", dim=True)
+
+
+def _demo_model(settings: Settings, started: float) -> subprocess.Popen[bytes] | None:
+    """Serve the documented prior when the home has no champion, and train the published
+    recipe (the world's outcomes plus six synthetic worlds, docs/ranking.md) in a background
+    process that registers and promotes it; the server's poll swaps it in. None when the
+    champion is already a trained model."""
+    from training.fit import FitConfig
+    from training.registry import champion_version, load_champion
+    from training.run import register_prior
+
+    if champion_version(settings) is None:
+        with _stage("model: the documented prior, served until the recipe is trained", started):
+            register_prior(settings, FitConfig(seed=42))
+    champion = load_champion(settings)
+    if champion is not None and champion.manifest.get("model") != "prior":
+        return None
+    log = settings.home / "logs" / "demo-train.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "microtribe", "train", "--register", "--promote",
+               "--seed", "42", "--worlds", "6", "--home", str(settings.home)]  # fmt: skip
+    with log.open("ab") as out:
+        trainer = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+    typer.secho(
+        f"== training the published recipe in the background (progress in {log}); the server "
+        f"serves it once promoted (it polls every {settings.poll_seconds:g} s)",
+        bold=True,
+    )
+    return trainer
 
 
 def _page_hint(host: str, port: int, key: str) -> str:

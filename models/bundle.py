@@ -69,9 +69,9 @@ def save_bundle(ranker: Ranker, path: Path, manifest: dict[str, Any]) -> None:
     (path / "manifest.json").write_text(json.dumps(full, indent=2, sort_keys=True))
 
 
-def load_bundle(path: Path) -> Bundle:
-    import lightgbm
-
+def load_bundle(path: Path, native: bool = False) -> Bundle:
+    """The bundle in `path`. `native`: its boosters are `NativeBooster`s (predictions only,
+    the same bit for bit, without importing the lightgbm package: what a server loads)."""
     manifest_path = path / "manifest.json"
     if not manifest_path.exists():
         raise BundleError(f"{path} is not a model bundle (no manifest.json)")
@@ -85,7 +85,15 @@ def load_bundle(path: Path) -> Bundle:
 
     def booster(name: str) -> Any:
         file = path / f"{name}.txt"
-        return lightgbm.Booster(model_file=str(file)) if file.exists() else None
+        if not file.exists():
+            return None
+        if native:
+            from models.native_booster import NativeBooster
+
+            return NativeBooster(file)
+        import lightgbm
+
+        return lightgbm.Booster(model_file=str(file))
 
     ranker = Ranker(
         advocacy=booster("advocacy"),

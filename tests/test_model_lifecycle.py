@@ -88,3 +88,29 @@ def test_incompatible_catalog_is_refused(settings: Settings) -> None:
         bundle.check_compatible(bundle.manifest["embedder"], 384, names)
     with pytest.raises(BundleError, match="feature names"):
         bundle.check_compatible(bundle.manifest["embedder"], 512, names[:-1])
+
+
+def test_the_prior_is_registered_and_served_first_only_when_there_is_no_champion(
+    trained_home: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    from training.run import register_prior
+
+    fresh = tmp_path / "fresh"  # the trained home's store and embeddings, no model yet
+    fresh.mkdir()
+    for name in ("catalog.db", "embeddings.db"):
+        shutil.copy(trained_home / name, fresh / name)
+    settings = Settings.from_env(fresh)
+    settings.ensure_home()
+    first = register_prior(settings, FitConfig())
+    assert first.version is not None and champion_version(settings) == first.version
+    served = load_bundle(settings.models_dir / first.version)
+    assert served.manifest["model"] == "prior"
+    assert served.ranker.advocacy_booster_ is None and served.ranker.prior_ is not None
+    # measured on the held-out brands `train` holds out, like any candidate
+    assert 0.0 < first.evaluation.metrics["model_ndcg_at_20"] <= 1.0
+    second = register_prior(settings, FitConfig())
+    assert second.version != first.version
+    assert champion_version(settings) == first.version  # a champion is never replaced by it
+    assert second.decision is None

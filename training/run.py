@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from features.schema import FEATURE_NAMES
 from matching.store import CatalogStore
 from microtribe.settings import Settings
 from models.bundle import Bundle, load_bundle, save_bundle
@@ -269,6 +270,55 @@ def train(
     return TrainReport(
         len(data), evaluation, run_id, version, decision, time.perf_counter() - started
     )
+
+
+def register_prior(
+    settings: Settings, config: FitConfig, progress: Callable[[str], None] | None = None
+) -> TrainReport:
+    """Register the documented prior alone (nothing fitted) and make it the champion when the
+    home has none: what a home serves before its first training run (`microtribe demo` serves
+    it while the published recipe trains). With labelled outcomes its metrics are measured on
+    the held-out brands `train` would hold out; without, it is logged with no metric."""
+    from models.prior import Prior
+    from training.fit import prior_ranker
+
+    started = time.perf_counter()
+    embedder = open_embedder(settings)
+    data = _home_data(settings, embedder)
+    ranker = prior_ranker(FEATURE_NAMES, Prior())
+    manifest: dict[str, Any] = {
+        "model": "prior",
+        "embedder": embedder.model_id,
+        "dimension": embedder.dimension,
+        "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "rows": 0,
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        bundle_dir = Path(tmp) / "bundle"
+        save_bundle(ranker, bundle_dir, manifest)
+        if data is None:
+            evaluation = Evaluation(metrics={}, calibration=[], by_group={})
+            example = np.full((1, len(FEATURE_NAMES)), np.nan, dtype=np.float32)
+        else:
+            test = split_by_brand(data, config).test
+            evaluation = evaluate_bundle(load_bundle(bundle_dir), data, test)
+            example = data.features[test[:5]]
+        save_bundle(ranker, bundle_dir, {**manifest, "metrics": evaluation.metrics})
+        import pandas as pd
+
+        frame = pd.DataFrame(example, columns=list(FEATURE_NAMES))
+        params = {"model": "prior", "rows": 0, "embedder": embedder.model_id}
+        run_id, version = log_run(settings, bundle_dir, params, evaluation, frame, True)
+        assert version is not None  # registered
+        install_bundle(settings, bundle_dir, version, run_id)
+    decision = None
+    if champion_version(settings) is None:
+        set_champion(settings, version)
+        measured = evaluation.metrics.get(PRIMARY_METRIC, float("nan"))
+        decision = GateDecision(True, "no champion yet", measured, None)
+    if progress is not None:
+        progress(f"prior registered as version {version}")
+    return TrainReport(0, evaluation, run_id, version, decision, time.perf_counter() - started)
 
 
 def _gate(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException
 from fastapi.responses import Response
@@ -21,14 +21,17 @@ from api.plan_schemas import PLAN_EXAMPLES, PlanRequest, PlanResponse
 from api.routes.match import filters_from
 from api.served_log import ServedLog
 from api.strict_json import StrictJsonRoute
-from matching.campaign import plan_for_brief
-from matching.planning import PlanConstraints, PlanError, PlanInfeasible
 from matching.service import NotReady, one_thread
 from models.guardrails import Guardrails
+
+if TYPE_CHECKING:  # the planner (matching/campaign.py, matching/planning) loads with the first plan
+    from matching.planning import PlanConstraints, PlanError
 
 
 def constraints_from(body: PlanRequest) -> PlanConstraints:
     """The engine's constraints; the filters' exclusions are the plan's exclusions too."""
+    from matching.planning import PlanConstraints
+
     given: dict[str, Any] = body.model_dump(
         include={"budget", "min_creators", "max_creators", "tiers", "platforms", "max_overlap",
                  "include_creator_ids", "objective"}
@@ -39,6 +42,8 @@ def constraints_from(body: PlanRequest) -> PlanConstraints:
 
 def rejected(exc: PlanError) -> Response:
     """422 naming the constraint (and, when infeasible, every member of the conflict)."""
+    from matching.planning import PlanInfeasible
+
     details = [{"field": exc.constraint, "problem": exc.problem}]
     code = "invalid_request"
     if isinstance(exc, PlanInfeasible):
@@ -68,6 +73,9 @@ def make_router(served: ServedLog) -> APIRouter:
         metrics: MetricsDep,
     ) -> Response:
         """A campaign plan: the creators to hire under a budget, with totals and a side-by-side."""
+        from matching.campaign import plan_for_brief
+        from matching.planning import PlanError
+
         started = time.perf_counter()
         try:
             pipe = service.ready()

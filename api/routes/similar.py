@@ -20,7 +20,6 @@ from api.plan_schemas import Platform, SimilarResponse, Tier
 from api.served_log import ServedLog
 from matching.filters import MatchFilters
 from matching.service import one_thread
-from matching.similar import UnknownCreator, similar_creators
 
 MAX_EXCLUDE = 1000
 
@@ -55,6 +54,8 @@ def make_router(served: ServedLog) -> APIRouter:
         ] = [],  # noqa: B006
     ) -> Response:
         """Creators like this one: content, audience and size, each with its reasons."""
+        from matching.similar import UnknownCreator, similar_creators  # with the first call
+
         started = time.perf_counter()
         filters = MatchFilters(
             platforms=tuple(platforms),

@@ -16,13 +16,16 @@ from __future__ import annotations
 import time
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from matching.planning.formulation import PlanProblem
 from matching.planning.reach import log_unreached, reach_tangent
 from matching.planning.repair import repair_overlap
+
+if TYPE_CHECKING:  # scipy (about a second) is imported by the first plan, not by the server's start
+    from scipy.optimize import LinearConstraint
 
 OVERLAP_TOLERANCE = 1e-9
 REACH_TOLERANCE = 1e-3  # an overstated reach worth less than this share of the objective
@@ -72,6 +75,8 @@ class _Model:
         return -np.concatenate([self.problem.value, reach])
 
     def constraints(self, cuts: list[tuple[np.ndarray, float]]) -> list[LinearConstraint]:
+        from scipy.optimize import LinearConstraint
+
         rows = self.problem.rows
         named = np.array([row.coefficients for row in rows]).reshape(-1, len(self.problem))
         if not self.has_reach:
@@ -95,6 +100,8 @@ def _run(
     model: _Model, cuts: list[tuple[np.ndarray, float]], settings: SolverSettings, seconds: float
 ) -> tuple[np.ndarray | None, str, float | None, float | None]:
     """(selection, status, HiGHS's upper bound on the objective, the reach R it found)."""
+    from scipy.optimize import Bounds, milp
+
     n = len(model.problem)
     c = model.objective()
     scale = max(float(np.abs(c).max(initial=0.0)), 1e-12)
