@@ -228,3 +228,13 @@ def test_without_shap_tables_the_reasons_come_from_pred_contrib(
     ranker = _ranker(boosters)
     assert ranker.fast_.advocacy is not None and not ranker.fast_.advocacy.has_contributions
     _assert_same(ranker, ranker.booster_only(), _features(60, seed=51))
+
+
+def test_a_bundle_loaded_natively_serves_from_the_compiled_trees(
+    boosters: dict[str, Any], kernel: Any, tmp_path: Path
+) -> None:
+    ranker = _ranker(boosters, fast=False)
+    save_bundle(ranker, tmp_path / "bundle", {"embedder": "test", "dimension": 4})
+    loaded = load_bundle(tmp_path / "bundle", native=True).ranker  # NativeBooster.dump_model
+    assert loaded.fast_.advocacy is not None and loaded.fast_.engagement is not None
+    _assert_same(loaded, ranker, _features(200, seed=61))
