@@ -14,12 +14,24 @@ are timed, one brief at a time, BLAS capped at one thread as in `MatchService.st
   (similarity, category/language/market match, audience overlap, brand and competitor
   mentions, cost vs budget) joined to the catalog's creator features. Mention counts are
   looked up over the whole catalog, so this grows with the catalog as well as with K.
-- `score_1_thread`: `Ranker.predict` on that matrix as served (both LightGBM boosters, one
-  thread each, calibration, final score); `score_2_threads`: the same `Ranker.predict` with
-  its boosters' `predict` called with `num_threads=2`. candidates/s = K / median seconds.
-- `explain_20`: `matching.explain.explain` (LightGBM `pred_contrib`) for the top 20.
-- `pipeline`: `MatchPipeline.run(brand, k=20, depth=K)` end to end in-process (brief
-  embedding cached after the first call, as for a repeated brief), with its own stage laps.
+- `score_1_thread`: `Ranker.predict` on that matrix as served: the boosters' compiled twins
+  (models/compiled_native.py) where built, calibration, final score.
+  `score_booster_1_thread`: the same on LightGBM's own `predict`, one thread
+  (`Ranker.booster_only()`); `score_2_threads`: that with `num_threads=2`.
+  candidates/s = K / median seconds.
+- `contributions_20` / `contributions_booster_20`: `Ranker.contributions` (prior terms plus
+  TreeSHAP) for the top 20, compiled tables vs LightGBM's `pred_contrib`.
+- `explain_20` / `explain_booster_20`: `matching.explain.explain` (the reasons: contributions,
+  ordering, the Reason rows) for the top 20, on each path.
+- `pipeline` / `pipeline_booster`: `MatchPipeline.run(brand, k=20, depth=K)` end to end
+  in-process (brief embedding cached after the first call, as for a repeated brief), with the
+  served ranker and with the booster-only one, with its own stage laps.
+
+The ratios (booster median / compiled median) are measured in the same run, on the same
+matrices, interleaved brief by brief; the largest differences between the two paths' scores
+and contributions are recorded with them (they should be ~1e-15). On a shared machine wall
+time mostly measures the wait for a core: the scoring and reasons stages are also timed in
+the calling thread's CPU time (`cpu_stages`, `cpu_speedup_*`), which the wait does not count.
 
 One record per K: median and p99 milliseconds of each stage over --briefs briefs (the home's
 stored brands) × --repeats passes, after one warm-up pass. Records are printed and appended.
@@ -30,6 +42,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -94,52 +107,112 @@ def stored_brands(home: Path, limit: int) -> list[dict[str, Any]]:
 
 
 def two_thread_ranker(ranker: Any) -> Any:
-    import copy
-
-    twin = copy.copy(ranker)
+    """`ranker` on LightGBM's `predict` with two threads (no compiled trees)."""
+    twin = ranker.booster_only()
     twin.advocacy_booster_ = _ThreadedBooster(ranker.advocacy_booster_, 2)
     twin.engagement_booster_ = _ThreadedBooster(ranker.engagement_booster_, 2)
     return twin
 
 
+STAGES = (
+    "feature_assembly", "score_1_thread", "score_booster_1_thread", "score_2_threads",
+    "contributions_20", "contributions_booster_20", "explain_20", "explain_booster_20",
+    "pipeline", "pipeline_booster",
+)  # fmt: skip
+
+
+def timed_cpu_ms(run: Callable[[], Any], repeats: int, warmup: int = 1) -> list[float]:
+    """CPU milliseconds of the calling thread for `repeats` calls of `run` (the kernel and
+    LightGBM both compute on it with one thread): time spent waiting for a core is not in it."""
+    for _ in range(warmup):
+        run()
+    samples = []
+    for _ in range(repeats):
+        started = time.thread_time()
+        run()
+        samples.append((time.thread_time() - started) * 1000.0)
+    return samples
+
+
+def _pipeline_ms(
+    pipeline: Any, brand: dict[str, Any], k: int, repeats: int
+) -> tuple[list[float], list[dict[str, float]]]:
+    """Wall milliseconds of `repeats` end-to-end runs (after one that embeds the brief) and
+    their stage laps."""
+    samples, laps = [], []
+    for attempt in range(repeats + 1):
+        started = time.perf_counter()
+        result = pipeline.run(brand, k=20, depth=k)
+        if attempt:
+            samples.append((time.perf_counter() - started) * 1000.0)
+            laps.append(result.timings_ms)
+    return samples, laps
+
+
 def bench_k(pipeline: Any, brands: list[dict[str, Any]], k: int, repeats: int) -> dict[str, Any]:
+    from dataclasses import replace
+
     from features.brand_profile import brand_profile
     from matching.delta import retrieve
     from matching.explain import explain
     from matching.pipeline import assemble_features
+    from models.bundle import Bundle
 
     catalog, ranker = pipeline.catalog, pipeline.bundle.ranker
+    booster = ranker.booster_only()
     ranker2 = two_thread_ranker(ranker)
-    samples: dict[str, list[float]] = {
-        name: []
-        for name in ("feature_assembly", "score_1_thread", "score_2_threads", "explain_20",
-                     "pipeline")
-    }  # fmt: skip
+    on_booster = replace(pipeline, bundle=Bundle(ranker=booster, manifest=pipeline.bundle.manifest))
+    samples: dict[str, list[float]] = {name: [] for name in STAGES}
     laps: dict[str, list[float]] = {}
-    agree = 0.0
+    cpu: dict[str, list[float]] = {}
+    agree = {"score_1_vs_2_threads": 0.0, "score_compiled_vs_booster": 0.0,
+             "contributions_compiled_vs_booster": 0.0}  # fmt: skip
     for brand in brands:
         profile = brand_profile(brand)
         query = pipeline.briefs.vector(profile.text)
         rows, similarity = retrieve(catalog, query, k, catalog.live)
         features = assemble_features(catalog, profile, rows, similarity)
         scores = ranker.predict(features).score
-        agree = max(agree, float(np.abs(scores - ranker2.predict(features).score).max()))
+        reference = booster.predict(features).score
         top = features[np.argsort(-scores)[:20]]
+        for name, diff in (
+            ("score_1_vs_2_threads", reference - ranker2.predict(features).score),
+            ("score_compiled_vs_booster", scores - reference),
+            ("contributions_compiled_vs_booster",
+             ranker.contributions(top) - booster.contributions(top)),
+        ):  # fmt: skip
+            agree[name] = max(agree[name], float(np.abs(diff).max()))
         samples["feature_assembly"] += timed_ms(
             partial(assemble_features, catalog, profile, rows, similarity), repeats, warmup=1
         )
-        samples["score_1_thread"] += timed_ms(partial(ranker.predict, features), repeats, 1)
-        samples["score_2_threads"] += timed_ms(partial(ranker2.predict, features), repeats, 1)
-        samples["explain_20"] += timed_ms(partial(explain, ranker, top), repeats, 1)
-        for attempt in range(repeats + 1):  # the first run embeds the brief: a warm-up
-            started = time.perf_counter()
-            result = pipeline.run(brand, k=20, depth=k)
-            if attempt:
-                samples["pipeline"].append((time.perf_counter() - started) * 1000.0)
-                for stage, ms in result.timings_ms.items():
-                    laps.setdefault(stage, []).append(ms)
+        for stage, run in (
+            ("score_1_thread", partial(ranker.predict, features)),
+            ("score_booster_1_thread", partial(booster.predict, features)),
+            ("score_2_threads", partial(ranker2.predict, features)),
+            ("contributions_20", partial(ranker.contributions, top)),
+            ("contributions_booster_20", partial(booster.contributions, top)),
+            ("explain_20", partial(explain, ranker, top)),
+            ("explain_booster_20", partial(explain, booster, top)),
+        ):
+            samples[stage] += timed_ms(run, repeats, 1)
+            cpu.setdefault(stage, []).extend(timed_cpu_ms(run, repeats))
+        for stage, served in (("pipeline", pipeline), ("pipeline_booster", on_booster)):
+            runs, stage_laps = _pipeline_ms(served, brand, k, repeats)
+            samples[stage] += runs
+            if stage == "pipeline":
+                for lap in stage_laps:
+                    for name, ms in lap.items():
+                        laps.setdefault(name, []).append(ms)
         candidates = len(rows)
     stats = {name: summary_ms(values) for name, values in samples.items()}
+    cpu_stats = {name: summary_ms(values) for name, values in cpu.items()}
+
+    def ratio(slow: str, fast: str, table: dict[str, dict[str, float]] = stats) -> float:
+        return round(table[slow]["median_ms"] / table[fast]["median_ms"], 2)
+
+    def per_s(stage: str) -> int:
+        return round(candidates / (stats[stage]["median_ms"] / 1000))
+
     return {
         "candidates": candidates,
         "catalog_creators": len(catalog),
@@ -149,13 +222,28 @@ def bench_k(pipeline: Any, brands: list[dict[str, Any]], k: int, repeats: int) -
         "feature_assembly_us_per_candidate": round(
             stats["feature_assembly"]["median_ms"] * 1000 / candidates, 2
         ),
-        "candidates_per_s_1_thread": round(
-            candidates / (stats["score_1_thread"]["median_ms"] / 1000)
+        "candidates_per_s_1_thread": per_s("score_1_thread"),
+        "candidates_per_s_booster_1_thread": per_s("score_booster_1_thread"),
+        "candidates_per_s_2_threads": per_s("score_2_threads"),
+        "speedup_score": ratio("score_booster_1_thread", "score_1_thread"),
+        "speedup_contributions_20": ratio("contributions_booster_20", "contributions_20"),
+        "speedup_explain_20": ratio("explain_booster_20", "explain_20"),
+        "speedup_pipeline": ratio("pipeline_booster", "pipeline"),
+        "cpu_stages": cpu_stats,
+        "cpu_speedup_score": ratio("score_booster_1_thread", "score_1_thread", cpu_stats),
+        "cpu_speedup_contributions_20": ratio(
+            "contributions_booster_20", "contributions_20", cpu_stats
         ),
-        "candidates_per_s_2_threads": round(
-            candidates / (stats["score_2_threads"]["median_ms"] / 1000)
-        ),
-        "score_max_abs_diff_1_vs_2_threads": agree,
+        "cpu_speedup_explain_20": ratio("explain_booster_20", "explain_20", cpu_stats),
+        "compiled": {
+            "advocacy": ranker.fast_.advocacy is not None,
+            "engagement": ranker.fast_.engagement is not None,
+        },
+        "score_max_abs_diff_1_vs_2_threads": agree["score_1_vs_2_threads"],
+        "max_abs_diff_compiled_vs_booster": {
+            "score": agree["score_compiled_vs_booster"],
+            "contributions_20": agree["contributions_compiled_vs_booster"],
+        },
         "pipeline_stage_median_ms": {
             stage: round(float(np.median(values)), 3) for stage, values in laps.items()
         },

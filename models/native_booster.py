@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import ctypes
 import importlib.util
+import json
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -78,6 +80,24 @@ class NativeBooster:
 
     def num_feature(self) -> int:
         return self.num_features
+
+    def dump_model(self) -> dict[str, Any]:
+        """The model as `Booster.dump_model()` gives it (every iteration): the JSON of
+        `LGBM_BoosterDumpModel`, which the compiled trees (models/compiled.py) read."""
+        size = 1 << 20
+        for _ in range(2):
+            buffer = ctypes.create_string_buffer(size)
+            needed = ctypes.c_int64(0)
+            _check(
+                self._lib.LGBM_BoosterDumpModel(
+                    self._handle, ctypes.c_int(0), ctypes.c_int(-1), ctypes.c_int(0),
+                    ctypes.c_int64(size), ctypes.byref(needed), buffer,
+                )
+            )  # fmt: skip
+            if needed.value <= size:
+                return dict(json.loads(buffer.value.decode("utf-8")))
+            size = needed.value
+        raise NativeBoosterError("the model dump kept growing")
 
     def predict(
         self,

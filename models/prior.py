@@ -73,13 +73,17 @@ class Prior:
     def term_matrix(self, features: np.ndarray, feature_names: Sequence[str]) -> np.ndarray:
         """(rows, terms) log-odds of each term; 0 where a signal is unknown or not a column."""
         names = list(feature_names)
+        present = [j for j, term in enumerate(self.terms) if term.feature in names]
         out = np.zeros((len(features), len(self.terms)), dtype=np.float64)
-        for j, term in enumerate(self.terms):
-            if term.feature not in names:
-                continue
-            x = features[:, names.index(term.feature)].astype(np.float64)
-            value = term.weight * (np.clip(x, term.low, term.high) - term.reference)
-            out[:, j] = np.where(np.isnan(x), 0.0, value)
+        if present:  # all terms at once: one clip over the (rows, terms) columns
+            terms = [self.terms[j] for j in present]
+            x = features[:, [names.index(term.feature) for term in terms]].astype(np.float64)
+            weight, low, high, reference = (
+                np.array([getattr(term, field) for term in terms])
+                for field in ("weight", "low", "high", "reference")
+            )
+            value = weight * (np.clip(x, low, high) - reference)
+            out[:, present] = np.where(np.isnan(x), 0.0, value)
         if self.scales is not None:
             out *= np.asarray(self.scales)
         return out

@@ -13,6 +13,12 @@
   - `value`: expected advocated engagements per EUR of a post,
     `advocacy_fit × expected_engagement_rate × followers / cost_per_post` (the cost from the
     rate card, else the documented estimate; currencies do not change the order).
+
+The boosters run on a small compiled kernel by default (models/compiled_native.py): the same
+margins and the same TreeSHAP contributions as LightGBM's `predict` and `pred_contrib`
+(checked against the booster when the ranker is built), a few times faster on a request's
+candidates. A booster the kernel does not cover, or a machine without a C compiler, keeps
+LightGBM's own `predict` (docs/ranking.md, "The compiled fast path").
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import numpy as np
 
 from features.schema import FEATURE_NAMES
 from features.tiers import expected_engagement_rate
+from models.compiled_native import FastTrees, fast_trees
 from models.prior import Prior, sigmoid
 
 RankBy = Literal["advocacy", "engagement", "value"]
@@ -84,6 +91,9 @@ class Ranker:
     With a `prior`, the advocacy booster holds only the residual the outcomes taught it: the
     raw advocacy is sigmoid(prior margin + booster margin). Without outcomes there are no
     boosters (`None`): the prior alone ranks, and expected engagement is the tier benchmark.
+
+    `fast` (default): the boosters' compiled twins (`fast_`) serve predictions and
+    contributions wherever they were built; `fast=False` (or `booster_only()`) uses LightGBM.
     """
 
     def __init__(
@@ -94,6 +104,7 @@ class Ranker:
         calibration_y: np.ndarray,
         feature_names: Sequence[str],
         prior: Prior | None = None,
+        fast: bool = True,
     ) -> None:
         self.advocacy_booster_ = advocacy
         self.engagement_booster_ = engagement
@@ -109,6 +120,32 @@ class Ranker:
             and set(self.feature_names_in_) <= set(FEATURE_NAMES)
             else None
         )
+        self.fast_ = fast_trees(advocacy, engagement) if fast else FastTrees()
+
+    def booster_only(self) -> Ranker:
+        """This ranker on LightGBM's own `predict` (no compiled trees): the reference."""
+        return Ranker(
+            self.advocacy_booster_,
+            self.engagement_booster_,
+            self.calibration_x_,
+            self.calibration_y_,
+            self.feature_names_in_,
+            self.prior_,
+            fast=False,
+        )
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the compiled twins hold a loaded library: rebuilt, not pickled
+        state = dict(self.__dict__)
+        state["fast_"] = FastTrees()
+        state["_fast_wanted"] = self.fast_ != FastTrees()
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        wanted = state.pop("_fast_wanted", False)
+        self.__dict__.update(state)
+        if wanted:
+            self.fast_ = fast_trees(self.advocacy_booster_, self.engagement_booster_)
 
     def model_matrix(self, features: np.ndarray) -> np.ndarray:
         """`features` as this model's columns (`feature_names_in_` order), float32."""
@@ -132,7 +169,9 @@ class Ranker:
         margin = np.zeros(len(features), dtype=np.float64)
         if self.prior_ is not None:
             margin += self.prior_.margin(features, self.feature_names_in_)
-        if self.advocacy_booster_ is not None:
+        if self.fast_.advocacy is not None:
+            margin += self.fast_.advocacy.predict_raw(features)
+        elif self.advocacy_booster_ is not None:
             margin += self.advocacy_booster_.predict(features, raw_score=True, num_threads=1)
         return margin
 
@@ -148,24 +187,29 @@ class Ranker:
         advocacy = self.calibrate(self.raw_advocacy(features))
         names = self.feature_names_in_
         benchmark = engagement_benchmark(features, names)
-        log_ratio = (
-            np.asarray(self.engagement_booster_.predict(features, num_threads=1))
-            if self.engagement_booster_ is not None
-            else np.zeros(len(features))
-        )
+        if self.fast_.engagement is not None:
+            log_ratio = self.fast_.engagement.predict_raw(features)
+        elif self.engagement_booster_ is not None:
+            log_ratio = np.asarray(self.engagement_booster_.predict(features, num_threads=1))
+        else:
+            log_ratio = np.zeros(len(features))
         expected = benchmark * np.exp(log_ratio)
         score = objective_score(rank_by, advocacy, expected, benchmark, features, names)
         return RankerOutput(advocacy, expected, score)
 
     def contributions(self, features: np.ndarray) -> np.ndarray:
         """Per-feature contributions to the advocacy log-odds (last column: the bias): the
-        prior's terms plus the booster's `pred_contrib`."""
+        prior's terms plus the booster's TreeSHAP (`pred_contrib`, or the compiled twin's
+        equal tables)."""
         features = self.model_matrix(features)
         names = self.feature_names_in_
         total = np.zeros((len(features), len(names) + 1), dtype=np.float64)
         if self.prior_ is not None:
             total += self.prior_.contributions(features, names)
-        if self.advocacy_booster_ is not None:
+        fast = self.fast_.advocacy
+        if fast is not None and fast.has_contributions:
+            total += fast.contributions(features)
+        elif self.advocacy_booster_ is not None:
             total += np.asarray(
                 self.advocacy_booster_.predict(features, pred_contrib=True, num_threads=1)
             )
