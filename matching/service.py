@@ -21,7 +21,6 @@ import logging
 import sys
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
@@ -189,9 +188,7 @@ class MatchService:
         The same catalog version is not mapped again: the served catalog (with the upserts
         applied since) is caught up from the store instead. The same champion's bundle is kept;
         the embedder and the brief cache (cached briefs, the topic vectors) too while the
-        catalog's embedder is the same. What must be read is read at once: a new embedder
-        loads in a second thread while the catalog maps (both mostly outside the GIL). A newly
-        mapped catalog's pages are faulted in here unless `WARM_AFTER_SWAP`.
+        catalog's embedder is the same. A newly mapped catalog's pages are faulted in here unless `WARM_AFTER_SWAP`.
         """
         if sources.catalog is None:
             raise NotReady("no catalog yet: run `microtribe build`")
@@ -202,13 +199,14 @@ class MatchService:
             catalog = old.catalog
             briefs = self._briefs(catalog.manifest["embedder"])
         else:
+            # one after the other: `np.load` parses each header with `ast`, and two threads
+            # parsing at once fail on this Python (3.11.7: "AST constructor recursion depth
+            # mismatch", seen loading a catalog beside the embedder's snapshot)
             manifest = read_manifest(self.settings.catalog_dir / sources.catalog)
-            with ThreadPoolExecutor(1, thread_name_prefix="microtribe-embedder") as pool:
-                pending = pool.submit(self._briefs, manifest["embedder"])
-                catalog = load_catalog(self.settings.catalog_dir, sources.catalog)
-                if not WARM_AFTER_SWAP:  # the pages a match touches faulted in now
-                    warm_catalog(catalog)
-                briefs = pending.result()
+            briefs = self._briefs(manifest["embedder"])
+            catalog = load_catalog(self.settings.catalog_dir, sources.catalog)
+            if not WARM_AFTER_SWAP:  # the pages a match touches faulted in now
+                warm_catalog(catalog)
         if old is not None and loaded is not None and loaded.champion == sources.champion:
             bundle = old.bundle
         else:
