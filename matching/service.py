@@ -188,7 +188,8 @@ class MatchService:
         The same catalog version is not mapped again: the served catalog (with the upserts
         applied since) is caught up from the store instead. The same champion's bundle is kept;
         the embedder and the brief cache (cached briefs, the topic vectors) too while the
-        catalog's embedder is the same. A newly mapped catalog's pages are faulted in here unless `WARM_AFTER_SWAP`.
+        catalog's embedder is the same. A newly mapped catalog's pages are faulted in here
+        unless `WARM_AFTER_SWAP`.
         """
         if sources.catalog is None:
             raise NotReady("no catalog yet: run `microtribe build`")
