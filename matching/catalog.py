@@ -357,16 +357,23 @@ def load_catalog(catalog_dir: Path, version: str | None = None, mapped: bool = T
 def warm_catalog(catalog: Catalog, vectors: bool = False) -> int:
     """Fault in the pages a match touches, before the catalog serves: the index's, every
     column's and feature's, the mention postings (and the vectors when `vectors`: exact scans
-    of narrow filters read them, rarely all). Returns the bytes covered."""
+    of narrow filters read them, rarely all). Returns the bytes covered. A catalog with upserts
+    (`features.stacked` columns) warms its mapped base segments."""
+    from features.stacked import Stacked, StackedRows
+
+    def base(column: Any) -> Any:
+        return column.base if isinstance(column, Stacked | StackedRows) else column
+
     creators = catalog.creators
+    categories, countries = base(creators.categories), base(creators.audience_countries)
     arrays: list[Any] = [
         creators.creator_id, creators.handle, creators.platform, creators.followers,
         creators.following, creators.audience_ages, creators.female_share,
         creators.authentic_share, creators.rate_post, catalog.content_hash,
-        creators.categories.offsets, creators.categories.codes,
-        creators.audience_countries.offsets, creators.audience_countries.codes,
-        creators.audience_countries.values, *catalog.features.values(),
+        categories.offsets, categories.codes,
+        countries.offsets, countries.codes, countries.values, *catalog.features.values(),
     ]  # fmt: skip
+    arrays = [base(array) for array in arrays]
     if vectors:
         arrays.append(catalog.vectors)
     covered = warm_index(catalog.index)

@@ -11,7 +11,7 @@ import pytest
 from features.brand_profile import brand_profile
 from features.stacked import Stacked
 from matching.build import build_catalog
-from matching.catalog import Catalog, load_catalog
+from matching.catalog import Catalog, load_catalog, warm_catalog
 from matching.delta import apply_delta, retrieve, rows_of
 from matching.filters import MatchFilters, eligible_mask
 from matching.lookalikes import content_vector, lookalikes
@@ -106,6 +106,14 @@ def test_the_base_columns_are_shared_not_copied(served: tuple[Catalog, Catalog, 
     )  # fmt: skip
     assert again.features["log_followers"].base is base.features["log_followers"]
     assert len(again) == len(grown) + 1 and _live_row(again, "ig:third") == len(grown)
+
+
+def test_a_catalog_with_upserts_warms_its_mapped_base(
+    served: tuple[Catalog, Catalog, dict],
+) -> None:
+    base, grown, _ = served
+    # the server faults a new version's pages in after the swap, upserts caught up or not
+    assert warm_catalog(grown) == warm_catalog(base) > 0
 
 
 def test_an_upsert_is_searchable_at_once_under_filters(

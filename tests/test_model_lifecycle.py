@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -95,22 +96,29 @@ def test_the_prior_is_registered_and_served_first_only_when_there_is_no_champion
 ) -> None:
     import shutil
 
+    import mlflow
+
     from training.run import register_prior
 
     fresh = tmp_path / "fresh"  # the trained home's store and embeddings, no model yet
     fresh.mkdir()
     for name in ("catalog.db", "embeddings.db"):
         shutil.copy(trained_home / name, fresh / name)
-    settings = Settings.from_env(fresh)
+    # its own MLflow store: the session's trained home keeps its registry and aliases
+    settings = replace(Settings.from_env(fresh), tracking_uri=f"sqlite:///{fresh / 'mlflow.db'}")
     settings.ensure_home()
-    first = register_prior(settings, FitConfig())
-    assert first.version is not None and champion_version(settings) == first.version
-    served = load_bundle(settings.models_dir / first.version)
-    assert served.manifest["model"] == "prior"
-    assert served.ranker.advocacy_booster_ is None and served.ranker.prior_ is not None
-    # measured on the held-out brands `train` holds out, like any candidate
-    assert 0.0 < first.evaluation.metrics["model_ndcg_at_20"] <= 1.0
-    second = register_prior(settings, FitConfig())
-    assert second.version != first.version
-    assert champion_version(settings) == first.version  # a champion is never replaced by it
-    assert second.decision is None
+    before = mlflow.get_tracking_uri()
+    try:
+        first = register_prior(settings, FitConfig())
+        assert first.version is not None and champion_version(settings) == first.version
+        served = load_bundle(settings.models_dir / first.version)
+        assert served.manifest["model"] == "prior"
+        assert served.ranker.advocacy_booster_ is None and served.ranker.prior_ is not None
+        # measured on the held-out brands `train` holds out, like any candidate
+        assert 0.0 < first.evaluation.metrics["model_ndcg_at_20"] <= 1.0
+        second = register_prior(settings, FitConfig())
+        assert second.version != first.version
+        assert champion_version(settings) == first.version  # a champion is never replaced by it
+        assert second.decision is None
+    finally:
+        mlflow.set_tracking_uri(before)
