@@ -196,21 +196,15 @@ class _Launched:
     """`python -m microtribe serve` (one worker, poll off) from source tree `tree`."""
 
     def __init__(self, tree: Path, home: Path, workdir: Path, model_cache: Path) -> None:
-        from bench.serve_load import _free_port
+        from bench.serve_load import _free_port, server_env
 
         self.url = f"http://127.0.0.1:{_free_port()}"
         self.read_key, self.admin_key = "bench-read-key", "bench-admin-key"
         self.log_path = workdir / "server.log"
-        env = {
-            **os.environ,
-            "HF_HUB_OFFLINE": "1",
-            "MLFLOW_DISABLE_TELEMETRY": "true",
-            "MICROTRIBE_HOME": str(home),
-            "MICROTRIBE_API_KEYS": f"read:{self.read_key},admin:{self.admin_key}",
-            "MICROTRIBE_RATE_LIMIT": "off",
-            "MICROTRIBE_POLL_SECONDS": "0",
-            "MICROTRIBE_MODEL_CACHE": str(model_cache),
-        }
+        env = server_env(
+            home, self.read_key, self.admin_key,
+            MICROTRIBE_POLL_SECONDS="0", MICROTRIBE_MODEL_CACHE=str(model_cache),
+        )  # fmt: skip
         port = self.url.rsplit(":", 1)[1]
         with self.log_path.open("wb") as out:
             self.process = subprocess.Popen(

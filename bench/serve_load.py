@@ -284,6 +284,20 @@ class InProcess:
         self.service.close()
 
 
+def server_env(home: Path, read_key: str, admin_key: str, **extra: str) -> dict[str, str]:
+    """The environment a benchmarked `microtribe serve` runs in: offline, the home, a read and
+    an admin key, the rate limit off (an overload shows as latency, not 429s), and `extra`."""
+    return {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "MLFLOW_DISABLE_TELEMETRY": "true",
+        "MICROTRIBE_HOME": str(home),
+        "MICROTRIBE_API_KEYS": f"read:{read_key},admin:{admin_key}",
+        "MICROTRIBE_RATE_LIMIT": "off",
+        **extra,
+    }
+
+
 class Server:
     """`microtribe serve` on a free loopback port, in its own process (or uvicorn --workers N)."""
 
@@ -296,16 +310,10 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.read_key, self.admin_key = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
         self.log_path = workdir / "server.log"
-        env = {
-            **os.environ,
-            "HF_HUB_OFFLINE": "1",
-            "MLFLOW_DISABLE_TELEMETRY": "true",
-            "MICROTRIBE_HOME": str(home),
-            "MICROTRIBE_API_KEYS": f"read:{self.read_key},admin:{self.admin_key}",
-            "MICROTRIBE_RATE_LIMIT": "off",
-            "MICROTRIBE_POLL_SECONDS": str(poll),
-            "MICROTRIBE_MATCH_CONCURRENCY": str(concurrency),
-        }
+        env = server_env(
+            home, self.read_key, self.admin_key,
+            MICROTRIBE_POLL_SECONDS=str(poll), MICROTRIBE_MATCH_CONCURRENCY=str(concurrency),
+        )  # fmt: skip
         address = ["--host", "127.0.0.1", "--port", str(self.port)]
         command = [sys.executable, "-m", "microtribe", "serve", *address, "--home", str(home)]
         if workers > 1:
