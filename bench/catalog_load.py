@@ -222,12 +222,9 @@ class _Launched:
         return {"Authorization": f"Bearer {self.admin_key}"}
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        from bench.serve_load import stop_process
+
+        stop_process(self.process)
 
 
 def start_times(home: Path, repeats: int, trees: dict[str, Path]) -> list[dict[str, Any]]:

@@ -284,6 +284,16 @@ class InProcess:
         self.service.close()
 
 
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL if it is still running after 30 s; waits for it either way."""
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def server_env(home: Path, read_key: str, admin_key: str, **extra: str) -> dict[str, str]:
     """The environment a benchmarked `microtribe serve` runs in: offline, the home, a read and
     an admin key, the rate limit off (an overload shows as latency, not 429s), and `extra`."""
@@ -344,12 +354,7 @@ class Server:
         return self.log_path.read_text(errors="replace")[-3000:]
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
         self._log.close()
 
     def admin(self) -> dict[str, str]:
