@@ -52,9 +52,11 @@ class IndexConfig:
     exact_filter_below: int = 8_192
     rerank_factor: int = 4  # compressed indexes fetch k × this, then re-rank exactly
     # inverted lists an IVF factory visits for k ≤ nprobe_k unfiltered; more results need
-    # more lists: × √(k / nprobe_k). At 100k grown from 5k (256 lists): 16 gave recall@50
-    # 0.971, and 51 (k = 500) recall@500 ≈ 0.985 (32: 0.974, 64: 0.995).
-    nprobe: int = 16
+    # more lists: × √(k / nprobe_k). Chosen on development briefs, not the peer race's
+    # (bench/nprobe_dev.py, 110 briefs of other worlds on the real 100k build, 256 lists):
+    # recall@50 16 → 0.945, 20 → 0.965, 24 → 0.978 (1.14 / 1.27 / 1.45 ms). Grown from 5k,
+    # 16 had given 0.971: a real catalog is less clustered and needs more lists.
+    nprobe: int = 20
     nprobe_k: int = 50
     # more lists, each smaller: × √(nlist / nprobe_nlist). At 1M (1,024 lists) recall@50
     # unfiltered was 0.935 with 16 lists, 0.961 with 24, 0.973 with 32 (the rule's choice).
