@@ -65,6 +65,30 @@ class MentionIndex:
                 np.add.at(total, hit[0], hit[1])
         return total
 
+    def counts_at(self, keys: Iterable[str], rows: np.ndarray) -> np.ndarray:
+        """`counts(keys)[rows]` without a column over every row: each key's postings are
+        looked up among the sorted `rows` (a match asks for 500 rows of a million)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        order = np.argsort(rows, kind="stable")
+        wanted = rows[order]
+        total = np.zeros(len(rows), dtype=np.float64)
+        if len(rows) == 0:
+            return total
+        for key in set(keys):
+            hit = self.postings.get(key)
+            if hit is None:
+                continue
+            at = np.minimum(np.searchsorted(wanted, hit[0]), len(wanted) - 1)
+            found = wanted[at] == hit[0]
+            # a row asked for more than once gets its count at each place it was asked
+            left = at[found]
+            right = np.searchsorted(wanted, hit[0][found], side="right")
+            counts = np.asarray(hit[1])[found]
+            for step in range(int((right - left).max(initial=0))):
+                more = left + step < right
+                np.add.at(total, order[left[more] + step], counts[more])
+        return total
+
     def concat(self, other: MentionIndex) -> MentionIndex:
         """This index's rows, then `other`'s rows (offset by this index's row count)."""
         postings = dict(self.postings)
@@ -201,6 +225,15 @@ class StackedMentions(MentionIndex):
 
         keys = set(keys)
         return cast(np.ndarray, Stacked(self.base.counts(keys), self.tail.counts(keys)))
+
+    def counts_at(self, keys: Iterable[str], rows: np.ndarray) -> np.ndarray:
+        rows = np.asarray(rows, dtype=np.int64)
+        keys = set(keys)
+        total = np.zeros(len(rows), dtype=np.float64)
+        in_base = rows < self.base.n_rows
+        total[in_base] = self.base.counts_at(keys, rows[in_base])
+        total[~in_base] = self.tail.counts_at(keys, rows[~in_base] - self.base.n_rows)
+        return total
 
     def concat(self, other: MentionIndex) -> MentionIndex:
         return StackedMentions(self.base, self.tail.concat(other))

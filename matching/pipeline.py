@@ -114,10 +114,10 @@ def assemble_features(
             catalog.creators,
             rows,
             similarity,
-            brand_mentions=catalog.mentions.counts(profile.keys)[rows],
-            competitor_mentions=catalog.mentions.counts(profile.competitor_keys)[rows],
+            brand_mentions=catalog.mentions.counts_at(profile.keys, rows),
+            competitor_mentions=catalog.mentions.counts_at(profile.competitor_keys, rows),
             log_cost_per_post=catalog.features["log_cost_per_post"][rows],
-            critical_posts=catalog.mentions.counts(topics)[rows] if topics else None,
+            critical_posts=catalog.mentions.counts_at(topics, rows) if topics else None,
         )
     )
     return feature_matrix(columns)

@@ -88,8 +88,9 @@ def test_nprobe_grows_with_selectivity_up_to_every_list() -> None:
     assert config.nprobe_for(256, 100_000, 100_000) == 16
     assert config.nprobe_for(256, 100_000, 27_000) == 31  # ⌈16 × √(1 / 0.27)⌉
     assert config.nprobe_for(256, 100_000, 300) == 256
-    assert config.nprobe_for(256, 100_000, 100_000, k=500) == 51  # ⌈16 × √(500 / 50)⌉
-    assert config.nprobe_for(256, 100_000, 27_000, k=500) == 98
+    assert config.nprobe_for(256, 100_000, 100_000, k=500) == 29  # ⌈16 × (500 / 50)^0.25⌉
+    assert config.nprobe_for(256, 100_000, 27_000, k=500) == 55
+    assert replace(config, depth_power=0.5).nprobe_for(256, 100_000, 100_000, k=500) == 51
     assert config.nprobe_for(1024, 1_000_000, 1_000_000) == 32  # × √(1024 / 256)
     assert replace(config, filter_power=1.0).nprobe_for(256, 100_000, 27_000) == 60
     assert replace(config, scale_nprobe=False).nprobe_for(256, 100_000, 1_000) == 16
