@@ -7,13 +7,23 @@ thread scores the jobs with the challenger bundle the request's pipeline held, u
 guardrails, and hands a `route: "challenger"` line, keyed by the request's `request_id`, to the
 served log's writer. `microtribe compare` reads those lines.
 
+The challenger gets a CPU budget, not a share of whatever is free: on 2 cores, scoring 500
+candidates again (≈ the ranking stage) on every request doubled the work per request and
+took the server past saturation (bench/serve_load.py, challenger phase: p99 ×49 under load).
+The thread runs at the lowest CPU priority with one OpenMP thread, and after each job it
+sleeps so that its CPU time stays under `BUDGET` of one core; jobs that arrive meanwhile wait
+in the queue, and past `QUEUE_SIZE` are dropped (counted on `/metrics`). Under load the
+challenger therefore scores a sample of the traffic, which is what `compare` needs.
+
 The line holds, for each creator in either model's top k, both ranks among the candidates
 (1-based; null when the guardrails excluded it) and both models' advocacy_fit and score.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import queue
 import threading
 import time
@@ -32,6 +42,7 @@ from models.guardrails import Guardrails, guarded
 
 log = logging.getLogger("microtribe.challenger")
 QUEUE_SIZE = 64  # jobs waiting: past this the challenger is behind, and jobs are dropped
+BUDGET = 0.05  # the share of one core the challenger may use, whatever the load
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,22 +122,27 @@ class ChallengerScorer:
         queue_size: int = QUEUE_SIZE,
         on_drop: Callable[[], None] | None = None,
         on_scored: Callable[[], None] | None = None,
+        budget: float = BUDGET,
     ) -> None:
         self._sink = sink
+        self.budget = budget
         self._jobs: queue.Queue[ChallengerJob | None] = queue.Queue(maxsize=queue_size)
         self._on_drop = on_drop
         self._on_scored = on_scored
         self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()  # at shutdown the queue drains without pauses
         self.scored = 0
         self.dropped = 0
         self.failed = 0
 
     def start(self) -> None:
+        self._stopping.clear()
         self._thread = threading.Thread(target=self._run, name="challenger", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
         if self._thread is not None:
+            self._stopping.set()
             self._jobs.put(None)  # after every job already queued
             self._thread.join()
             self._thread = None
@@ -149,9 +165,10 @@ class ChallengerScorer:
         self._jobs.join()
 
     def _run(self) -> None:
+        _lowest_priority()
         while (job := self._jobs.get()) is not None:
+            used = time.thread_time()
             try:
-                time.sleep(0)  # the request threads first: this one can wait
                 self._sink(challenger_line(job))
                 self.scored += 1
                 if self._on_scored is not None:
@@ -161,4 +178,15 @@ class ChallengerScorer:
                 log.exception("challenger: request %s not scored", job.request_id)
             finally:
                 self._jobs.task_done()
+            # off the GIL and off the cores until the job's CPU time fits the budget
+            self._stopping.wait((time.thread_time() - used) * (1 / self.budget - 1))
         self._jobs.task_done()
+
+
+def _lowest_priority() -> None:
+    """This thread at nice 19 (Linux threads have their own) and one OpenMP thread."""
+    from matching.service import one_thread
+
+    one_thread()
+    with contextlib.suppress(AttributeError, OSError):  # not Linux: the budget still holds
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
