@@ -22,6 +22,7 @@ from api.metrics import HttpMetrics, HttpMetricsMiddleware
 from api.routes import admin, brands, creators, feedback, health, match, model, page, plan, similar
 from api.served_log import ServedLog
 from api.strict_json import StrictJsonRoute
+from matching.challenger import ChallengerScorer
 from matching.pipeline import MatchPipeline
 from matching.service import MatchService
 from microtribe.auth import KeyRing
@@ -60,6 +61,11 @@ def create_app(
     """
     limits = limits or ApiLimits.from_env()
     served = ServedLog(settings.home / "logs" / "served.jsonl")
+    challenger = ChallengerScorer(
+        served.record_line,
+        on_drop=lambda: metrics.challenger_dropped.inc(),
+        on_scored=lambda: metrics.challenger_scored.inc(),
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -68,11 +74,13 @@ def create_app(
         service.start_polling(settings.poll_seconds)  # new champion or catalog: safe reload
         app.state.service = service
         served.start()
+        challenger.start()
         metrics.start()  # several workers: publish what this one serves
         try:
             yield
         finally:
             metrics.stop()
+            challenger.stop()  # its last lines go to the served log, which then drains
             served.stop()
             service.close()  # stops the poller too
 
@@ -84,13 +92,16 @@ def create_app(
     )
     app.router.route_class = StrictJsonRoute  # for any route added to the app itself
     app.state.authorizer = authorizer = Authorizer(keys, limits)
-    app.state.metrics = metrics = HttpMetrics(lambda: _serving_pipeline(app))
+    app.state.metrics = metrics = HttpMetrics(
+        lambda: _serving_pipeline(app), drift_path=settings.home / "monitor" / "drift.json"
+    )
+    app.state.challenger = challenger
     install_error_handlers(app)
     _add_middleware(app, limits, metrics)
 
     # The busiest route is matched first, and its route object sits in the app's own table:
     # an included router is a branch that FastAPI matches twice per request (about 20 µs).
-    matching = match.make_router(app.state, settings, authorizer, metrics, served)
+    matching = match.make_router(app.state, settings, authorizer, metrics, served, challenger)
     app.router.routes[:0] = matching.routes
     for resource in ROUTERS:
         app.include_router(resource.router)

@@ -25,7 +25,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -203,10 +203,61 @@ class ServingPublisher:
         self.path.unlink(missing_ok=True)
 
 
+class DriftCollector(Collector):
+    """The last `microtribe drift` report (`monitor/drift.json`), read when it changes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._held: tuple[float, dict[str, Any]] | None = None
+
+    def describe(self) -> list[Metric]:
+        return []
+
+    def _report(self) -> dict[str, Any] | None:
+        try:
+            stamp = self.path.stat().st_mtime
+            if self._held is None or self._held[0] != stamp:
+                self._held = (stamp, json.loads(self.path.read_text()))
+        except (OSError, ValueError):
+            return None  # none yet, or replaced while read: the next scrape sees it
+        return self._held[1]
+
+    def collect(self) -> Iterator[Metric]:
+        report = self._report()
+        if report is None:
+            return
+        psi = GaugeMetricFamily(
+            "microtribe_drift_psi",
+            "PSI of a served feature vs the champion's training set (last `microtribe drift`)",
+            labels=["feature", "model_version"],
+        )
+        for name, value in report.get("psi", {}).items():
+            psi.add_metric([name, str(report.get("model_version", ""))], float(value))
+        mix = GaugeMetricFamily(
+            "microtribe_drift_mix_psi",
+            "PSI of the brief-language or category mix vs training (last `microtribe drift`)",
+            labels=["mix", "model_version"],
+        )
+        for name, value in report.get("mix_psi", {}).items():
+            mix.add_metric([name, str(report.get("model_version", ""))], float(value))
+        yield psi
+        yield mix
+        yield GaugeMetricFamily(
+            "microtribe_drift_threshold", "PSI past which drift alerts", report.get("threshold", 0)
+        )
+        yield GaugeMetricFamily(
+            "microtribe_drift_served_rows",
+            "Served creators the last drift report measured",
+            report.get("served_rows", 0),
+        )
+
+
 class HttpMetrics:
     """The API's metrics and their exposition."""
 
-    def __init__(self, pipeline: Callable[[], MatchPipeline | None]) -> None:
+    def __init__(
+        self, pipeline: Callable[[], MatchPipeline | None], drift_path: Path | None = None
+    ) -> None:
         self.registry = CollectorRegistry()
         # several workers: the metrics below write to the shared directory; `exposed` reads it
         self.shared_dir = multiprocess_dir()
@@ -245,6 +296,16 @@ class HttpMetrics:
             ["status"],
             registry=self.registry,
         )
+        self.challenger_scored = Counter(
+            "microtribe_challenger_scored",
+            "Matches the challenger scored off the request path",
+            registry=self.registry,
+        )
+        self.challenger_dropped = Counter(
+            "microtribe_challenger_dropped",
+            "Matches the challenger did not score: its queue was full (load)",
+            registry=self.registry,
+        )
         # the labelled series by label values (dict reads and writes are atomic under the GIL)
         self._request_series: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
         self._stage_series: dict[str, Histogram] = {}
@@ -256,6 +317,8 @@ class HttpMetrics:
             self.exposed = CollectorRegistry()
             MultiProcessCollector(self.exposed, path=str(self.shared_dir))
             self.exposed.register(WorkersServingCollector(self.shared_dir, self.publisher.publish))
+        if drift_path is not None:
+            self.exposed.register(DriftCollector(drift_path))
 
     def start(self) -> None:
         """At server start: with several workers, start publishing what this one serves."""

@@ -38,6 +38,7 @@ from pydantic import BaseModel
 from pydantic_core import to_json
 
 from api.schemas import MatchRequest
+from models.drift_profile import brief_keys
 
 log = logging.getLogger("microtribe.served_log")
 MAX_BYTES = 50 * 1024 * 1024
@@ -64,11 +65,14 @@ class _Served:
     features: np.ndarray  # the returned rows, `feature_names` order
     feature_names: Sequence[str]
     time: datetime
+    brand: Mapping[str, Any] | None = None  # the brief as matched (its language and category)
 
     def line(self) -> dict[str, Any]:
         request, answer = self.request, self.answer
         values = self.features.astype(object)  # None, not NaN: a NaN is not JSON
         values[~np.isfinite(self.features)] = None
+        # the brief's language and category: `microtribe drift` compares their mix to training's
+        language, category = brief_keys(self.brand) if self.brand is not None else (None, None)
         return {
             "route": "match",
             "request_id": answer["request_id"],
@@ -81,6 +85,7 @@ class _Served:
             "explain": request.explain,
             "diversify": request.diversify,
             "filters": request.filters.model_dump(mode="json"),
+            **({"brief_language": language, "category": category} if language else {}),
             "matches": [
                 {
                     "creator_id": match["creator_id"],
@@ -142,6 +147,20 @@ class _Answered:
         return line
 
 
+@dataclass(frozen=True, slots=True)
+class _Made:
+    """A line made elsewhere off the request path (the challenger's, matching/challenger.py)."""
+
+    made: Mapping[str, Any]
+
+    @property
+    def answer(self) -> Mapping[str, Any]:
+        return self.made
+
+    def line(self) -> dict[str, Any]:
+        return dict(self.made)
+
+
 class ServedLog:
     """Start in the app's lifespan, `record` per match, `stop` at shutdown (writes the rest)."""
 
@@ -190,10 +209,18 @@ class ServedLog:
         answer: Mapping[str, Any],
         features: np.ndarray,
         feature_names: Sequence[str],
+        brand: Mapping[str, Any] | None = None,
     ) -> None:
-        """One line per answer; `features` holds the returned rows in `feature_names` order."""
+        """One line per answer; `features` holds the returned rows in `feature_names` order;
+        `brand` is the brief as matched (left unchanged afterwards)."""
         if self._accepting:  # else the line is not even made
-            self._append(_Served(request, answer, features, feature_names, datetime.now(UTC)))
+            now = datetime.now(UTC)
+            self._append(_Served(request, answer, features, feature_names, now, brand))
+
+    def record_line(self, line: Mapping[str, Any]) -> None:
+        """A line made off the request path (a `route: "challenger"` line), written as is."""
+        if self._accepting:
+            self._append(_Made(line))
 
     def record_answer(
         self, route: str, request: BaseModel | Mapping[str, Any], answer: Mapping[str, Any]

@@ -3,7 +3,8 @@
     .venv/bin/python bench/serve_load.py --home DIR [--duration 60] [--rate 50] [--briefs 20]
         [--repeats 10] [--poll 1] [--reloads 6] [--no-promote] [--wrk-connections 4]
         [--match-concurrency 1] [--workers 1]
-        [--phases cached,uncached,reload,wrk] [--quick] [--out bench/results/serve.jsonl]
+        [--phases cached,uncached,reload,wrk,challenger] [--quick]
+        [--out bench/results/serve.jsonl]
 
 (--home defaults to $MICROTRIBE_HOME; `apt-get install wrk` for the capacity phase.)
 --match-concurrency N sets the server's MICROTRIBE_MATCH_CONCURRENCY (default 1: a match
@@ -62,7 +63,14 @@ What runs, in order, each phase printing one JSON object (appended to --out, def
 7. `wrk_capacity` (when `wrk` is on PATH, Debian package `wrk`; not with --quick): wrk, one
    thread, --wrk-connections connections kept busy for --duration with the cached briefs:
    the throughput the server sustains, its errors, and wrk's latency (closed loop at
-   saturation, so queueing included). The phases run in the order 4, 5, 7, 6.
+   saturation, so queueing included).
+8. `challenger_on_off` (phase `challenger`, run only when named in --phases): the cached load
+   without a challenger, then the champion's bundle installed as a new version and named in
+   `models/CHALLENGER` (the poller picks it up; a model of the champion's size, scored off the
+   request path) and the same load again. Targets (issue 24): p99 with ≤ 1.10 × p99 without,
+   no error, and the answers to the same --briefs requests byte-identical (request_id and
+   took_ms aside); `challenger_scored` / `challenger_dropped` come from `/metrics`.
+   The phases run in the order 4, 5, 7, 8, 6.
 
 Why two generators: the latency targets are defined at a given request rate, which needs an
 open-loop sender; wrk cannot pace requests (closed loop; wrk2 is not packaged) and CI has no
@@ -105,6 +113,7 @@ TARGETS = {
     "uncached_p99_ms": 100.0,
     "sustained_rps": 50.0,
     "overhead_ratio": 0.15,
+    "challenger_p99_overhead": 0.10,  # issue 24: a challenger adds ≤ 10% to /v1/match p99
 }
 
 
@@ -715,6 +724,86 @@ def _new_catalog_copy(home: Path, made: list[Path]) -> tuple[str, float]:
     return version, moved
 
 
+def _comparable(content: bytes) -> bytes:
+    """An answer's bytes with its request_id and took_ms put to fixed values."""
+    answer = json.loads(content)
+    same = content.replace(answer["request_id"].encode(), b"R")
+    return same.replace(f'"took_ms":{answer["took_ms"]}'.encode(), b'"took_ms":0', 1)
+
+
+def _answers(client: httpx.Client, server: Server, bodies: list[dict[str, Any]]) -> list[bytes]:
+    out = []
+    for body in bodies:
+        response = client.post(MATCH, json=body, headers=server.read())
+        response.raise_for_status()
+        out.append(_comparable(response.content))
+    return out
+
+
+def _challenger_counts(client: httpx.Client) -> dict[str, float]:
+    counts = {"scored": 0.0, "dropped": 0.0}
+    for line in client.get("/metrics").text.splitlines():
+        for name in counts:
+            if line.startswith(f"microtribe_challenger_{name}_total "):
+                counts[name] += float(line.rsplit(" ", 1)[1])
+    return counts
+
+
+def challenger_on_off(
+    server: Server,
+    bodies: list[dict[str, Any]],
+    rate: float,
+    duration: float,
+    workdir: Path,
+    connections: int,
+) -> dict[str, Any]:
+    """The same cached load without, then with, a challenger (the champion's bundle installed
+    as a new version and named in models/CHALLENGER: a model of the same size, scored off the
+    request path); the answers to the same requests compared byte for byte."""
+    home = server.home
+    pointer = home / "models" / "CHALLENGER"
+    with restored_pointers(home) as made, httpx.Client(base_url=server.url, timeout=60) as client:
+        pointer.unlink(missing_ok=True)
+        without = _answers(client, server, bodies)
+        off = run_load(server, bodies, rate, duration, False, workdir, connections)
+        version = _challenger_copy(home, made)
+        before = _challenger_counts(client)
+        deadline = time.monotonic() + 120
+        while _challenger_counts(client)["scored"] <= before["scored"]:  # the poll's pick-up
+            assert time.monotonic() < deadline, "the server did not pick the challenger up"
+            client.post(MATCH, json=bodies[0], headers=server.read()).raise_for_status()
+        with_challenger = _answers(client, server, bodies)
+        before = _challenger_counts(client)
+        on = run_load(server, bodies, rate, duration, False, workdir, connections)
+        after = _challenger_counts(client)
+        pointer.unlink(missing_ok=True)
+    p99_off, p99_on = off["latency_ms"]["p99"], on["latency_ms"]["p99"]
+    return {
+        "challenger_version": version,
+        "without": off,
+        "with": on,
+        "p99_overhead": _overhead(p99_on, p99_off),
+        "challenger_scored": after["scored"] - before["scored"],
+        "challenger_dropped": after["dropped"] - before["dropped"],
+        "byte_identical": without == with_challenger,
+        "compared_answers": len(bodies),
+    }
+
+
+def _challenger_copy(home: Path, made: list[Path]) -> str:
+    """The champion's bundle installed as a new version, named in models/CHALLENGER."""
+    from microtribe.settings import Settings
+    from training.registry import install_bundle
+
+    models = home / "models"
+    champion = (models / "CHAMPION").read_text().strip()
+    numbers = [int(p.name) for p in models.iterdir() if p.is_dir() and p.name.isdigit()]
+    version = str(max(numbers, default=0) + 2000)
+    made.append(install_bundle(Settings.from_env(home), models / champion, version, "bench"))
+    _point(models / "CHALLENGER", version)
+    return version
+
+
 def main() -> None:
     if len(sys.argv) == 4 and sys.argv[1] == "--loadgen":
         loadgen_main(sys.argv[2], sys.argv[3])
@@ -812,6 +901,19 @@ def main() -> None:
                     and args.duration >= 60
                 }
                 recorder.emit({"measure": "wrk_capacity", **context, **load})
+            if "challenger" in phases:
+                log(f"challenger off/on: {args.rate:g}/s for {args.duration:g} s each")
+                load = challenger_on_off(
+                    server, bodies, args.rate, args.duration, workdir, args.connections
+                )
+                overhead = load["p99_overhead"]
+                load["met"] = {
+                    "p99_overhead": overhead is not None
+                    and overhead <= TARGETS["challenger_p99_overhead"],
+                    "zero_failed": load["with"]["errors"] == 0 and load["without"]["errors"] == 0,
+                    "byte_identical": load["byte_identical"],
+                }
+                recorder.emit({"measure": "challenger_on_off", **context, **load})
             if "reload" in phases:
                 log(f"reload under load: {args.reloads} events in {args.duration:g} s")
                 load = reload_under_load(

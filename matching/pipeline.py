@@ -32,6 +32,18 @@ RETRIEVAL_DEPTH = 500  # candidates ranked per request: recall for the ranker, b
 
 
 @dataclass(frozen=True, slots=True)
+class Candidates:
+    """Every ranked candidate of a match, as the champion saw them (references, no copies):
+    what a challenger scores off the request path (matching/challenger.py)."""
+
+    rows: np.ndarray  # catalog rows
+    features: np.ndarray  # (candidates × FEATURE_NAMES)
+    score: np.ndarray  # the champion's guarded score
+    advocacy_fit: np.ndarray  # the champion's
+    kept: np.ndarray  # bool: not excluded by a guardrail
+
+
+@dataclass(frozen=True, slots=True)
 class MatchResult:
     brand_id: str
     rows: np.ndarray  # catalog rows, best first
@@ -46,6 +58,7 @@ class MatchResult:
     guardrails: Guardrails | None = None  # the policies the flags were judged under
     topics: frozenset[str] = frozenset()  # the brief's world (features/topics.py)
     placements: tuple[Placement, ...] = ()  # where `explain_creator_ids` landed, and why
+    candidates: Candidates | None = None  # every ranked candidate (`run` only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +160,8 @@ class MatchPipeline:
     bundle: Bundle
     briefs: BriefCache
     depth: int = RETRIEVAL_DEPTH
+    # the version aliased `challenger`, scored off the request path, never answered
+    challenger: Bundle | None = None
 
     def run(
         self,
@@ -206,6 +221,7 @@ class MatchPipeline:
             guardrails=guardrails or Guardrails.default(),
             topics=topics,
             placements=placements,
+            candidates=Candidates(rows, features, score, ranked.advocacy_fit, judgement.kept),
         )
 
     def run_many(

@@ -23,6 +23,7 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -102,6 +103,14 @@ def one_thread() -> None:
     _THREAD.limited = True
 
 
+def _pointer(path: Path) -> str | None:
+    """The version a pointer file (`models/CHAMPION`, `models/CHALLENGER`) names, or None."""
+    try:
+        return path.read_text().strip() or None
+    except FileNotFoundError:
+        return None
+
+
 class NotReady(RuntimeError):
     """No catalog or no champion model yet."""
 
@@ -114,6 +123,7 @@ class Sources:
     champion: str | None
     catalog: str | None
     generation: str | None = None
+    challenger: str | None = None  # `models/CHALLENGER`: scored off the request path
 
 
 # What a failed reload may raise; the old pipeline keeps serving.
@@ -173,14 +183,14 @@ class MatchService:
     # ---- loading -------------------------------------------------------------------------
 
     def sources(self) -> Sources:
-        """The champion and catalog versions on disk now (two small pointer files)."""
-        pointer = self.settings.models_dir / "CHAMPION"
-        try:
-            champion: str | None = pointer.read_text().strip() or None
-        except FileNotFoundError:
-            champion = None
+        """The champion, challenger and catalog versions on disk now (small pointer files)."""
         home = self.settings.home
-        return Sources(champion, current_version(self.settings.catalog_dir), read_generation(home))
+        return Sources(
+            _pointer(self.settings.models_dir / "CHAMPION"),
+            current_version(self.settings.catalog_dir),
+            read_generation(home),
+            _pointer(self.settings.models_dir / "CHALLENGER"),
+        )
 
     def _load(self, sources: Sources) -> MatchPipeline:
         """A pipeline for `sources`, reusing what the pipeline in service already holds of it.
@@ -218,7 +228,27 @@ class MatchService:
         embedder = self._embedder
         assert embedder is not None  # `_briefs` has set it
         catalog = self._catch_up(catalog, embedder)
-        return MatchPipeline(catalog=catalog, bundle=bundle, briefs=briefs)
+        challenger = self._challenger(sources, catalog)
+        return MatchPipeline(catalog=catalog, bundle=bundle, briefs=briefs, challenger=challenger)
+
+    def _challenger(self, sources: Sources, catalog: Catalog) -> Bundle | None:
+        """The challenger's bundle (the one in service when unchanged), or None. One that does
+        not load or fit the catalog is logged and left out: it never stops the champion."""
+        version = sources.challenger
+        if version is None or version == sources.champion:
+            return None
+        old, loaded = self.pipeline, self.loaded
+        if old is not None and loaded is not None and loaded.challenger == version:
+            return old.challenger
+        try:
+            bundle = load_bundle(self.settings.models_dir / version, native=True)
+            bundle.check_compatible(
+                catalog.manifest["embedder"], catalog.dimension, list(FEATURE_NAMES)
+            )
+        except RELOAD_ERRORS as exc:
+            log.warning("challenger %s not loaded (%s): no challenger scoring", version, exc)
+            return None
+        return bundle
 
     def _briefs(self, model_id: str) -> BriefCache:
         """The brief cache of embedder `model_id`, its topic vectors embedded: the one in

@@ -547,6 +547,160 @@ MAX_WORKERS = 64
 MULTI_WORKER_POLL_SECONDS = 1.0
 
 
+# ---- monitoring: drift, the challenger, compare (issue 24 items 3 and 4) ------------------
+
+
+@app.command()
+def drift(
+    window: Annotated[float, typer.Option(min=0.0, help="Days of served traffic to read.")] = 7.0,
+    threshold: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            help="PSI past which a feature (or the brief-language or category mix) counts as "
+            "drifted and the command exits 1. 0.1–0.2: moderate; above 0.2: act.",
+        ),
+    ] = 0.2,
+    min_rows: Annotated[
+        int, typer.Option(min=1, help="Fewest served creators worth measuring (else exit 2).")
+    ] = 500,
+    rebuild_profile: Annotated[
+        bool,
+        typer.Option(
+            "--rebuild-profile",
+            help="First profile the champion's reference from the home's training data (for "
+            "a bundle trained before profiles were stored).",
+        ),
+    ] = False,
+    reference: Annotated[
+        str,
+        typer.Option(
+            help="`training`: the champion's training set (its bundle's profile): skew. "
+            "`baseline`: the champion's own served traffic saved by --save-baseline: drift "
+            "over time, what a scheduled alert should watch.",
+        ),
+    ] = "training",
+    save_baseline: Annotated[
+        bool,
+        typer.Option(
+            "--save-baseline",
+            help="Save the window's served traffic as the champion's `baseline` reference, "
+            "then measure against it.",
+        ),
+    ] = False,
+    no_mlflow: Annotated[
+        bool, typer.Option("--no-mlflow", help="Do not log the report as an MLflow run.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="The report as one JSON object.")] = False,
+    home: Home = None,
+) -> None:
+    """PSI of served features vs the champion's training set; exits 1 past the threshold."""
+    from training.drift import (
+        REFERENCES,
+        DriftError,
+        champion,
+        log_report,
+        measure,
+        write_report,
+    )
+    from training.drift import rebuild_profile as rebuild
+    from training.drift import save_baseline as save
+
+    if reference not in REFERENCES:
+        _fail(f"unknown --reference {reference!r}; expected one of {sorted(REFERENCES)}")
+    settings = _settings(home)
+    try:
+        if rebuild_profile:
+            version = champion(settings)
+            typer.echo(f"profiled model {version}: {rebuild(settings, version)}", err=True)
+        if save_baseline:
+            typer.echo(f"baseline saved: {save(settings, window, min_rows)}", err=True)
+            reference = "baseline"
+        report = measure(settings, window, threshold, min_rows, reference)
+    except DriftError as exc:
+        _fail(str(exc))
+    path = write_report(settings, report)
+    run_id = None if no_mlflow else log_report(settings, report)
+    if as_json:
+        typer.echo(json.dumps({**report.to_dict(), "mlflow_run_id": run_id, "file": str(path)}))
+    else:
+        _print_drift(report, run_id, str(path))
+    if report.drifted:
+        raise typer.Exit(1)
+
+
+def _print_drift(report: Any, run_id: str | None, path: str) -> None:
+    typer.echo(
+        f"model {report.model_version}: {report.requests} requests, {report.served_rows} served "
+        f"creators in the last {report.window_days:g} days vs {report.reference}; "
+        f"threshold {report.threshold}"
+    )
+    typer.echo(f"{'feature':<28}{'PSI':>8}")
+    named = {**report.psi, **{f"mix: {k}": v for k, v in report.mix_psi.items()}}
+    for name, value in named.items():
+        mark = "  DRIFT" if value > report.threshold else ""
+        typer.echo(f"{name:<28}{value:>8.3f}{mark}")
+    verdict = ", ".join(report.drifted) if report.drifted else "none"
+    typer.echo(f"drifted: {verdict}")
+    typer.echo(f"written to {path}" + (f"; MLflow run {run_id}" if run_id else ""))
+
+
+@app.command()
+def challenger(
+    version: Annotated[
+        str | None, typer.Option(help="Registered version to alias `challenger`.")
+    ] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Remove the challenger.")] = False,
+    home: Home = None,
+) -> None:
+    """Alias a version `challenger`: the server scores it on live traffic, never answers it.
+
+    Without options: copy MLflow's alias `challenger` (set in its UI) to the server's pointer.
+    """
+    from training.challenger_alias import clear_challenger, mirror_challenger, set_challenger
+
+    settings = _settings(home)
+    if version is not None and clear:
+        _fail("give --version or --clear, not both")
+    try:
+        if clear:
+            clear_challenger(settings)
+            chosen = None
+        elif version is not None:
+            set_challenger(settings, version)
+            chosen = version
+        else:
+            chosen = mirror_challenger(settings)
+    except ValueError as exc:
+        _fail(str(exc))
+    champion = (settings.models_dir / "CHAMPION").read_text().strip()
+    typer.echo(json.dumps({"challenger": chosen, "champion": champion or None}))
+
+
+@app.command()
+def compare(
+    window: Annotated[float, typer.Option(min=0.0, help="Days of served traffic to read.")] = 7.0,
+    as_json: Annotated[bool, typer.Option("--json", help="The report as one JSON object.")] = False,
+    home: Home = None,
+) -> None:
+    """Champion vs the `challenger` alias on served requests: rank agreement, predicted lift."""
+    from training.compare import compare as compared
+    from training.compare import table
+    from training.served_window import read_window
+
+    settings = _settings(home)
+    result = compared(read_window(settings.home, window))
+    if result.requests == 0:
+        _fail(
+            f"no challenger scores in the served log of the last {window:g} days: alias a "
+            "version with `microtribe challenger --version V` and serve some traffic"
+        )
+    typer.echo(json.dumps(result.to_dict()) if as_json else table(result, window))
+
+
+# ---- end of monitoring ---------------------------------------------------------------------
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",

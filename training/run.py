@@ -20,6 +20,7 @@ from models.embedder import load_embedder
 from models.embedding_cache import CachedEmbedder
 from models.ranker import Ranker
 from training.dataset import TrainingSet, build_training_set
+from training.drift import write_drift_profile
 from training.evaluate import Evaluation, evaluate
 from training.fit import BrandSplit, FitConfig, fit_ranker, split_by_brand, split_by_time
 from training.registry import (
@@ -236,6 +237,7 @@ def train(
         plots = _plots(candidate, data, split, evaluation, Path(tmp) / "plots")
         manifest = {**candidate.manifest, "metrics": evaluation.metrics}
         save_bundle(ranker, bundle_dir, manifest)
+        write_drift_profile(bundle_dir, data, settings)  # for `microtribe drift`
         import pandas as pd
 
         example = pd.DataFrame(data.features[split.test[:5]], columns=list(data.feature_names))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Request
@@ -27,10 +28,12 @@ from api.request_body import parse_body, served_by
 from api.schemas import MATCH_EXAMPLES, FiltersIn, MatchRequest, MatchResponse
 from api.served_log import ServedLog
 from features.schema import FEATURE_NAMES
+from matching.challenger import ChallengerJob, ChallengerScorer
 from matching.filters import MatchFilters
-from matching.pipeline import MatchPipeline
+from matching.pipeline import MatchPipeline, MatchResult
 from matching.service import MatchService, NotReady, one_thread
 from microtribe.settings import Settings
+from models.bundle import Bundle
 from models.guardrails import Guardrails
 
 
@@ -48,14 +51,39 @@ def filters_from(given: FiltersIn) -> MatchFilters:
     )
 
 
+def shadow_job(
+    pipe: MatchPipeline,
+    bundle: Bundle,
+    body: MatchRequest,
+    result: MatchResult,
+    sent: dict[str, Any],
+) -> ChallengerJob:
+    """The challenger's job for one answered match: references only, nothing copied."""
+    assert result.candidates is not None  # `MatchPipeline.run` always sets them
+    return ChallengerJob(
+        request_id=sent["request_id"],
+        brand_id=sent["brand_id"],
+        champion_version=pipe.bundle.version,
+        challenger=bundle,
+        catalog=pipe.catalog,
+        candidates=result.candidates,
+        k=body.k,
+        rank_by=result.rank_by,
+        guardrails=result.guardrails,
+        time=datetime.now(UTC),
+    )
+
+
 def make_router(
     state: State,
     settings: Settings,
     authorizer: Authorizer,
     metrics: HttpMetrics,
     served: ServedLog,
+    challenger: ChallengerScorer | None = None,
 ) -> APIRouter:
-    """The `/v1/match` route of the app whose `state` holds the service (from its lifespan)."""
+    """The `/v1/match` route of the app whose `state` holds the service (from its lifespan);
+    `challenger` scores the same candidates off the request path when a challenger is loaded."""
     authorize = authorizer.authorize
 
     def brief_of(body: MatchRequest) -> tuple[MatchPipeline, dict[str, Any]]:
@@ -87,8 +115,11 @@ def make_router(
         metrics.observe_match_stages(result.timings_ms)
         took_ms = round((time.perf_counter() - started) * 1000, 3)
         sent = match_answer(pipe, result, uuid.uuid4().hex, took_ms, flags)
-        served.record(body, sent, result.features, FEATURE_NAMES)  # every column computed
-        return Response(encode(sent), media_type="application/json")
+        served.record(body, sent, result.features, FEATURE_NAMES, brand)  # every column computed
+        encoded = encode(sent)
+        if pipe.challenger is not None and challenger is not None:
+            challenger.offer(shadow_job(pipe, pipe.challenger, body, result, sent))
+        return Response(encoded, media_type="application/json")
 
     def match(body: Annotated[MatchRequest, Body(openapi_examples=MATCH_EXAMPLES)]) -> Response:
         """Ranked, explained shortlist of creators for a brand brief or a stored brand."""
