@@ -207,6 +207,8 @@ class ModelInfo(BaseModel):
     metrics: dict[str, float]
     catalog_version: str
     creators: int
+    # the version's model card (markdown), when it has one: `GET /v1/model/card`
+    card_url: str | None = None
 
 
 class ErrorDetail(BaseModel):

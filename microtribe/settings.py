@@ -22,8 +22,9 @@ class Settings:
     `MICROTRIBE_POLL_SECONDS` (how often the server checks for a new champion or catalog
     version; 0 turns the poll off), `MICROTRIBE_MATCH_CONCURRENCY` (match pipelines run at
     once per server process in worker threads; 1, the default, runs a match that is alone on
-    the event loop; further requests wait their turn), and the standard
-    `MLFLOW_TRACKING_URI`.
+    the event loop; further requests wait their turn), and `MICROTRIBE_MLFLOW_URI` (any MLflow
+    tracking server, e.g. `http://mlflow.internal:5000` started with `--serve-artifacts`; the
+    standard `MLFLOW_TRACKING_URI` is read when it is unset; default: sqlite under the home).
     """
 
     home: Path
@@ -38,7 +39,11 @@ class Settings:
     def from_env(cls, home: Path | None = None) -> Settings:
         root = (home or Path(os.environ.get("MICROTRIBE_HOME", DEFAULT_HOME))).resolve()
         # An unset MLflow URI means "sqlite in the current directory": always pin it to HOME.
-        tracking = os.environ.get("MLFLOW_TRACKING_URI") or f"sqlite:///{root / 'mlflow.db'}"
+        tracking = (
+            os.environ.get("MICROTRIBE_MLFLOW_URI")
+            or os.environ.get("MLFLOW_TRACKING_URI")
+            or f"sqlite:///{root / 'mlflow.db'}"
+        )
         return cls(
             home=root,
             embedder=os.environ.get("MICROTRIBE_EMBEDDER", DEFAULT_EMBEDDER),
@@ -68,6 +73,15 @@ class Settings:
     @property
     def artifacts_dir(self) -> Path:
         return self.home / "mlartifacts"
+
+    @property
+    def remote_tracking(self) -> bool:
+        """A tracking server (http/https): it keeps the artifacts, not this home."""
+        return self.tracking_uri.startswith(("http://", "https://"))
+
+    @property
+    def served_log_path(self) -> Path:
+        return self.home / "logs" / "served.jsonl"
 
     def ensure_home(self) -> None:
         for path in (self.home, self.catalog_dir, self.models_dir, self.artifacts_dir):

@@ -108,6 +108,7 @@ ROUTES = [
     ("get", "/v1/brands/nobody", "read", None),
     ("post", "/v1/feedback", "write", []),
     ("get", "/v1/model", "read", None),
+    ("get", "/v1/model/card", "read", None),
     ("post", "/v1/admin/reload", "admin", None),
 ]
 KEY_OF = {"read": "rea", "write": "wri", "admin": "adm"}
@@ -143,6 +144,10 @@ def test_brands_feedback_and_model(client: TestClient) -> None:
     assert client.post("/v1/feedback", json=[outcome], headers=_auth("wri")).json() == {"stored": 1}
     info = client.get("/v1/model", headers=_auth("rea")).json()
     assert info["model_version"] == "1" and "model_ndcg_at_20" in info["metrics"]
+    # `train --register` wrote the version's card; the model info links it
+    card = client.get(info["card_url"], headers=_auth("rea"))
+    assert card.headers["content-type"].startswith("text/markdown")
+    assert card.text.startswith("# microtribe-ranker version 1")
 
 
 def test_reload_of_a_broken_bundle_keeps_the_old_one(client: TestClient, home: Path) -> None:

@@ -32,6 +32,7 @@ OPERATIONS = {
     ("get", "/v1/brands/{brand_id}"): "get_brand",
     ("post", "/v1/feedback"): "feedback_v1_feedback_post",
     ("get", "/v1/model"): "model_info_v1_model_get",
+    ("get", "/v1/model/card"): "model_card_v1_model_card_get",
     ("post", "/v1/admin/reload"): "reload_v1_admin_reload_post",
     ("post", "/v1/plan"): "plan_campaign",
     ("get", "/v1/creators/{creator_id}/similar"): "similar_creators",

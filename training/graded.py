@@ -224,3 +224,24 @@ def best_names(metrics: Mapping[str, float], k: int = 10) -> dict[str, str]:
         "best_single_signal": max(SINGLE_SIGNALS, key=lambda s: metrics[f"signal_{s}_ndcg_at_{k}"]),
         "best_hand_rule": max(HAND_RULES, key=lambda r: metrics[f"rule_{r}_ndcg_at_{k}"]),
     }
+
+
+def golden_test_metrics(
+    bundles: Mapping[str, Bundle], embedder: CachedEmbedder
+) -> dict[str, dict[str, float]]:
+    """`graded_metrics` of each bundle on the golden set's frozen test part, every bundle
+    serving the one catalog of its creators (built once, in a temporary home). Empty when this
+    checkout has no golden test part."""
+    import tempfile
+
+    if not (GOLDEN_TEST_DIR / "grades.csv").exists() or not bundles:
+        return {}
+    graded = golden_set("test")
+    found: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        first = next(iter(bundles.values()))
+        pipeline = graded_pipeline(graded, Path(tmp), embedder, first)
+        for name, bundle in bundles.items():
+            served = MatchPipeline(catalog=pipeline.catalog, bundle=bundle, briefs=pipeline.briefs)
+            found[name] = graded_metrics(served_rows(served, graded))
+    return found

@@ -40,7 +40,10 @@ def _mlflow(settings: Settings) -> Any:
 
     mlflow.set_tracking_uri(settings.tracking_uri)
     if mlflow.get_experiment_by_name(EXPERIMENT) is None:
-        mlflow.create_experiment(EXPERIMENT, artifact_location=settings.artifacts_dir.as_uri())
+        # A tracking server keeps artifacts in its own root (`--serve-artifacts`): a path of
+        # this home would be written by the client, out of the server's reach.
+        location = None if settings.remote_tracking else settings.artifacts_dir.as_uri()
+        mlflow.create_experiment(EXPERIMENT, artifact_location=location)
     mlflow.set_experiment(EXPERIMENT)
     return mlflow
 

@@ -70,15 +70,21 @@ def _home_data(settings: Settings, embedder: CachedEmbedder) -> TrainingSet | No
         store.close()
 
 
-def recipe_split(data: TrainingSet, home_rows: int, config: FitConfig) -> BrandSplit:
-    """Held-out brands come from the home's own outcomes (the first `home_rows` rows) when there
+def recipe_split(
+    data: TrainingSet,
+    home_rows: int,
+    config: FitConfig,
+    home_split: Callable[[TrainingSet, FitConfig], BrandSplit] = split_by_brand,
+) -> BrandSplit:
+    """Held-out rows come from the home's own outcomes (the first `home_rows` rows, split by
+    `home_split`: held-out brands for `train`, the newest outcomes for `retrain`) when there
     are any: the gate and the reported metrics stay about the agency's data. Synthetic worlds'
     brands go to training and, `validation_brand_share` of them, to validation.
     """
     if home_rows == 0:
-        return split_by_brand(data, config)
+        return home_split(data, config)
     rows = np.arange(len(data))
-    home = split_by_brand(_subset(data, rows[:home_rows]), config)
+    home = home_split(_subset(data, rows[:home_rows]), config)
     synthetic = rows[home_rows:]
     brands = np.unique(data.brand_id[synthetic])
     shuffled = np.random.default_rng(config.seed).permutation(brands)
@@ -267,8 +273,13 @@ def train(
                 "--promote needs --register: only a registered version can be promoted"
             )
         decision = _gate(settings, version, data, split, margin)
-        if decision.promote:
-            set_champion(settings, version)
+    if version is not None:  # the card compares with the champion before the alias moves
+        from training.card_facts import train_card
+
+        gate_text = None if decision is None else decision.reason
+        train_card(settings, run_id, version, data, split.test, evaluation, gate_text)
+    if decision is not None and version is not None and decision.promote:
+        set_champion(settings, version)
     return TrainReport(
         len(data), evaluation, run_id, version, decision, time.perf_counter() - started
     )
@@ -298,6 +309,7 @@ def register_prior(
     with tempfile.TemporaryDirectory() as tmp:
         bundle_dir = Path(tmp) / "bundle"
         save_bundle(ranker, bundle_dir, manifest)
+        test = None
         if data is None:
             evaluation = Evaluation(metrics={}, calibration=[], by_group={})
             example = np.full((1, len(FEATURE_NAMES)), np.nan, dtype=np.float32)
@@ -315,9 +327,14 @@ def register_prior(
         install_bundle(settings, bundle_dir, version, run_id)
     decision = None
     if champion_version(settings) is None:
-        set_champion(settings, version)
         measured = evaluation.metrics.get(PRIMARY_METRIC, float("nan"))
         decision = GateDecision(True, "no champion yet", measured, None)
+    from training.card_facts import prior_card
+
+    gate_text = None if decision is None else f"champion: {decision.reason}"
+    prior_card(settings, run_id, version, data, test, evaluation, FEATURE_NAMES, gate_text)
+    if decision is not None:
+        set_champion(settings, version)
     if progress is not None:
         progress(f"prior registered as version {version}")
     return TrainReport(0, evaluation, run_id, version, decision, time.perf_counter() - started)

@@ -7,7 +7,7 @@ import logging
 from fastapi import APIRouter, HTTPException
 
 from api.deps import ServiceDep, route
-from api.routes.model import model_info
+from api.routes.model import model_info_of
 from api.schemas import ModelInfo
 from api.strict_json import StrictJsonRoute
 from matching.service import RELOAD_ERRORS
@@ -25,4 +25,4 @@ def reload(service: ServiceDep) -> ModelInfo:
         log.exception("reload failed; the previous model and catalog keep serving")
         message = f"reload refused, still serving the previous one: {exc}"
         raise HTTPException(409, message) from exc
-    return model_info(pipe)
+    return model_info_of(pipe, service.settings.models_dir)
