@@ -14,6 +14,7 @@ import pytest
 
 from matching.store import CatalogStore
 from microtribe.settings import REGISTERED_MODEL_NAME, Settings
+from models.drift_profile import load_profile
 from training.fit import FitConfig
 from training.registry import champion_version
 from training.retrain import RetrainReport, build_dataset, retrain
@@ -71,6 +72,9 @@ def test_retrain_promotes_a_better_candidate_and_refuses_a_worse_one(
     # the refused version is registered all the same, with its card saying why
     card = (settings.models_dir / worse.version / "CARD.md").read_text()
     assert worse.decision.reason in card
+    # and `microtribe drift` has the training profile of every retrained version
+    for report in (first, better, worse):
+        assert load_profile(settings.models_dir / report.version) is not None
 
 
 def test_every_registered_version_has_a_card_in_mlflow_and_beside_its_bundle(

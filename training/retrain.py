@@ -38,6 +38,7 @@ from training.card_facts import (
     window_text,
 )
 from training.dataset import TrainingSet
+from training.drift import write_drift_profile
 from training.evaluate import Evaluation
 from training.fit import BrandSplit, FitConfig, fit_ranker, split_by_time
 from training.registry import PRIMARY_METRIC, GateDecision, gate, install_bundle, log_run
@@ -293,6 +294,7 @@ def retrain(
             save_bundle(ranker, bundle_dir, manifest)
             measured = measure(settings, load_bundle(bundle_dir), data, split, embedder)
             save_bundle(ranker, bundle_dir, {**manifest, "metrics": measured.evaluation.metrics})
+            write_drift_profile(bundle_dir, data, settings)  # for `microtribe drift`
             notes.append(_summary(measured))
         with stage("register") as notes:
             params = _params(config, ranker, dataset, window, recipe)
