@@ -11,9 +11,11 @@ The challenger gets a CPU budget, not a share of whatever is free: on 2 cores, s
 candidates again (≈ the ranking stage) on every request doubled the work per request and
 took the server past saturation (bench/serve_load.py, challenger phase: p99 ×49 under load).
 The thread runs at the lowest CPU priority with one OpenMP thread, and after each job it
-sleeps so that its CPU time stays under `BUDGET` of one core; jobs that arrive meanwhile wait
-in the queue, and past `QUEUE_SIZE` are dropped (counted on `/metrics`). Under load the
-challenger therefore scores a sample of the traffic, which is what `compare` needs.
+sleeps so that its CPU time stays under `BUDGET` of one core; and it starts a job only when
+no match is in flight (`yield_to`): a request never waits for the challenger's Python to let go
+of the GIL, except one that arrives during a job. Jobs that arrive meanwhile wait in the
+queue, and past `QUEUE_SIZE` are dropped (counted on `/metrics`). Under load the challenger
+therefore scores a sample of the traffic, which is what `compare` needs.
 
 The line holds, for each creator in either model's top k, both ranks among the candidates
 (1-based; null when the guardrails excluded it) and both models' advocacy_fit and score.
@@ -43,6 +45,7 @@ from models.guardrails import Guardrails, guarded
 log = logging.getLogger("microtribe.challenger")
 QUEUE_SIZE = 64  # jobs waiting: past this the challenger is behind, and jobs are dropped
 BUDGET = 0.05  # the share of one core the challenger may use, whatever the load
+QUIET_POLL_SECONDS = 0.002  # how often a waiting job looks for a moment with no match running
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +134,7 @@ class ChallengerScorer:
         self._on_scored = on_scored
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()  # at shutdown the queue drains without pauses
+        self._busy: Callable[[], bool] = lambda: False
         self.scored = 0
         self.dropped = 0
         self.failed = 0
@@ -146,6 +150,16 @@ class ChallengerScorer:
             self._jobs.put(None)  # after every job already queued
             self._thread.join()
             self._thread = None
+
+    def yield_to(self, busy: Callable[[], bool]) -> None:
+        """Start a job only when `busy()` is false (the server: no match in flight), so the
+        challenger's Python never holds the GIL a request is waiting for; jobs wait meanwhile,
+        and past the queue's size are dropped."""
+        self._busy = busy
+
+    def _wait_for_quiet(self) -> None:
+        while self._busy() and not self._stopping.is_set():
+            self._stopping.wait(QUIET_POLL_SECONDS)
 
     def offer(self, job: ChallengerJob) -> bool:
         """Queue `job` unless the queue is full (then it is dropped and counted); never waits."""
@@ -167,6 +181,7 @@ class ChallengerScorer:
     def _run(self) -> None:
         _lowest_priority()
         while (job := self._jobs.get()) is not None:
+            self._wait_for_quiet()
             used = time.thread_time()
             try:
                 self._sink(challenger_line(job))

@@ -142,3 +142,34 @@ def test_the_challenger_command_sets_and_clears_alias_and_pointer(home: Path) ->
     json.loads(run_cli(home, "challenger", "--clear"))
     assert not (home / "models" / "CHALLENGER").exists()
     assert json.loads(run_cli(home, "challenger"))["challenger"] is None
+
+
+def test_the_challenger_starts_a_job_only_when_no_match_is_in_flight(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import matching.challenger as challenger_module
+
+    events: list[str] = []
+    in_flight = [3]  # three looks find a match running, the fourth none
+
+    def busy() -> bool:
+        in_flight[0] -= 1
+        events.append("busy" if in_flight[0] >= 0 else "quiet")
+        return in_flight[0] >= 0
+
+    def line(job: Any) -> dict[str, Any]:
+        events.append("scored")
+        return {"route": "challenger", "request_id": job}
+
+    monkeypatch.setattr(challenger_module, "challenger_line", line)
+    sink: list[Any] = []
+    scorer = ChallengerScorer(sink.append, budget=1.0)
+    scorer.yield_to(busy)
+    scorer.start()
+    try:
+        assert scorer.offer("r1")  # type: ignore[arg-type]
+        scorer.drain()
+    finally:
+        scorer.stop()
+    assert events == ["busy", "busy", "busy", "quiet", "scored"]
+    assert sink == [{"route": "challenger", "request_id": "r1"}]

@@ -127,6 +127,8 @@ def make_router(
         return answer(body, *brief_of(body), started)
 
     in_flight = 0  # /v1/match requests past authentication, not answered yet (loop only)
+    if challenger is not None:
+        challenger.yield_to(lambda: in_flight > 0)
 
     async def serve_match(request: Request) -> Response:
         # FastAPI's request handling costs more than the HTTP target allows on this route:
