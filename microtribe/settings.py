@@ -23,8 +23,10 @@ class Settings:
     version; 0 turns the poll off), `MICROTRIBE_MATCH_CONCURRENCY` (match pipelines run at
     once per server process in worker threads; 1, the default, runs a match that is alone on
     the event loop; further requests wait their turn), and `MICROTRIBE_MLFLOW_URI` (any MLflow
-    tracking server, e.g. `http://mlflow.internal:5000` started with `--serve-artifacts`; the
-    standard `MLFLOW_TRACKING_URI` is read when it is unset; default: sqlite under the home).
+    tracking server, e.g. `http://mlflow.internal:5000` started with `--serve-artifacts`;
+    default: sqlite under the home). MLflow's own `MLFLOW_TRACKING_URI` is not read:
+    `mlflow.set_tracking_uri` writes it, so after one training in a process every other home
+    would have followed the last store used.
     """
 
     home: Path
@@ -39,11 +41,7 @@ class Settings:
     def from_env(cls, home: Path | None = None) -> Settings:
         root = (home or Path(os.environ.get("MICROTRIBE_HOME", DEFAULT_HOME))).resolve()
         # An unset MLflow URI means "sqlite in the current directory": always pin it to HOME.
-        tracking = (
-            os.environ.get("MICROTRIBE_MLFLOW_URI")
-            or os.environ.get("MLFLOW_TRACKING_URI")
-            or f"sqlite:///{root / 'mlflow.db'}"
-        )
+        tracking = os.environ.get("MICROTRIBE_MLFLOW_URI") or f"sqlite:///{root / 'mlflow.db'}"
         return cls(
             home=root,
             embedder=os.environ.get("MICROTRIBE_EMBEDDER", DEFAULT_EMBEDDER),
