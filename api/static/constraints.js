@@ -32,19 +32,14 @@ export function constraintProblems(request) {
     }
   };
   for (const input of [$("#plan-min"), $("#plan-max"), ...$$("input[data-limit]")]) count(input);
-  if (problems.length === 0) {
-    const above = (low, high) => low != null && high != null && low > high;
-    if (above(request.min_creators, request.max_creators)) {
-      problems.push([$("#plan-min"), t("minAboveMax", { min: request.min_creators, max: request.max_creators })]);
-    }
-    for (const kind of ["tiers", "platforms"]) {
-      for (const [name, bounds] of Object.entries(request[kind] || {})) {
-        if (above(bounds.min, bounds.max)) {
-          const input = $(`[data-field="${kind}.${name}.min"]`);
-          problems.push([input, t("minAboveMax", { min: bounds.min, max: bounds.max })]);
-        }
-      }
-    }
+  // a minimum above its maximum is said on the minimum, as the API names it
+  const pairs = [[$("#plan-min"), $("#plan-max")],
+    ...$$("input[data-bound=min]").map((low) => [low, $(`#${low.id.replace(/-min$/, "-max")}`)])];
+  const marked = new Set(problems.map(([input]) => input));
+  for (const [low, high] of pairs) {
+    if (marked.has(low) || marked.has(high) || low.value.trim() === "" || high.value.trim() === "") continue;
+    const [min, max] = [Number(low.value), Number(high.value)];
+    if (min > max) problems.push([low, t("minAboveMax", { min, max })]);
   }
   const include = request.include_creator_ids || [];
   const exclude = request.filters?.exclude_creator_ids || [];
