@@ -464,7 +464,7 @@ def test_the_plan_limits_and_lists_reach_the_request_and_the_plan_honours_them(
 
 
 def test_a_minimum_above_its_maximum_or_a_bad_id_is_said_beside_it_before_any_request(
-    italian: tuple[playwright_api.Page, Console], server: Server
+    italian: tuple[playwright_api.Page, Console], server: Server, artifacts: Path
 ) -> None:
     page, _ = italian
     _plan_page(page, server)
@@ -487,6 +487,7 @@ def test_a_minimum_above_its_maximum_or_a_bad_id_is_said_beside_it_before_any_re
     expect(page.locator("#plan-error")).to_contain_text("campi vanno corretti")
     expect(page.locator("#plan-tier-nano-min")).to_be_focused()
     assert sent == []
+    _shot(page, artifacts, "plan-limits-errors")
     # fixed, the same form sends, and the marks go
     page.fill("#plan-tier-nano-min", "")
     page.fill("#plan-platform-tiktok-min", "")
