@@ -16,8 +16,10 @@ import os
 import re
 import shutil
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -29,6 +31,7 @@ from tests.factories import make_creator, make_post
 
 pytestmark = pytest.mark.slow
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright: the dev extra")
+expect = playwright_api.expect
 
 CHROMIUM = os.environ.get("MICROTRIBE_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts" / "page"
@@ -44,15 +47,17 @@ BRIEF = {
 FAILED_RESOURCE = re.compile(
     r"Failed to load resource: the server responded with a status of (\d+)"
 )
+NETWORK_FAILURE = re.compile(r"Failed to load resource: net::(ERR_\w+)")
 
 
 class Console:
     """What the page said: JavaScript errors always fail a test; a failed request only when
-    its status is not one the test provoked on purpose."""
+    its status (or its network error, `net::ERR_…`) is not one the test provoked on purpose."""
 
     def __init__(self, page: playwright_api.Page) -> None:
         self.errors: list[str] = []
         self.allowed: set[int] = set()
+        self.allowed_network: set[str] = set()
         page.on("console", self._message)
         page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
 
@@ -61,6 +66,9 @@ class Console:
             return
         failed = FAILED_RESOURCE.search(message.text)
         if failed and int(failed.group(1)) in self.allowed:
+            return
+        lost = NETWORK_FAILURE.search(message.text)
+        if lost and lost.group(1) in self.allowed_network:
             return
         self.errors.append(f"{message.type}: {message.text}")
 
@@ -384,6 +392,194 @@ def test_a_plan_shows_its_totals_beside_the_macro_only_plan(
     invalid = page.locator("#view-plan [aria-invalid=true]")
     assert invalid.count() >= 1
     assert page.locator("#view-plan .field-error").count() >= 1
+
+
+def _plan_page(page: playwright_api.Page, server: Server, key: str | None = None) -> None:
+    _load(page, server.url)
+    _enter_key(page, key or server.read_key)
+    _fill_brief(page)
+    page.click("#tab-plan")
+    page.fill("#plan-budget", "6000")
+
+
+def _build_plan(page: playwright_api.Page) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Click "build plan"; the request the page sent and the plan it then shows."""
+    with page.expect_response("**/v1/plan") as answered:
+        page.click("#run-plan")
+    response = answered.value
+    assert response.status == 200, response.text()
+    page.wait_for_selector("#run-plan:not([aria-busy])")
+    page.wait_for_selector("#plan-result:not([hidden]) #plan-totals dt")
+    answer = response.json()
+    shown = page.locator("#plan-table tbody tr").evaluate_all(
+        "rows => rows.map(r => r.dataset.creatorId)"
+    )
+    assert shown == [creator["creator_id"] for creator in answer["plan"]["creators"]]
+    return response.request.post_data_json, answer
+
+
+def test_the_plan_limits_and_lists_reach_the_request_and_the_plan_honours_them(
+    italian: tuple[playwright_api.Page, Console], server: Server, artifacts: Path
+) -> None:
+    page, _ = italian
+    _plan_page(page, server)
+    sent, answer = _build_plan(page)
+    for field in ("tiers", "platforms", "include_creator_ids"):  # nothing asked, nothing sent
+        assert field not in sent
+    assert "exclude_creator_ids" not in sent["filters"]
+    creators = answer["plan"]["creators"]
+    assert len(creators) >= 3
+    chosen = {creator["creator_id"] for creator in creators}
+    # the plan's commonest tier is left out (a maximum of 0); its commonest platform capped at 2
+    tier = Counter(creator["tier"] for creator in creators).most_common(1)[0][0]
+    platform = Counter(creator["platform"] for creator in creators).most_common(1)[0][0]
+    excluded = creators[0]["creator_id"]
+    # a creator the side plans hired and this one did not: a candidate, affordable alone
+    others = [
+        creator
+        for side in ("macro_only", "greedy")
+        for creator in answer["side_by_side"][side]["creators"]
+        if creator["creator_id"] not in chosen and creator["tier"] != tier
+    ]
+    assert others, "no creator outside the plan to include"
+    included = others[0]["creator_id"]
+
+    page.fill(f"#plan-tier-{tier}-max", "0")
+    page.fill(f"#plan-platform-{platform}-max", "2")
+    page.fill("#plan-include", included)
+    page.fill("#plan-exclude", f"{excluded}\n")
+    sent, answer = _build_plan(page)
+    assert sent["tiers"] == {tier: {"max": 0}}
+    assert sent["platforms"] == {platform: {"max": 2}}
+    assert sent["include_creator_ids"] == [included]
+    assert sent["filters"]["exclude_creator_ids"] == [excluded]
+    creators = answer["plan"]["creators"]
+    ids = [creator["creator_id"] for creator in creators]
+    assert included in ids and excluded not in ids
+    assert tier not in {creator["tier"] for creator in creators}
+    assert sum(creator["platform"] == platform for creator in creators) <= 2
+    assert page.locator(f"#plan-table tbody tr[data-creator-id='{included}']").count() == 1
+    assert page.locator(f"#plan-table tbody tr[data-creator-id='{excluded}']").count() == 0
+    _shot(page, artifacts, "plan-limits")
+
+
+def test_a_minimum_above_its_maximum_or_a_bad_id_is_said_beside_it_before_any_request(
+    italian: tuple[playwright_api.Page, Console], server: Server, artifacts: Path
+) -> None:
+    page, _ = italian
+    _plan_page(page, server)
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url) if "/v1/" in request.url else None)
+    page.fill("#plan-tier-nano-min", "3")
+    page.fill("#plan-tier-nano-max", "1")
+    page.fill("#plan-platform-tiktok-min", "2.5")
+    page.fill("#plan-include", "ig:fine, ig/not-an-id")
+    page.fill("#plan-exclude", "ig:fine")
+    page.click("#run-plan")
+    beside = page.locator("#plan-tier-nano-min + .field-error")
+    expect(beside).to_have_text("Il minimo (3) supera il massimo (1).")
+    expect(page.locator("#plan-platform-tiktok-min + .field-error")).to_contain_text("intero")
+    include = page.locator("#plan-include + .field-error")
+    expect(include).to_contain_text("ig/not-an-id")
+    expect(include).to_contain_text("Sia inclusi sia esclusi: ig:fine")
+    assert page.get_attribute("#plan-tier-nano-min", "aria-invalid") == "true"
+    assert page.get_attribute("#plan-tier-nano-max", "aria-invalid") is None
+    expect(page.locator("#plan-error")).to_contain_text("campi vanno corretti")
+    expect(page.locator("#plan-tier-nano-min")).to_be_focused()
+    assert sent == []
+    _shot(page, artifacts, "plan-limits-errors")
+    # fixed, the same form sends, and the marks go
+    page.fill("#plan-tier-nano-min", "")
+    page.fill("#plan-platform-tiktok-min", "")
+    page.fill("#plan-include", "")
+    page.fill("#plan-exclude", "")
+    request, _ = _build_plan(page)
+    assert request["tiers"] == {"nano": {"max": 1}}
+    assert page.locator("#view-plan .field-error").count() == 0
+    assert page.locator("#view-plan [aria-invalid]").count() == 0
+    expect(page.locator("#plan-error")).to_be_hidden()
+
+
+def test_the_apis_422_on_a_plan_field_is_said_beside_that_field(
+    italian: tuple[playwright_api.Page, Console], server: Server
+) -> None:
+    page, console = italian
+    console.allowed.add(422)
+    _plan_page(page, server)
+    page.fill("#plan-include", "ig:nobody.at.all")
+    with page.expect_response("**/v1/plan") as answered:
+        page.click("#run-plan")
+    body = answered.value.json()
+    assert answered.value.status == 422
+    assert body["error"]["details"][0]["field"] == "include_creator_ids"
+    beside = page.locator("#plan-include + .field-error")
+    expect(beside).to_contain_text("ig:nobody.at.all")
+    expect(beside).to_contain_text(body["error"]["details"][0]["problem"])
+    assert page.get_attribute("#plan-include", "aria-invalid") == "true"
+    described = str(page.get_attribute("#plan-include", "aria-describedby")).split()
+    assert described == ["plan-ids-hint", str(beside.get_attribute("id"))]
+    expect(page.locator("#plan-error")).to_contain_text("campi vanno corretti")
+    expect(page.locator("#plan-include")).to_be_focused()
+    # a server-side check on a limit lands on that limit (the page lets this one through)
+    page.fill("#plan-include", "")
+    page.fill("#plan-tier-mega-min", "400")
+    page.click("#run-plan")
+    expect(page.locator("#plan-tier-mega-min + .field-error")).to_be_visible(timeout=30_000)
+    assert page.get_attribute("#plan-include", "aria-describedby") == "plan-ids-hint"
+    page.fill("#plan-tier-mega-min", "")
+    _build_plan(page)
+
+
+FORBIDDEN = {"error": {"code": "forbidden", "details": [],
+                       "message": "a 'read' key cannot do this; it needs 'write'"}}  # fmt: skip
+LIMITED = {"error": {"code": "rate_limited", "details": [],
+                     "message": "rate limit exceeded for this key"}}  # fmt: skip
+
+
+@pytest.mark.parametrize("failure", ["403", "429", "network", "wrong key"])
+def test_a_refused_or_lost_plan_request_says_why_and_the_form_stays_usable(
+    italian: tuple[playwright_api.Page, Console], server: Server, failure: str
+) -> None:
+    """`/v1/plan` needs only the read role, so no key the server knows gets a 403 there, and
+    the test server runs without a rate limit: the page gets the server's 403 and 429 bodies
+    from a Playwright route. A wrong key is the real server's 401. Each time the message says
+    what happened, what was typed stays, and the next try builds the plan."""
+    page, console = italian
+    if failure == "403":
+        console.allowed.add(403)
+        page.route("**/v1/plan", lambda route: route.fulfill(status=403, json=FORBIDDEN))
+        where, said = "#plan-error", "Questa chiave non può farlo: a 'read' key cannot do this"
+    elif failure == "429":
+        console.allowed.add(429)
+        page.route(
+            "**/v1/plan",
+            lambda route: route.fulfill(status=429, json=LIMITED, headers={"Retry-After": "7"}),
+        )
+        where, said = "#plan-error", "Troppe richieste con questa chiave: attendi 7 s e riprova."
+    elif failure == "network":
+        console.allowed_network.add("ERR_FAILED")
+        page.route("**/v1/plan", lambda route: route.abort())
+        where, said = "#plan-error", "Il server non risponde."
+    else:
+        console.allowed.add(401)
+        where, said = "#api-key-error", "La chiave API non è stata accettata."
+    _plan_page(page, server, key="not-the-key" if failure == "wrong key" else None)
+    page.fill("#plan-tier-micro-min", "1")  # the form keeps what was typed
+    page.click("#run-plan")
+    expect(page.locator(where)).to_contain_text(said)
+    expect(page.locator("#run-plan")).to_be_enabled()
+    assert page.get_attribute("#run-plan", "aria-busy") is None
+    assert page.input_value("#plan-tier-micro-min") == "1"
+    assert page.locator("#view-plan .field-error").count() == 0  # nothing wrong with a field
+    expect(page.locator("#plan-result")).to_be_hidden()
+
+    page.unroute("**/v1/plan")
+    if failure == "wrong key":
+        _enter_key(page, server.read_key)
+    sent, answer = _build_plan(page)
+    assert sent["tiers"] == {"micro": {"min": 1}}
+    assert sum(creator["tier"] == "micro" for creator in answer["plan"]["creators"]) >= 1
+    expect(page.locator("#plan-error")).to_be_hidden()
 
 
 # ---- errors, in words, where they belong ----------------------------------------------

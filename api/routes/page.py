@@ -25,8 +25,8 @@ router = APIRouter()
 
 JAVASCRIPT = "text/javascript; charset=utf-8"
 # The page's ES modules (app.js imports the others) and the rest of its files
-MODULES = ("app", "api", "brief", "creator", "csv", "dom", "errors", "flags", "i18n", "plan",
-           "shortlist", "state", "text")  # fmt: skip
+MODULES = ("app", "api", "brief", "constraints", "creator", "csv", "dom", "errors", "flags",
+           "i18n", "plan", "shortlist", "state", "text")  # fmt: skip
 ASSETS = {
     **{f"{module}.js": JAVASCRIPT for module in MODULES},
     "app.css": "text/css; charset=utf-8",

@@ -8,7 +8,9 @@ export function clearErrors(scope) {
   for (const node of $$(".field-error.from-api", scope)) node.remove();
   for (const node of $$("[aria-invalid]", scope)) {
     node.removeAttribute("aria-invalid");
-    node.removeAttribute("aria-describedby");
+    // back to the field's own hint, if it has one
+    if (node.dataset.hint) node.setAttribute("aria-describedby", node.dataset.hint);
+    else node.removeAttribute("aria-describedby");
   }
   for (const box of $$(".form-error", scope)) box.hidden = true;
   $("#api-key-error").hidden = true;
@@ -32,8 +34,9 @@ export function markField(field, message) {
     field.insertAdjacentElement("afterend", note);
   }
   note.textContent = note.textContent ? `${note.textContent}; ${message}` : message;
+  if (field.dataset.hint === undefined) field.dataset.hint = field.getAttribute("aria-describedby") || "";
   field.setAttribute("aria-invalid", "true");
-  field.setAttribute("aria-describedby", id);
+  field.setAttribute("aria-describedby", [field.dataset.hint, id].filter(Boolean).join(" "));
 }
 
 export function describe(error) {

@@ -1,6 +1,7 @@
 // A campaign plan (/v1/plan): its totals, and bars beside the macro-only and greedy plans.
 import { api } from "./api.js";
 import { briefFromForm, busy, filtersFromForm, guardrailsFromForm, needsValues, numberOrNull } from "./brief.js";
+import { constraintProblems, creatorIds, limitsFromForm } from "./constraints.js";
 import { openCreator } from "./creator.js";
 import { $, el } from "./dom.js";
 import { clearErrors, showError } from "./errors.js";
@@ -13,18 +14,30 @@ export async function runPlan() {
   const box = $("#plan-error");
   clearErrors(form);
   if (needsValues(box)) return;
+  const exclude = creatorIds("#plan-exclude");
   const request = {
     brand: briefFromForm(),
     budget: numberOrNull("#plan-budget"),
     currency: $("#brand-currency").value,
     min_creators: numberOrNull("#plan-min"),
     max_creators: numberOrNull("#plan-max"),
+    ...limitsFromForm(),
     max_overlap: numberOrNull("#plan-overlap"),
-    filters: filtersFromForm(),
+    include_creator_ids: creatorIds("#plan-include"),
+    filters: { ...filtersFromForm(), ...(exclude.length ? { exclude_creator_ids: exclude } : {}) },
     objective: $("#plan-objective").value,
     guardrails: guardrailsFromForm(),
   };
   for (const name of Object.keys(request)) if (request[name] === null) delete request[name];
+  // a limit, a list only when given: the request says what the person asked for, nothing more
+  for (const name of ["tiers", "platforms"]) if (!Object.keys(request[name]).length) delete request[name];
+  if (!request.include_creator_ids.length) delete request.include_creator_ids;
+  if (constraintProblems(request)) {
+    box.textContent = t("err422");
+    box.hidden = false;
+    $("[aria-invalid]", form).focus();
+    return;
+  }
   await busy($("#run-plan"), async () => {
     try {
       const answer = await api("POST", "/v1/plan", request);
@@ -115,6 +128,6 @@ function renderPlanTable(creators, money) {
     followers: (c) => fmt.int(c.followers), estimated_cost: (c) => money(c.estimated_cost),
     advocacy_fit: (c) => fmt.pct(c.advocacy_fit), expected_engagements: (c) => fmt.int(c.expected_engagements),
   };
-  $("#plan-table tbody").replaceChildren(...creators.map((c) => el("tr", {}, columns.map(([key, label]) =>
+  $("#plan-table tbody").replaceChildren(...creators.map((c) => el("tr", { "data-creator-id": c.creator_id }, columns.map(([key, label]) =>
     el("td", { "data-label": t(label) }, show[key] ? show[key](c) : c[key])))));
 }
