@@ -16,7 +16,7 @@ import numpy as np
 from matching.planning.diagnose import find_conflict, precheck
 from matching.planning.formulation import PlanProblem, formulate
 from matching.planning.greedy import greedy_plan
-from matching.planning.milp import SolverSettings, solve
+from matching.planning.milp import Solution, SolverSettings, solve
 from matching.planning.problem import PlanCandidates, PlanConstraints
 from matching.planning.result import Plan, PlanResult, PlanStatus, make_plan, ratio
 
@@ -32,6 +32,22 @@ def _nothing_to_buy(problem: PlanProblem) -> str | None:
     return None
 
 
+STOPPED = {
+    "node_limit": "the node limit stopped the solve (the same request gives the same plan)",
+    "cut_rounds": "the reach planes had not settled within the rounds; the best plan found",
+    "time_limit": "the wall-clock safety net fired: a repeat may give another plan",
+}
+
+
+def _stopped_reason(solution: Solution, settings: SolverSettings) -> str | None:
+    if solution.stopped_by is None:
+        return None
+    why = STOPPED[solution.stopped_by]
+    if solution.stopped_by == "time_limit":
+        why += f" ({settings.time_limit_s:g} s)"
+    return why
+
+
 def _optimal(problem: PlanProblem, settings: SolverSettings, greedy: Plan) -> tuple[Plan, int]:
     reason = _nothing_to_buy(problem)
     if reason is not None:
@@ -40,13 +56,14 @@ def _optimal(problem: PlanProblem, settings: SolverSettings, greedy: Plan) -> tu
     solution = solve(problem, settings, start=start)
     if solution.status == "infeasible":
         raise find_conflict(problem, settings)
+    why = _stopped_reason(solution, settings)
     if solution.selected is None:
-        why = f"HiGHS found no plan within {settings.time_limit_s:g} s"
+        why = f"HiGHS found no plan: {why}"
         if greedy.status != "empty":
-            why += ": this is the greedy plan"
+            why += "; this is the greedy plan"
         return make_plan(problem, start, "feasible", reason=why), solution.cut_rounds
     status: PlanStatus = "optimal" if solution.status == "optimal" else "feasible"
-    plan = make_plan(problem, solution.selected, status, solution.gap)
+    plan = make_plan(problem, solution.selected, status, solution.gap, reason=why)
     if plan.status == "empty":
         plan = make_plan(problem, solution.selected, "empty", reason="no candidate adds value")
     return plan, solution.cut_rounds
