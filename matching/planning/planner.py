@@ -26,7 +26,7 @@ MACRO_TIERS = ("macro", "mega")
 def _nothing_to_buy(problem: PlanProblem) -> str | None:
     if len(problem) == 0:
         return "no candidates: the filters and exclusions leave none"
-    cheapest = float(problem.candidates.cost.min())
+    cheapest = float(problem.spend.min())
     if not problem.forced.any() and cheapest > problem.budget:
         return f"the budget {problem.budget:g} is below the cheapest candidate's cost {cheapest:g}"
     return None
@@ -84,8 +84,8 @@ def _macro_only(problem: PlanProblem, settings: SolverSettings) -> Plan:
     reason = None
     if len(macro) == 0:
         reason = "no macro or mega creators among the candidates"
-    elif float(macro.candidates.cost.min()) > problem.budget:
-        cheapest = float(macro.candidates.cost.min())
+    elif float(macro.spend.min()) > problem.budget:
+        cheapest = float(macro.spend.min())
         reason = (
             f"the budget {problem.budget:g} is below the cheapest macro or mega creator's "
             f"cost {cheapest:g}"
