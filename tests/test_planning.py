@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import threading
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -281,8 +282,9 @@ def test_conflicts_found_by_the_solver_name_a_minimal_set() -> None:
 
 
 def test_invalid_values_are_refused_naming_the_field() -> None:
-    bad = {
+    bad: dict[str, dict[str, Any]] = {
         "budget": {"budget": -1},
+        "coordination_cost": {"budget": 1, "coordination_cost": -5},
         "tiers.nanno": {"budget": 1, "tiers": {"nanno": {"min": 1}}},
         "platforms.tiktok.max_share": {"budget": 1, "platforms": {"tiktok": {"max_share": 2}}},
         "objective": {"budget": 1, "objective": "likes"},
