@@ -40,7 +40,7 @@ class SolverSettings:
     max_cut_rounds: int = 10
     max_nodes: int = 200  # branch-and-bound nodes per round: the deterministic work limit
     max_improving_solutions: int = 50  # incumbents per round, also counted, not timed
-    time_limit_s: float = 10.0  # wall-clock safety net for the whole solve, never the rule
+    time_limit_s: float = 30.0  # wall-clock safety net for the whole solve, never the rule
 
 
 @dataclass(frozen=True, slots=True)
