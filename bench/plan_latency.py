@@ -135,7 +135,7 @@ def _repeats(pipe: Any, brand: dict[str, Any], args: argparse.Namespace) -> dict
         plans.add(plan.creator_ids)
         reasons[f"{plan.status}: {plan.reason}"] += 1
         digest = hashlib.sha256("\n".join(plan.creator_ids).encode()).hexdigest()[:12]
-        log(f"repeat {len(samples)}: {samples[-1]:.0f} ms, {len(plan.creator_ids)} creators {digest}")
+        log(f"repeat {len(samples)}: {samples[-1]:.0f} ms, {len(plan.creator_ids)} plan {digest}")
     return {"brand_id": brand.get("brand_id"), "repeats": args.repeats,
             "latency": summary_ms(samples), "cpu": summary_ms(cpu),
             "identical": len(plans) == 1, "distinct_plans": len(plans),
