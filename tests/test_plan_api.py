@@ -73,8 +73,10 @@ def test_the_plan_respects_every_constraint(client: TestClient) -> None:
     for cid in ids:
         if cid in shortlist:
             assert costs[cid] == pytest.approx(shortlist[cid]["estimated_cost"], abs=0.01)
-    assert sum(costs.values()) <= 4000 + 1e-6
-    assert plan["totals"]["cost"] == pytest.approx(sum(costs.values()), abs=0.05)
+    coordination = plan["totals"]["coordination_cost"]
+    assert coordination == pytest.approx(150.0 * len(ids))  # the documented default, in EUR
+    assert sum(costs.values()) + coordination <= 4000 + 1e-6
+    assert plan["totals"]["cost"] == pytest.approx(sum(costs.values()) + coordination, abs=0.05)
     assert 3 <= len(ids) <= 12 and len(set(ids)) == len(ids)
     tier_list = list(tiers.values())
     assert tier_list.count("nano") >= 2 and tier_list.count("micro") <= 5
