@@ -54,6 +54,7 @@ def _plan(catalog: Catalog, campaign: CampaignPlan, plan: Plan, flags: Flags) ->
         "creators": [dict(zip(names, values, strict=True)) for values in columns],
         "totals": {
             "cost": round(totals.cost, 2),
+            "coordination_cost": round(totals.coordination_cost, 2),
             "expected_advocates": round(totals.expected_advocates, 4),
             "expected_engagements": round(totals.expected_engagements, 2),
             "advocated_engagements": round(totals.advocated_engagements, 2),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from fastapi.openapi.models import Example
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,6 +16,9 @@ from api.schemas import (
     RankedCreatorOut,
     ReasonOut,
 )
+
+if TYPE_CHECKING:  # the planner's modules load with the first plan
+    from matching.plan_scope import PlanPolicy
 
 Tier = Literal["emerging", "nano", "micro", "mid", "macro", "mega"]
 Platform = Literal["instagram", "tiktok", "youtube"]
@@ -74,6 +77,45 @@ class PlanRequest(BriefOrBrandId, Judged):
         "expected engagements, default), expected advocates, or unique reach; the unique "
         "reach is a small secondary term of the first two (docs/planning.md)",
     )
+    scope: Literal["brief", "any"] = Field(
+        "brief",
+        description="`brief` (default): only creators who speak one of the brief's languages "
+        "and whose audience is at least `min_market_share` in its markets (each rule only "
+        "when the brief names some); `any`: every language and market",
+    )
+    min_market_share: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        allow_inf_nan=False,
+        description="Least share of a creator's audience in the brief's markets under "
+        "`scope: brief`; default 0.2",
+    )
+    min_advocacy: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        allow_inf_nan=False,
+        description="Least advocacy_fit of a hired creator; default 0.3",
+    )
+    coordination_cost: float | None = Field(
+        None,
+        ge=0,
+        allow_inf_nan=False,
+        description="What coordinating one hired creator costs the agency, in `currency`, "
+        "added to its fee in the budget; default 150 EUR converted to `currency`",
+    )
+
+    def policy(self) -> PlanPolicy:
+        """The plan's scope, minimum advocacy and coordination cost (matching/plan_scope.py)."""
+        from matching.plan_scope import PlanPolicy
+
+        given = {
+            key: getattr(self, key)
+            for key in ("min_market_share", "min_advocacy", "coordination_cost")
+            if getattr(self, key) is not None
+        }
+        return PlanPolicy(scope=self.scope, **given)
 
 
 class PlannedCreator(BaseModel):
@@ -95,7 +137,8 @@ class PlannedCreator(BaseModel):
 
 
 class PlanTotalsOut(BaseModel):
-    cost: float
+    cost: float = Field(description="Fees and coordination: what the plan takes from the budget")
+    coordination_cost: float = Field(description="The coordination part of `cost`")
     expected_advocates: float
     expected_engagements: float
     advocated_engagements: float

@@ -14,6 +14,10 @@ filters) for random live creators. Both after 2 untimed warm-up calls, one threa
 time and the process's CPU time per call are both recorded: on a shared machine the wall
 time includes waiting for a core, and the planner's 1 s time limit is wall time.
 
+Repeats (`--repeats N`, default 100): one fixed request (the first brand, the first bench
+constraints) planned N times; the record says whether every plan's creators were identical
+and how often the wall-clock safety net fired.
+
 One record per measure, printed and appended to --out (default
 bench/results/plan_latency.jsonl), with the catalog's size: the targets (plan p99 ≤ 200 ms
 over 500 candidates, lookalikes p99 ≤ 20 ms) are stated at 100k creators.
@@ -22,10 +26,12 @@ over 500 candidates, lookalikes p99 ≤ 20 ms) are stated at 100k creators.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -41,6 +47,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--home", type=Path, help="default: $MICROTRIBE_HOME")
     parser.add_argument("--plans", type=int, default=60)
     parser.add_argument("--lookalikes", type=int, default=500)
+    parser.add_argument("--repeats", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--label", default="")
     parser.add_argument("--out", type=Path, default=default_out("plan_latency"))
@@ -73,7 +80,7 @@ def main(argv: list[str] | None = None) -> None:
             return "infeasible"
         return result.result.plan.status
 
-    for i in range(2):
+    for i in range(2 if args.plans else 0):
         plan(i)
     samples: list[float] = []
     cpu: list[float] = []
@@ -84,12 +91,17 @@ def main(argv: list[str] | None = None) -> None:
         samples.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - cpu_started) * 1000)
         log(f"plan {i}: {samples[-1]:.0f} ms")
-    recorder.emit({"measure": "plan", **size, "candidates": 500, "latency": summary_ms(samples),
-                   "cpu": summary_ms(cpu),
-                   "max_ms": round(max(samples), 1),
-                   "within_200ms": round(float(np.mean(np.asarray(samples) <= 200)), 3),
-                   "status": dict(statuses)})  # fmt: skip
+    if args.plans:
+        recorder.emit({"measure": "plan", **size, "candidates": 500,
+                       "latency": summary_ms(samples), "cpu": summary_ms(cpu),
+                       "max_ms": round(max(samples), 1),
+                       "within_200ms": round(float(np.mean(np.asarray(samples) <= 200)), 3),
+                       "status": dict(statuses)})  # fmt: skip
 
+    if args.repeats:
+        recorder.emit({"measure": "plan_repeats", **size, **_repeats(pipe, brands[0], args)})
+    if not args.lookalikes:
+        return
     live = np.flatnonzero(pipe.catalog.live)
     ids = pipe.catalog.creators.creator_id[rng.choice(live, args.lookalikes + 2)].tolist()
     for cid in ids[:2]:
@@ -104,6 +116,30 @@ def main(argv: list[str] | None = None) -> None:
                    "cpu": summary_ms(cpu),
                    "max_ms": round(max(samples), 1),
                    "within_20ms": round(float(np.mean(np.asarray(samples) <= 20)), 3)})  # fmt: skip
+
+
+def _repeats(pipe: Any, brand: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+    """The same request `args.repeats` times: latency, and whether the plans were identical."""
+    from matching.campaign import plan_for_brief
+
+    constraints = bench_constraints(np.random.default_rng(args.seed))
+    plans: set[tuple[str, ...]] = set()
+    samples: list[float] = []
+    cpu: list[float] = []
+    reasons: Counter[str] = Counter()
+    for _ in range(args.repeats):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        plan = plan_for_brief(pipe, brand, constraints, currency="EUR").result.plan
+        samples.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - cpu_started) * 1000)
+        plans.add(plan.creator_ids)
+        reasons[f"{plan.status}: {plan.reason}"] += 1
+        digest = hashlib.sha256("\n".join(plan.creator_ids).encode()).hexdigest()[:12]
+        log(f"repeat {len(samples)}: {samples[-1]:.0f} ms, {len(plan.creator_ids)} plan {digest}")
+    return {"brand_id": brand.get("brand_id"), "repeats": args.repeats,
+            "latency": summary_ms(samples), "cpu": summary_ms(cpu),
+            "identical": len(plans) == 1, "distinct_plans": len(plans),
+            "creators": len(next(iter(plans))), "status": dict(reasons)}  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ of the three plans chose. `/v1/plan` and `microtribe plan` both call `plan_for_b
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -23,6 +23,7 @@ from matching.explain import Reason, explain
 from matching.filters import MatchFilters, eligible_mask
 from matching.lookalikes import content_vector
 from matching.pipeline import FEATURE_NAMES, MatchPipeline, Stopwatch, assemble_features
+from matching.plan_scope import PlanPolicy, in_scope
 from matching.planning import (
     InvalidPlanRequest,
     PlanCandidates,
@@ -90,13 +91,16 @@ def plan_for_brief(
     depth: int = PLAN_DEPTH,
     solver: SolverSettings | None = None,
     guardrails: Guardrails | None = None,
+    policy: PlanPolicy | None = None,
 ) -> CampaignPlan:
     """The plan of `brand` under `constraints` (budget and costs in `currency`, by default the
     brief's). Raises `PlanError` (a `ValueError` naming the request field) when none exists.
 
     The guardrails apply as in `/v1/match`: a flag whose policy is `exclude` removes the
     candidate (unless the request must include it), and a demoted candidate's advocacy counts
-    at most just below its peers' (models/guardrails.py) in the plan's objective and totals."""
+    at most just below its peers' (models/guardrails.py) in the plan's objective and totals.
+    `policy` (default `PlanPolicy()`): the brief's languages and markets, the minimum
+    advocacy and the coordination cost (matching/plan_scope.py)."""
     timings: dict[str, float] = {}
     lap = Stopwatch(timings, digits=3).lap
     profile = brand_profile(brand)
@@ -108,11 +112,15 @@ def plan_for_brief(
     catalog = pipe.catalog
     query = pipe.briefs.vector(profile.text)
     lap("embed")
+    policy = policy or PlanPolicy()
+    constraints = replace(constraints, coordination_cost=policy.coordination_in(currency))
+    included = np.isin(catalog.creators.creator_id, list(constraints.include_creator_ids))
     filters = filters or MatchFilters()
     excluded = (*filters.exclude_creator_ids, *constraints.exclude_creator_ids)
     mask = eligible_mask(catalog, filters)
     mask &= ~np.isin(catalog.creators.creator_id, list(excluded))
     mask &= np.isfinite(catalog.estimated_cost) & (catalog.estimated_cost > 0)  # priced only
+    mask &= in_scope(catalog, profile, policy) | included
     rows, similarity = retrieve(catalog, query, depth, mask)
     rows, similarity = _with_included(
         pipe, query, rows, similarity, constraints.include_creator_ids, mask
@@ -124,9 +132,8 @@ def plan_for_brief(
     score, judgement = guarded(ranked.score, features, FEATURE_NAMES, guardrails)
     # what the plan counts: a demoted creator's advocacy at most just below its peers'
     advocacy = below_peers(ranked.advocacy_fit, judgement.demoted, features, FEATURE_NAMES)
-    keep = judgement.kept | np.isin(
-        catalog.creators.creator_id[rows], list(constraints.include_creator_ids)
-    )
+    likely = ranked.advocacy_fit >= policy.min_advocacy
+    keep = (judgement.kept & likely) | included[rows]
     rows, features, ranked, judgement, advocacy = (
         rows[keep],
         features[keep],

@@ -484,6 +484,23 @@ def plan(
             "objective, … (the flags above override it)."
         ),
     ] = None,
+    scope: Annotated[
+        str | None,
+        typer.Option(
+            help="brief (default): only the brief's languages and markets; any: all of them."
+        ),
+    ] = None,
+    min_market_share: Annotated[
+        float | None,
+        typer.Option(help="Least audience share in the brief's markets (default 0.2)."),
+    ] = None,
+    min_advocacy: Annotated[
+        float | None, typer.Option(help="Least advocacy_fit of a hired creator (default 0.3).")
+    ] = None,
+    coordination_cost: Annotated[
+        float | None,
+        typer.Option(help="Per hired creator, in --currency (default 150 EUR converted)."),
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the /v1/plan answer as JSON, not a table.")
     ] = False,
@@ -511,7 +528,9 @@ def plan(
     try:
         given: dict[str, Any] = json.loads(constraints.read_text()) if constraints else {}
         flags = {"budget": budget, "currency": currency, "min_creators": min_creators,
-                 "max_creators": max_creators, "max_overlap": max_overlap}  # fmt: skip
+                 "max_creators": max_creators, "max_overlap": max_overlap, "scope": scope,
+                 "min_market_share": min_market_share, "min_advocacy": min_advocacy,
+                 "coordination_cost": coordination_cost}  # fmt: skip
         given.update({key: value for key, value in flags.items() if value is not None})
         if include:
             given["include_creator_ids"] = include
@@ -538,6 +557,7 @@ def plan(
             filters_from(request.filters),
             request.currency,
             guardrails=Guardrails.parse(request.guardrail_policies()),
+            policy=request.policy(),
         )
         raised = plan_flags(service, pipeline, campaign)
     except NotReady as exc:

@@ -73,8 +73,10 @@ def test_the_plan_respects_every_constraint(client: TestClient) -> None:
     for cid in ids:
         if cid in shortlist:
             assert costs[cid] == pytest.approx(shortlist[cid]["estimated_cost"], abs=0.01)
-    assert sum(costs.values()) <= 4000 + 1e-6
-    assert plan["totals"]["cost"] == pytest.approx(sum(costs.values()), abs=0.05)
+    coordination = plan["totals"]["coordination_cost"]
+    assert coordination == pytest.approx(150.0 * len(ids))  # the documented default, in EUR
+    assert sum(costs.values()) + coordination <= 4000 + 1e-6
+    assert plan["totals"]["cost"] == pytest.approx(sum(costs.values()) + coordination, abs=0.05)
     assert 3 <= len(ids) <= 12 and len(set(ids)) == len(ids)
     tier_list = list(tiers.values())
     assert tier_list.count("nano") >= 2 and tier_list.count("micro") <= 5
@@ -195,3 +197,66 @@ def test_cli_plan_json_and_table(plan_home: Path, tmp_path: Path) -> None:
     table = run_cli(plan_home, "plan", "--brief", str(brief), "--budget", "3000",
                     "--constraints", str(constraints))  # fmt: skip
     assert "side by side" in table and "macro/mega only" in table
+
+
+SWISS = {"name": "Circuito Test", "values": "tecnologia, dispositivi affidabili, innovazione",
+         "category": "tech", "markets": ["CH"], "languages": ["it"]}  # fmt: skip
+
+
+def _markets_share(client: TestClient, creator_id: str, markets: set[str]) -> tuple[str, float]:
+    creator = client.get(f"/v1/creators/{creator_id}", headers=READ).json()
+    countries = (creator.get("audience") or {}).get("countries") or {}
+    share = sum(v for c, v in countries.items() if c in markets)
+    if not countries:  # undeclared: the documented home share in the creator's own country
+        share = 0.8 if creator.get("country") in markets else 0.0
+    return creator.get("language") or "", share
+
+
+def test_by_default_a_plan_stays_in_the_briefs_languages_and_markets(client: TestClient) -> None:
+    body = {"brand": SWISS, "budget": 20000, "currency": "EUR"}
+    inside = client.post("/v1/plan", json=body, headers=READ).json()["plan"]["creators"]
+    for creator in inside:
+        language, share = _markets_share(client, creator["creator_id"], {"CH"})
+        assert language == "it" and share >= 0.2, creator["creator_id"]
+    wide = {**body, "scope": "any", "min_advocacy": 0.0}
+    anywhere = client.post("/v1/plan", json=wide, headers=READ).json()["plan"]["creators"]
+    outside = [c for c in anywhere if _markets_share(client, c["creator_id"], {"CH"})[0] != "it"]
+    assert outside  # widening lets in creators the default keeps out
+    stricter = {**body, "min_market_share": 0.9}
+    for creator in client.post("/v1/plan", json=stricter, headers=READ).json()["plan"]["creators"]:
+        assert _markets_share(client, creator["creator_id"], {"CH"})[1] >= 0.9
+
+
+def test_the_minimum_advocacy_keeps_unlikely_creators_out(client: TestClient) -> None:
+    default = _plan(client, budget=20000, currency="EUR", min_creators=0).json()["plan"]
+    assert all(c["advocacy_fit"] >= 0.3 for c in default["creators"])
+    loose = _plan(client, budget=20000, currency="EUR", min_advocacy=0.0).json()["plan"]
+    assert any(c["advocacy_fit"] < 0.3 for c in loose["creators"])
+    strict = _plan(client, budget=20000, currency="EUR", min_advocacy=0.6).json()["plan"]
+    assert all(c["advocacy_fit"] >= 0.6 for c in strict["creators"])
+
+
+def test_the_coordination_cost_is_in_the_budget_and_its_currency(client: TestClient) -> None:
+    eur = _plan(client, budget=6000, currency="EUR").json()["plan"]
+    hired = len(eur["creators"])
+    assert hired and eur["totals"]["coordination_cost"] == pytest.approx(150.0 * hired)
+    fees = sum(c["estimated_cost"] for c in eur["creators"])
+    assert eur["totals"]["cost"] == pytest.approx(fees + 150.0 * hired, abs=0.05 * hired)
+    assert eur["totals"]["cost"] <= 6000 + 0.01
+    usd = _plan(client, budget=6000, currency="USD").json()["plan"]
+    assert usd["totals"]["coordination_cost"] == pytest.approx(150.0 * 1.08 * len(usd["creators"]))
+    free = _plan(client, budget=6000, currency="EUR", coordination_cost=0).json()["plan"]
+    assert free["totals"]["coordination_cost"] == 0 and len(free["creators"]) >= hired
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("scope", "planet"), ("min_market_share", 1.5), ("min_advocacy", -0.1),
+     ("coordination_cost", -5)],
+)  # fmt: skip
+def test_bad_plan_policy_values_are_a_422_naming_the_field(
+    client: TestClient, field: str, value: Any
+) -> None:
+    answer = _plan(client, budget=1000, **{field: value})
+    assert answer.status_code == 422
+    assert answer.json()["error"]["details"][0]["field"] == field

@@ -4,7 +4,9 @@ empty plans explained, determinism, greedy and brute-force comparisons (docs/pla
 from __future__ import annotations
 
 import itertools
+import threading
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -280,8 +282,9 @@ def test_conflicts_found_by_the_solver_name_a_minimal_set() -> None:
 
 
 def test_invalid_values_are_refused_naming_the_field() -> None:
-    bad = {
+    bad: dict[str, dict[str, Any]] = {
         "budget": {"budget": -1},
+        "coordination_cost": {"budget": 1, "coordination_cost": -5},
         "tiers.nanno": {"budget": 1, "tiers": {"nanno": {"min": 1}}},
         "platforms.tiktok.max_share": {"budget": 1, "platforms": {"tiktok": {"max_share": 2}}},
         "objective": {"budget": 1, "objective": "likes"},
@@ -345,3 +348,88 @@ def test_no_creators_have_an_empty_segment_matrix_and_an_empty_plan() -> None:
     )  # fmt: skip
     result = plan_campaign(candidates, PlanConstraints(budget=1000))
     assert result.plan.status == "empty" and "no candidates" in (result.plan.reason or "")
+
+
+def _hard_request() -> tuple[PlanCandidates, PlanConstraints]:
+    """500 candidates under the bench's tier, platform and tight overlap constraints."""
+    from bench.plan_problems import bench_constraints
+
+    rng = np.random.default_rng(1)
+    c = random_candidates(rng, 500)
+    return c, replace(bench_constraints(rng), max_overlap=0.02)
+
+
+def _burn_cpu(stop: threading.Event) -> None:
+    block = np.random.default_rng(0).random((200, 200))
+    while not stop.is_set():
+        block = np.tanh(block @ block)  # numpy releases the GIL: a real second load
+
+
+def test_the_same_request_gives_byte_identical_plans_even_under_cpu_load() -> None:
+    c, k = _hard_request()
+    # a generous safety net: only the work limits may stop these solves, even on a busy machine
+    settings = SolverSettings(max_nodes=20, max_cut_rounds=2, time_limit_s=600.0)
+    first = plan_campaign(c, k, settings).plan
+    stop = threading.Event()
+    burner = threading.Thread(target=_burn_cpu, args=(stop,), daemon=True)
+    burner.start()
+    try:
+        repeats = [plan_campaign(c, k, settings).plan for _ in range(3)]
+    finally:
+        stop.set()
+        burner.join()
+    assert first.creator_ids and "safety net" not in (first.reason or "")
+    for plan in repeats:
+        assert "\n".join(plan.creator_ids).encode() == "\n".join(first.creator_ids).encode()
+        assert (plan.status, plan.gap, plan.reason) == (first.status, first.gap, first.reason)
+
+
+def test_a_plan_stopped_by_the_node_limit_reports_its_gap_and_why() -> None:
+    c, k = _hard_request()
+    settings = SolverSettings(max_nodes=1, max_cut_rounds=0, mip_rel_gap=0, time_limit_s=600.0)
+    result = plan_campaign(c, k, settings)
+    plan = result.plan
+    assert plan.status == "feasible" and plan.gap is not None and plan.gap >= 0
+    assert plan.reason is not None and "safety net" not in plan.reason
+    assert violations(c, k, plan.rows) == []
+    assert plan.objective >= result.greedy.objective * (1 - 1e-9)  # warm start: never worse
+
+
+def test_the_wall_clock_safety_net_is_reported_when_it_fires() -> None:
+    c, k = _hard_request()
+    plan = plan_campaign(c, k, SolverSettings(time_limit_s=1e-6)).plan
+    assert plan.status == "feasible" and "safety net" in (plan.reason or "")
+    assert violations(c, k, plan.rows) == []
+
+
+def test_merged_segments_keep_the_reach() -> None:
+    from matching.planning.milp import merged_segments
+    from matching.planning.reach import log_unreached, reach_tangent, segment_sizes
+
+    c = random_candidates(np.random.default_rng(3), 40)
+    segments = np.hstack([c.segments, c.segments[:, :5], np.zeros((40, 3))])  # twins, empties
+    sizes = segment_sizes(segments)
+    weights = log_unreached(segments, sizes)
+    merged, merged_sizes = merged_segments(weights, sizes)
+    assert merged.shape[1] <= c.segments.shape[1] and merged_sizes.sum() == pytest.approx(
+        sizes.sum()
+    )
+    chosen = np.random.default_rng(4).random(40) < 0.3
+    full_reach, full_gradient = reach_tangent(weights, sizes, chosen)
+    reach, gradient = reach_tangent(merged, merged_sizes, chosen)
+    assert reach == pytest.approx(full_reach) and gradient == pytest.approx(full_gradient)
+
+
+def test_the_coordination_cost_enters_the_budget() -> None:
+    c = random_candidates(np.random.default_rng(6), 200)
+    k = PlanConstraints(budget=10_000, coordination_cost=400.0)
+    plan = plan_campaign(c, k).plan
+    hired = len(plan.rows)
+    assert hired and plan.totals.coordination_cost == pytest.approx(400.0 * hired)
+    assert plan.totals.cost == pytest.approx(c.cost[plan.rows].sum() + 400.0 * hired)
+    assert plan.totals.cost <= 10_000 * (1 + 1e-9)
+    without = plan_campaign(c, replace(k, coordination_cost=0.0)).plan
+    assert len(without.rows) > hired  # coordination makes many tiny creators dearer
+    with pytest.raises(InvalidPlanRequest) as error:
+        PlanConstraints(budget=1000, coordination_cost=-1.0)
+    assert error.value.constraint == "coordination_cost"

@@ -92,6 +92,7 @@ def make_router(served: ServedLog) -> APIRouter:
                     filters_from(body.filters),
                     body.currency,
                     guardrails=Guardrails.parse(body.guardrail_policies()),
+                    policy=body.policy(),
                 )
         except PlanError as exc:
             return rejected(exc)

@@ -50,8 +50,8 @@ def _check_row(problem: PlanProblem, row: LinearRow) -> None:
     if np.isin(row.coefficients, (0.0, 1.0)).all():  # a count: can the budget buy it?
         members = row.coefficients > 0
         need = int(np.ceil(row.lower - float(members @ problem.forced)))
-        optional = problem.candidates.cost[members & ~problem.forced]
-        cheapest = float(np.sort(optional)[:need].sum() + problem.candidates.cost @ problem.forced)
+        optional = problem.spend[members & ~problem.forced]
+        cheapest = float(np.sort(optional)[:need].sum() + problem.spend @ problem.forced)
         if need > 0 and cheapest > problem.budget:
             raise PlanInfeasible(
                 row.name,

@@ -41,6 +41,12 @@ class PlanProblem:
     forced: np.ndarray  # bool: rows named in include_creator_ids
     max_overlap: float | None
     budget: float
+    coordination: float = 0.0  # per hired creator, in the budget with its fee
+
+    @property
+    def spend(self) -> np.ndarray:
+        """What hiring each creator takes from the budget: its fee and the coordination."""
+        return self.candidates.cost + self.coordination
 
     def __len__(self) -> int:
         return len(self.value)
@@ -70,6 +76,7 @@ class PlanProblem:
             forced=self.forced[keep] & ("include_creator_ids" in row_names),
             max_overlap=self.max_overlap if "max_overlap" in row_names else None,
             budget=self.budget,
+            coordination=self.coordination,
         )
 
 
@@ -127,7 +134,8 @@ def formulate(candidates: PlanCandidates, constraints: PlanConstraints) -> PlanP
     order = np.flatnonzero(keep)[np.argsort(ids[keep], kind="stable")]
     chosen = _take(candidates, order, sizes)
     value, reach_weight = _objective_terms(chosen, constraints.objective)
-    ones, cost, budget = np.ones(len(order)), chosen.cost, constraints.budget
+    ones, budget = np.ones(len(order)), constraints.budget
+    cost = chosen.cost + constraints.coordination_cost
     rows = [LinearRow("budget", cost, -np.inf, budget)]
     if constraints.min_creators:
         rows.append(LinearRow("min_creators", ones, constraints.min_creators, np.inf))
@@ -145,4 +153,5 @@ def formulate(candidates: PlanCandidates, constraints: PlanConstraints) -> PlanP
         forced=np.isin(chosen.creator_id.astype(str), list(constraints.include_creator_ids)),
         max_overlap=constraints.max_overlap,
         budget=budget,
+        coordination=constraints.coordination_cost,
     )

@@ -71,7 +71,7 @@ def _start(problem: PlanProblem) -> _State:
 def greedy_order(problem: PlanProblem) -> np.ndarray:
     """Candidate rows by standalone objective per unit of cost, best first (ties: creator id)."""
     own = problem.value + problem.reach_weight * problem.candidates.segments.sum(axis=1)
-    return np.argsort(-own / problem.candidates.cost, kind="stable")
+    return np.argsort(-own / problem.spend, kind="stable")
 
 
 def greedy_plan(problem: PlanProblem) -> tuple[np.ndarray, str | None]:

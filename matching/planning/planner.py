@@ -16,7 +16,7 @@ import numpy as np
 from matching.planning.diagnose import find_conflict, precheck
 from matching.planning.formulation import PlanProblem, formulate
 from matching.planning.greedy import greedy_plan
-from matching.planning.milp import SolverSettings, solve
+from matching.planning.milp import Solution, SolverSettings, solve
 from matching.planning.problem import PlanCandidates, PlanConstraints
 from matching.planning.result import Plan, PlanResult, PlanStatus, make_plan, ratio
 
@@ -26,10 +26,26 @@ MACRO_TIERS = ("macro", "mega")
 def _nothing_to_buy(problem: PlanProblem) -> str | None:
     if len(problem) == 0:
         return "no candidates: the filters and exclusions leave none"
-    cheapest = float(problem.candidates.cost.min())
+    cheapest = float(problem.spend.min())
     if not problem.forced.any() and cheapest > problem.budget:
         return f"the budget {problem.budget:g} is below the cheapest candidate's cost {cheapest:g}"
     return None
+
+
+STOPPED = {
+    "node_limit": "the node limit stopped the solve (the same request gives the same plan)",
+    "cut_rounds": "the reach planes had not settled within the rounds; the best plan found",
+    "time_limit": "the wall-clock safety net fired: a repeat may give another plan",
+}
+
+
+def _stopped_reason(solution: Solution, settings: SolverSettings) -> str | None:
+    if solution.stopped_by is None:
+        return None
+    why = STOPPED[solution.stopped_by]
+    if solution.stopped_by == "time_limit":
+        why += f" ({settings.time_limit_s:g} s)"
+    return why
 
 
 def _optimal(problem: PlanProblem, settings: SolverSettings, greedy: Plan) -> tuple[Plan, int]:
@@ -40,13 +56,14 @@ def _optimal(problem: PlanProblem, settings: SolverSettings, greedy: Plan) -> tu
     solution = solve(problem, settings, start=start)
     if solution.status == "infeasible":
         raise find_conflict(problem, settings)
+    why = _stopped_reason(solution, settings)
     if solution.selected is None:
-        why = f"HiGHS found no plan within {settings.time_limit_s:g} s"
+        why = f"HiGHS found no plan: {why}"
         if greedy.status != "empty":
-            why += ": this is the greedy plan"
+            why += "; this is the greedy plan"
         return make_plan(problem, start, "feasible", reason=why), solution.cut_rounds
     status: PlanStatus = "optimal" if solution.status == "optimal" else "feasible"
-    plan = make_plan(problem, solution.selected, status, solution.gap)
+    plan = make_plan(problem, solution.selected, status, solution.gap, reason=why)
     if plan.status == "empty":
         plan = make_plan(problem, solution.selected, "empty", reason="no candidate adds value")
     return plan, solution.cut_rounds
@@ -67,8 +84,8 @@ def _macro_only(problem: PlanProblem, settings: SolverSettings) -> Plan:
     reason = None
     if len(macro) == 0:
         reason = "no macro or mega creators among the candidates"
-    elif float(macro.candidates.cost.min()) > problem.budget:
-        cheapest = float(macro.candidates.cost.min())
+    elif float(macro.spend.min()) > problem.budget:
+        cheapest = float(macro.spend.min())
         reason = (
             f"the budget {problem.budget:g} is below the cheapest macro or mega creator's "
             f"cost {cheapest:g}"

@@ -98,10 +98,15 @@ class PlanConstraints:
     exclude_creator_ids: tuple[str, ...] = ()
     max_overlap: float | None = None  # share of the summed audiences reached twice or more
     objective: Objective = "advocated_engagements"
+    coordination_cost: float = 0.0  # per hired creator, added to its fee in the budget
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.budget) and self.budget >= 0):
             raise InvalidPlanRequest("budget", f"must be a finite number ≥ 0, got {self.budget}")
+        if not (math.isfinite(self.coordination_cost) and self.coordination_cost >= 0):
+            raise InvalidPlanRequest(
+                "coordination_cost", f"must be a finite number ≥ 0, got {self.coordination_cost}"
+            )
         if self.objective not in OBJECTIVES:
             raise InvalidPlanRequest(
                 "objective", f"unknown objective {self.objective!r}; expected one of {OBJECTIVES}"
@@ -120,7 +125,15 @@ class PlanConstraints:
         values: dict[str, Any] = {
             key: value
             for key, value in given.items()
-            if key in {"budget", "min_creators", "max_creators", "max_overlap", "objective"}
+            if key
+            in {
+                "budget",
+                "min_creators",
+                "max_creators",
+                "max_overlap",
+                "objective",
+                "coordination_cost",
+            }
             and value is not None
         }
         for key in ("tiers", "platforms"):

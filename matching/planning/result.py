@@ -16,7 +16,8 @@ PlanStatus = Literal["optimal", "feasible", "empty"]
 
 @dataclass(frozen=True, slots=True)
 class PlanTotals:
-    cost: float
+    cost: float  # what the plan takes from the budget: fees and coordination
+    coordination_cost: float  # the coordination part of `cost`
     expected_advocates: float  # Σ P(advocate)
     expected_advocates_low: int  # 5th percentile of the number of advocates
     expected_advocates_high: int  # 95th percentile
@@ -67,7 +68,8 @@ def make_plan(
     reach = unique_reach(c.segments, problem.sizes, chosen) if len(chosen) else 0.0
     summed = float(c.segments[chosen].sum())
     totals = PlanTotals(
-        cost=float(c.cost[chosen].sum()),
+        cost=float(problem.spend[chosen].sum()),
+        coordination_cost=problem.coordination * len(chosen),
         expected_advocates=float(c.advocacy[chosen].sum()),
         expected_advocates_low=low,
         expected_advocates_high=high,
