@@ -27,7 +27,7 @@ import numpy as np
 TRUTH_FILE = "truth.npz"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class WorldTruth:
     """Latent truth, brands × creators (rows follow `brand_ids`, columns `creator_ids`)."""
 
@@ -43,6 +43,13 @@ class WorldTruth:
                 f"truth matrices must be brands × creators {shape}, got "
                 f"{self.advocacy.shape} and {self.engagement_rate.shape}"
             )
+
+    def __eq__(self, other: object) -> bool:
+        """Same ids and same values (arrays compare whole, so `World == World` works)."""
+        if not isinstance(other, WorldTruth):
+            return NotImplemented
+        names = ("brand_ids", "creator_ids", "advocacy", "engagement_rate")
+        return all(np.array_equal(getattr(self, n), getattr(other, n)) for n in names)
 
     def brand_row(self, brand_id: str) -> int:
         rows = np.flatnonzero(self.brand_ids == brand_id)
