@@ -1,44 +1,44 @@
-"""Campaign plans against what the generator knows: realised advocates per unit of budget.
+"""Campaign plans judged by the world's own truth: true advocates and advocated engagements.
 
-    MICROTRIBE_HOME=/work/homes/h7 .venv/bin/python bench/plan_quality.py \\
-        [--budgets 2000 10000 50000] [--split-seed 42] [--label TEXT]
+    .venv/bin/python bench/plan_quality.py [--root /work/scratch/truth/homes]
+        [--budgets 2000 10000 50000] [--seeds 5] [--label TEXT]
 
-On the held-out brands of `microtribe train` (`training.fit.split_by_brand` with the CLI's seed
-42 over the brands with labelled outcomes; the model never trained on their outcomes), for
-each budget in EUR, three plans over the same 500 candidates of the brief (`/v1/plan`'s
-engine, `matching.campaign.plan_for_brief`, budget the only constraint):
+Homes: one per world family (A `training.world`, B `training.world_alt`), prepared by
+`bench/truth_homes.py` (2,000 creators each; generate → ingest → build → train --register
+--promote), each with its world's `truth.npz` (training/world/truth.py) beside the records.
+Brands judged: the held-out brands of that `train` (`training.fit.split_by_brand`, seed 42
+over the brands with labelled outcomes): the model never trained on their outcomes.
 
-- `plan`: the optimal plan under the default objective (expected advocated engagements,
-  reach secondary);
-- `plan_advocates`: the optimal plan under `objective: advocates` (expected advocates, the
-  quantity measured here);
-- `macro_only`: the same budget on macro and mega creators only (its side-by-side);
-- `top_by_score`: the candidates in the served order (`rank_by=advocacy`, cost ignored),
-  each hired while it still fits the budget: a shortlist bought from the top down.
+For each family, budget (EUR) and held-out brand, plans over the same candidates of the brief
+(`/v1/plan`'s engine in process, `matching.campaign.plan_for_brief`, budget the only
+constraint, default guardrails):
 
-Realised advocates of a plan = its creators whose outcome with the brand (the world's
-`outcomes.jsonl`, any campaign) says `advocate: true`. **A chosen creator without an
-outcome for the brand counts as not an advocate**, for every plan alike: the world only
-labels the pairs it shortlisted (~120 per brand), so realised counts are lower bounds and
-`observed_share` (chosen creators with a label) says how much of each plan was labelled.
-`expected_advocates` (Σ the model's calibrated P(advocate)) is reported beside them.
+- `milp`: the plan `/v1/plan` answers (default objective, expected advocated engagements);
+- `greedy`, `macro_only`: its side-by-side plans under the same budget;
+- `top_k_budget`: the candidates in the served order (`rank_by=advocacy`, cost ignored),
+  each hired while it still fits the budget: a shortlist bought from the top down until the
+  budget is spent. **This is the "top-k" of the targets** (same budget as the plan);
+- `top_k_size`: the top k by score with k = the MILP plan's size, whatever it costs (it
+  may overspend; its `cost` is recorded);
+- `random`: candidates in a random order, each hired while it still fits the budget;
+  `--seeds` orders, the record keeps the median over seeds of each summed measure.
 
-Caveat: the catalog is built from the whole world, posts after the campaigns included, so
-features such as unpaid brand mentions can reflect the labelled outcomes; all three plans
-see the same features, so the ratios compare choices, not leak-free ranking quality (for
-that see bench/quality.py's post-snapshot evaluation).
+Each plan is judged by the truth, never by the model: `true_advocates` = Σ P(advocate) of
+its creators for the brand, `true_advocated_engagements` = Σ P(advocate) × expected
+engagement rate × followers (the planner's objective, with the world's quantities). Both
+are the generator's latent expectations, so every chosen creator counts, labelled or not.
+`model_advocates` (Σ the model's calibrated P(advocate)) is recorded beside them.
 
-One record per budget (sums over held-out brands, then the ratios) and one `summary`,
-printed and appended to --out (default bench/results/plan_quality.jsonl). The home is read
-(its store, catalog and champion); run it on a copy when the home must stay untouched.
+One record per family and budget (sums over held-out brands, and `milp_over_<plan>`
+ratios for both measures), one per budget pooling both families, and one `summary`; printed
+and appended to --out (default bench/results/plan_quality.jsonl).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import statistics
 import sys
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,7 +49,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import Recorder, default_out, log
 
-SYSTEMS = ("plan", "plan_advocates", "macro_only", "top_by_score")
+PLANS = ("milp", "greedy", "macro_only", "top_k_budget", "top_k_size", "random")
+MEASURES = ("true_advocates", "true_advocated_engagements")
+DEFAULT_ROOT = Path("/work/scratch/truth/homes")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,143 +74,171 @@ def held_out_brands(outcomes: list[dict[str, Any]], split_seed: int) -> list[str
     return split.test_brands
 
 
-def advocate_labels(outcomes: list[dict[str, Any]]) -> dict[tuple[str, str], bool]:
-    """(brand, creator) → advocate, true when any labelled outcome of the pair says so."""
-    labels: dict[tuple[str, str], bool] = {}
-    for outcome in outcomes:
-        if outcome.get("advocate") is not None:
-            key = (outcome["brand_id"], outcome["creator_id"])
-            labels[key] = labels.get(key, False) or bool(outcome["advocate"])
-    return labels
+def fill_budget(order: np.ndarray, cost: np.ndarray, budget: float) -> np.ndarray:
+    """Candidates taken in `order`, each hired while it still fits the budget."""
+    ordered = cost[order]
+    chosen = np.zeros(len(order), dtype=bool)
+    spent = 0.0
+    # a sequential fill: whether one fits depends on every earlier choice
+    for j, price in enumerate(ordered.tolist()):
+        if spent + price <= budget:
+            chosen[j] = True
+            spent += price
+    return np.asarray(order[chosen], dtype=np.int64)
 
 
 def top_by_score(campaign: Any, advocacy_score: np.ndarray, budget: float) -> np.ndarray:
     """Candidate indices bought in score order while each still fits the budget."""
-    cost = campaign.candidates.cost
-    chosen, spent = [], 0.0
-    for i in np.argsort(-advocacy_score, kind="stable").tolist():
-        if spent + cost[i] <= budget:
-            chosen.append(i)
-            spent += float(cost[i])
-    return np.asarray(chosen, dtype=np.int64)
+    order = np.argsort(-advocacy_score, kind="stable")
+    return fill_budget(order, campaign.candidates.cost, budget)
 
 
-def tally(
-    brand_id: str, ids: np.ndarray, advocacy: np.ndarray, cost: np.ndarray, labels: Mapping
-) -> dict[str, float]:
-    known = [labels.get((brand_id, cid)) for cid in ids.tolist()]
+@dataclass(frozen=True, slots=True)
+class BrandTruth:
+    """The truth of one brand, aligned with a campaign's candidates."""
+
+    advocacy: np.ndarray  # per candidate
+    advocated_engagements: np.ndarray  # per candidate: P(adv) × E[rate] × followers
+
+
+def brand_truth(truth: Any, campaign: Any, followers: np.ndarray) -> BrandTruth:
+    row = truth.brand_row(campaign.brand_id)
+    columns = truth.columns(campaign.candidates.creator_id)
+    advocacy = truth.advocacy[row, columns].astype(np.float64)
+    rate = truth.engagement_rate[row, columns].astype(np.float64)
+    return BrandTruth(advocacy, advocacy * rate * followers)
+
+
+def judged(rows: np.ndarray, campaign: Any, known: BrandTruth) -> dict[str, float]:
+    c = campaign.candidates
     return {
-        "creators": len(ids),
-        "cost": float(cost.sum()),
-        "expected_advocates": float(advocacy.sum()),
-        "realised_advocates": float(sum(1 for k in known if k)),
-        "observed": float(sum(1 for k in known if k is not None)),
+        "creators": float(len(rows)),
+        "cost": float(c.cost[rows].sum()),
+        "true_advocates": float(known.advocacy[rows].sum()),
+        "true_advocated_engagements": float(known.advocated_engagements[rows].sum()),
+        "model_advocates": float(c.advocacy[rows].sum()),
     }
 
 
-def plans_of(pipe: Any, brand: dict[str, Any], budget: float, labels: Mapping) -> dict[str, Any]:
+def plan_rows(campaign: Any, budget: float, seeds: int) -> dict[str, Any]:
+    """Candidate indices of every compared plan; `random` holds one array per seed."""
+    result, cost = campaign.result, campaign.candidates.cost
+    milp = np.asarray(result.plan.rows, dtype=np.int64)
+    by_score = np.argsort(-campaign.score, kind="stable")
+    randoms = [
+        fill_budget(np.random.default_rng(seed).permutation(len(cost)), cost, budget)
+        for seed in range(seeds)
+    ]
+    return {
+        "milp": milp,
+        "greedy": np.asarray(result.greedy.rows, dtype=np.int64),
+        "macro_only": np.asarray(result.macro_only.rows, dtype=np.int64),
+        "top_k_budget": fill_budget(by_score, cost, budget),
+        "top_k_size": by_score[: len(milp)],
+        "random": randoms,
+    }
+
+
+def judge_brand(pipe: Any, truth: Any, brand: dict[str, Any], budget: float,
+                seeds: int) -> dict[str, Any]:  # fmt: skip
     from matching.campaign import plan_for_brief
     from matching.planning import PlanConstraints
 
     campaign = plan_for_brief(pipe, brand, PlanConstraints(budget=budget), currency="EUR")
-    c, result = campaign.candidates, campaign.result
-    advocates = PlanConstraints(budget=budget, objective="advocates")
-    by_advocates = plan_for_brief(pipe, brand, advocates, currency="EUR").result.plan
-    rows = {
-        "plan": np.asarray(result.plan.rows, dtype=np.int64),
-        # the same candidates in the same order: its rows index the same arrays
-        "plan_advocates": np.asarray(by_advocates.rows, dtype=np.int64),
-        "macro_only": np.asarray(result.macro_only.rows, dtype=np.int64),
-        "top_by_score": top_by_score(campaign, campaign.score, budget),
-    }
-    brand_id = campaign.brand_id
-    return {
-        name: tally(brand_id, c.creator_id[r], c.advocacy[r], c.cost[r], labels)
-        for name, r in rows.items()
-    }
-
-
-def summed(per_brand: list[dict[str, Any]], budget: float) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name in SYSTEMS:
-        keys = per_brand[0][name].keys()
-        total = {key: float(sum(b[name][key] for b in per_brand)) for key in keys}
-        spent_k = total["cost"] / 1000
-        out[name] = {
-            **{k: round(v, 3) for k, v in total.items()},
-            "realised_advocates_per_1k_budget": round(
-                total["realised_advocates"] / (budget * len(per_brand) / 1000), 4
-            ),
-            "realised_advocates_per_1k_spent": round(total["realised_advocates"] / spent_k, 4)
-            if spent_k
-            else None,
-            "expected_advocates_per_1k_budget": round(
-                total["expected_advocates"] / (budget * len(per_brand) / 1000), 4
-            ),
-            "observed_share": round(total["observed"] / total["creators"], 4)
-            if total["creators"]
-            else None,
-            # among the chosen creators the world labelled: how many became advocates
-            "advocate_rate_observed": round(total["realised_advocates"] / total["observed"], 4)
-            if total["observed"]
-            else None,
-        }
+    followers = pipe.catalog.creators.followers[campaign.rows].astype(np.float64)
+    known = brand_truth(truth, campaign, followers)
+    rows = plan_rows(campaign, budget, seeds)
+    out: dict[str, Any] = {name: judged(rows[name], campaign, known) for name in PLANS[:-1]}
+    out["random"] = [judged(r, campaign, known) for r in rows["random"]]
     return out
 
 
-def _ratio(a: float, b: float) -> float | None:
-    return round(a / b, 3) if b else None
+def summed(per_brand: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """Each plan's measures summed over brands; `random`: the median over seeds of the sums."""
+    totals: dict[str, dict[str, float]] = {}
+    for name in PLANS[:-1]:
+        keys = per_brand[0][name].keys()
+        totals[name] = {k: round(sum(b[name][k] for b in per_brand), 3) for k in keys}
+    seeds = len(per_brand[0]["random"])
+    keys = per_brand[0]["random"][0].keys()
+    totals["random"] = {
+        k: round(statistics.median(sum(b["random"][s][k] for b in per_brand)
+                                   for s in range(seeds)), 3)
+        for k in keys
+    }  # fmt: skip
+    return totals
 
 
-def ratios(totals: dict[str, Any]) -> dict[str, float | None]:
-    return {
-        f"{measure}_{plan}_over_{other}": _ratio(totals[plan][measure], totals[other][measure])
-        for plan in ("plan", "plan_advocates")
-        for measure in ("realised_advocates", "expected_advocates")
-        for other in ("macro_only", "top_by_score")
-    }
+def ratios(totals: dict[str, dict[str, float]]) -> dict[str, float | None]:
+    """milp ÷ each other plan, on each truth measure; None when the other plan got nothing."""
+    out: dict[str, float | None] = {}
+    for other in PLANS[1:]:
+        for measure in MEASURES:
+            below = totals[other][measure]
+            out[f"{measure}_milp_over_{other}"] = (
+                round(totals["milp"][measure] / below, 3) if below > 0 else None
+            )
+    return out
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--home", type=Path, help="default: $MICROTRIBE_HOME")
-    parser.add_argument("--budgets", type=float, nargs="+", default=[2000, 10000, 50000])
-    parser.add_argument("--split-seed", type=int, default=42)
-    parser.add_argument("--label", default="")
-    parser.add_argument("--out", type=Path, default=default_out("plan_quality"))
-    args = parser.parse_args(argv)
-
+def family_pipeline(home: Path) -> tuple[Any, Any, dict[str, dict[str, Any]], list[str]]:
     from bench.ranking_speed import load_pipeline
     from matching.store import CatalogStore
     from microtribe.settings import Settings
+    from training.world.truth import read_truth
 
-    settings = Settings.from_env(args.home)
-    pipe = load_pipeline(settings.home)
+    settings = Settings.from_env(home)
     store = CatalogStore(settings.store_path)
     try:
         brands = {b["brand_id"]: dict(b) for b in store.brands()}
         outcomes = [dict(o) for o in store.outcomes()]
     finally:
         store.close()
-    test = held_out_brands(outcomes, args.split_seed)
-    labels = advocate_labels(outcomes)
-    log(f"{len(test)} held-out brands: {test}")
+    truth = read_truth(home / "world")
+    return load_pipeline(home), truth, brands, held_out_brands(outcomes, 42)
+
+
+def run(root: Path, families: list[str], budgets: list[float], seeds: int,
+        recorder: Recorder, label: str) -> dict[str, Any]:  # fmt: skip
+    by_budget: dict[float, list[dict[str, Any]]] = {budget: [] for budget in budgets}
+    summary: dict[str, Any] = {}
+    for family in families:
+        pipe, truth, brands, test = family_pipeline(root / family)
+        log(f"family {family}: {len(test)} held-out brands")
+        for budget in budgets:
+            per_brand = [judge_brand(pipe, truth, brands[b], budget, seeds) for b in test]
+            by_budget[budget].extend(per_brand)
+            totals = summed(per_brand)
+            recorder.emit({"record": "family_budget", "label": label, "family": family,
+                           "home": str(root / family), "budget_eur": budget,
+                           "brands": len(test), "held_out_brands": test, **totals,
+                           **ratios(totals)})  # fmt: skip
+            summary[f"{family} {budget:g}"] = ratios(totals)
+    for budget in budgets:
+        totals = summed(by_budget[budget])
+        recorder.emit({"record": "budget", "label": label, "families": families,
+                       "budget_eur": budget, "brands": len(by_budget[budget]), **totals,
+                       **ratios(totals)})  # fmt: skip
+        summary[f"both {budget:g}"] = ratios(totals)
+    return summary
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=DEFAULT_ROOT,
+                        help="holds one home per family (bench/truth_homes.py)")  # fmt: skip
+    parser.add_argument("--families", nargs="+", default=["A", "B"])
+    parser.add_argument("--budgets", type=float, nargs="+", default=[2000, 10000, 50000])
+    parser.add_argument("--seeds", type=int, default=5, help="random affordable plans")
+    parser.add_argument("--label", default="")
+    parser.add_argument("--out", type=Path, default=default_out("plan_quality"))
+    args = parser.parse_args(argv)
+
     recorder = Recorder("plan_quality", args.out)
-    summary = {}
-    for budget in args.budgets:
-        per_brand = []
-        for brand_id in test:
-            per_brand.append(plans_of(pipe, brands[brand_id], budget, labels))
-            log(f"{budget:g} EUR {brand_id}: {json.dumps(per_brand[-1]['plan'])}")
-        totals = summed(per_brand, budget)
-        record = {"record": "budget", "label": args.label, "home": str(settings.home),
-                  "budget_eur": budget, "brands": len(test), **totals,
-                  **ratios(totals)}  # fmt: skip
-        recorder.emit(record)
-        summary[f"{budget:g}"] = ratios(totals)
-    recorder.emit({"record": "summary", "label": args.label, "home": str(settings.home),
-                   "split_seed": args.split_seed, "held_out_brands": test,
-                   "ratios_by_budget_eur": summary})  # fmt: skip
+    summary = run(args.root, args.families, args.budgets, args.seeds, recorder, args.label)
+    recorder.emit({"record": "summary", "label": args.label, "root": str(args.root),
+                   "split_seed": 42, "random_seeds": args.seeds, "judged_by": "truth.npz",
+                   "ratios": summary})  # fmt: skip
 
 
 if __name__ == "__main__":

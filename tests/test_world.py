@@ -331,9 +331,10 @@ def test_write_world_writes_utf8_jsonl_and_is_safe_to_rerun(tmp_path: Path) -> N
     small = generate_world(60, 4, seed=1)
     counts = write_world(small, tmp_path)
     counts_again = write_world(small, tmp_path)
-    assert counts == counts_again == {"creators": 60, "brands": 4, "outcomes": len(small.outcomes)}
+    assert counts == counts_again == {"creators": 60, "brands": 4, "outcomes": len(small.outcomes),
+                                      "truth_pairs": 4 * 60}  # fmt: skip
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "brands.jsonl", "creators.jsonl", "outcomes.jsonl",
+        "brands.jsonl", "creators.jsonl", "outcomes.jsonl", "truth.npz",
     ]  # fmt: skip
     lines = (tmp_path / "creators.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line) for line in lines] == small.creators

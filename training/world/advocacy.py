@@ -29,6 +29,7 @@ from training.world.engagement import authenticity_effect, benchmark_rate
 from training.world.fandom import language_match, value_overlap
 
 TOPIC_SATURATION = 0.75  # covering the category in 75% of posts counts as full topic fit
+GAUSS_HERMITE_NODES = 24  # E[sigmoid(z + ε)] to ~1e-9: plenty for evaluation
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +95,15 @@ def advocacy_logit(
 ) -> np.ndarray:
     """z for the candidate creators `rows` of one brand."""
     return np.asarray(
+        systematic_logit(signals, latents, rows, coef) + rng.normal(0.0, coef.noise_sd, len(rows))
+    )
+
+
+def systematic_logit(
+    signals: PairSignals, latents: CreatorLatents, rows: np.ndarray, coef: AdvocacyCoefficients
+) -> np.ndarray:
+    """z without its noise ε: what the pair's signals decide."""
+    return np.asarray(
         coef.intercept
         + coef.affinity * signals.affinity[rows]
         + coef.brand_mentions * np.log1p(signals.brand_mentions[rows])
@@ -104,8 +114,17 @@ def advocacy_logit(
         + coef.reply_rate * (latents.reply_rate[rows] - 0.2)
         - coef.size_above_100k * np.maximum(np.log10(latents.followers[rows]) - 5.0, 0.0)
         + coef.language * signals.speaks_language[rows]
-        + rng.normal(0.0, coef.noise_sd, len(rows))
     )
+
+
+def advocacy_probability(
+    signals: PairSignals, latents: CreatorLatents, rows: np.ndarray, coef: AdvocacyCoefficients
+) -> np.ndarray:
+    """P(advocate) = E_ε[sigmoid(z + ε)], ε ~ N(0, noise_sd): Gauss–Hermite, no draws."""
+    nodes, weights = np.polynomial.hermite.hermgauss(GAUSS_HERMITE_NODES)
+    z = systematic_logit(signals, latents, rows, coef)
+    shifted = z[:, None] + np.sqrt(2.0) * coef.noise_sd * nodes[None, :]
+    return np.asarray(sigmoid(shifted) @ weights / np.sqrt(np.pi))
 
 
 def campaign_engagement(
@@ -118,20 +137,27 @@ def campaign_engagement(
     """(likes+comments)/followers of the campaign post: the creator's usual level, lifted by fit.
 
     A well-matched audience engages more with the brand's content: (1 + lift · fit), fit in
-    [0, 1], lift 1 in the default world.
+    [0, 1], lift 1 in the default world. The noise is mean-one lognormal, so
+    `expected_campaign_engagement` is this rate's expectation.
     """
+    sigma = effects.campaign_noise_sigma
+    noise = rng.lognormal(-(sigma**2) / 2, sigma, len(rows))
+    return np.asarray(expected_campaign_engagement(signals, latents, rows, effects) * noise)
+
+
+def expected_campaign_engagement(
+    signals: PairSignals, latents: CreatorLatents, rows: np.ndarray, effects: WorldEffects = DEFAULT
+) -> np.ndarray:
+    """The campaign post's engagement rate before its noise (which has mean one)."""
     fit = 0.6 * signals.affinity[rows] + 0.4 * signals.audience_match[rows]
     fit = effects.campaign_fit_lift * fit
     base = benchmark_rate(latents.followers[rows], latents.platform[rows])
-    sigma = effects.campaign_noise_sigma
-    noise = rng.lognormal(-(sigma**2) / 2, sigma, len(rows))
     return np.asarray(
         base
         * latents.engagement_factor[rows]
         * authenticity_effect(latents.authentic_share[rows], effects.authenticity_exponent)
         * effects.sponsored_engagement
         * (1.0 + fit)
-        * noise
     )
 
 

@@ -16,8 +16,14 @@ from typing import Any
 
 import numpy as np
 
+from training.world.advocacy import (
+    AdvocacyCoefficients,
+    advocacy_probability,
+    expected_campaign_engagement,
+    pair_signals,
+)
 from training.world.brands import BrandSpec, generate_brands, random_name, slug
-from training.world.creators import sample_creator_latents
+from training.world.creators import CreatorLatents, sample_creator_latents
 from training.world.effects import DEFAULT, WorldEffects
 from training.world.fandom import draw_fan_mentions
 from training.world.outcomes import simulate_outcomes
@@ -25,6 +31,7 @@ from training.world.posts import FeedContext, render_posts
 from training.world.profiles import assign_identities, creator_record, voice_of
 from training.world.spec import LANGUAGES, NICHES
 from training.world.text import BrandRef
+from training.world.truth import WorldTruth, write_truth
 from training.world.vocabulary import vocabulary
 
 BACKGROUND_SPONSORS_PER_NICHE = 4
@@ -35,6 +42,8 @@ class World:
     creators: list[dict[str, Any]]  # DESIGN.md Creator records
     brands: list[dict[str, Any]]  # DESIGN.md Brand records
     outcomes: list[dict[str, Any]]  # DESIGN.md Outcome records
+    # every pair's latent P(advocate) and expected engagement: for bench/ and tests only
+    truth: WorldTruth | None = None
 
 
 def _background_sponsors(
@@ -54,6 +63,34 @@ def _background_sponsors(
                     refs.append(BrandRef(name, "@" + slug(name).replace("-", "")))
             sponsors[(language, k)] = refs
     return sponsors
+
+
+def latent_truth(
+    latents: CreatorLatents,
+    creator_ids: list[str],
+    fans: np.ndarray,
+    brands: list[BrandSpec],
+    effects: WorldEffects,
+) -> WorldTruth:
+    """Each pair's P(advocate) and expected campaign engagement: the draws' own expectations.
+
+    Computed from the latents alone, so it consumes no random numbers: the world's records
+    are the same bytes with or without it.
+    """
+    coef = AdvocacyCoefficients.of(effects)
+    every = np.arange(latents.n)
+    advocacy = np.zeros((len(brands), latents.n), dtype=np.float32)
+    engagement = np.zeros((len(brands), latents.n), dtype=np.float32)
+    for b in range(len(brands)):
+        signals = pair_signals(latents, fans, brands, b)
+        advocacy[b] = advocacy_probability(signals, latents, every, coef)
+        engagement[b] = expected_campaign_engagement(signals, latents, every, effects)
+    return WorldTruth(
+        brand_ids=np.array([brand.brand_id for brand in brands], dtype=str),
+        creator_ids=np.array(creator_ids, dtype=str),
+        advocacy=advocacy,
+        engagement_rate=engagement,
+    )
 
 
 def _progress(items: range, enabled: bool) -> Iterable[int]:
@@ -124,7 +161,8 @@ def generate_world(
         if max_posts is not None:
             record["posts"] = _most_recent(record.get("posts") or [], max_posts)
         creators.append(record)
-    return World(creators=creators, brands=brand_records, outcomes=outcomes.rows)
+    truth = latent_truth(latents, creator_ids, fans, brands, effects)
+    return World(creators=creators, brands=brand_records, outcomes=outcomes.rows, truth=truth)
 
 
 def _most_recent(posts: list[dict[str, Any]], keep: int) -> list[dict[str, Any]]:
@@ -143,11 +181,18 @@ def _write_jsonl(records: list[dict[str, Any]], path: Path) -> int:
 
 
 def write_world(world: World, out_dir: Path) -> dict[str, int]:
-    """creators.jsonl, brands.jsonl and outcomes.jsonl in `out_dir`; returns row counts."""
+    """creators.jsonl, brands.jsonl and outcomes.jsonl in `out_dir`; returns row counts.
+
+    A world that carries its truth also gets `truth.npz` (training/world/truth.py), a
+    separate file that ingest never reads; its count is the number of pairs.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    return {
+    counts = {
         "creators": _write_jsonl(world.creators, out_dir / "creators.jsonl"),
         "brands": _write_jsonl(world.brands, out_dir / "brands.jsonl"),
         "outcomes": _write_jsonl(world.outcomes, out_dir / "outcomes.jsonl"),
     }
+    if world.truth is not None:
+        counts["truth_pairs"] = write_truth(world.truth, out_dir)
+    return counts

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from training.world.truth import WorldTruth
 from training.world.world import World, write_world
 from training.world_alt.audience import audience_record
 from training.world_alt.brands import BrandRef, background_brands, brand_record, generate_brands
@@ -22,7 +23,7 @@ from training.world_alt.engagement import base_rate, rate_card
 from training.world_alt.feed import Author, render_feed
 from training.world_alt.habits import draw_habits
 from training.world_alt.profile import make_bio, make_handle
-from training.world_alt.rules import judge
+from training.world_alt.rules import Verdict, judge
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,11 +160,38 @@ def generate_alt_world(
         for b, spec in enumerate(specs)
         for i in np.flatnonzero(verdict.grade[:, b]).tolist()
     ]
-    return AltWorld(World(creators=creators, brands=brands, outcomes=campaigns.rows), grades)
+    truth = latent_truth(verdict, base, ids, [spec.brand_id for spec in specs], effects)
+    world = World(creators=creators, brands=brands, outcomes=campaigns.rows, truth=truth)
+    return AltWorld(world, grades)
+
+
+def latent_truth(
+    verdict: Verdict, base: np.ndarray, creator_ids: list[str], brand_ids: list[str],
+    effects: AltEffects,
+) -> WorldTruth:  # fmt: skip
+    """P(advocate) by grade, and the campaign rate's expectation (`campaigns.simulate`).
+
+    The paid post's rate is base · paid_factor · (1 + fit lift if grade ≥ 2 + advocate lift
+    if the creator advocates) · Gamma noise of mean one; advocating has probability
+    P(advocate | grade), so its expectation takes that lift times the probability. No draws.
+    """
+    grade = verdict.grade.T  # brands × creators
+    advocacy = effects.advocate_p()[grade]
+    lift = (
+        1.0 + effects.campaign_fit_lift * (grade >= 2) + effects.campaign_advocate_lift * advocacy
+    )
+    engagement = base[None, :] * effects.paid_factor * lift
+    return WorldTruth(
+        brand_ids=np.array(brand_ids, dtype=str),
+        creator_ids=np.array(creator_ids, dtype=str),
+        advocacy=advocacy.astype(np.float32),
+        engagement_rate=engagement.astype(np.float32),
+    )
 
 
 def write_alt_world(alt: AltWorld, out_dir: Path) -> dict[str, int]:
-    """creators/brands/outcomes .jsonl (via write_world) and grades.csv; returns row counts."""
+    """creators/brands/outcomes .jsonl and truth.npz (via write_world) and grades.csv; returns
+    row counts."""
     out_dir = Path(out_dir)
     counts = write_world(alt.world, out_dir)
     target = out_dir / "grades.csv"
