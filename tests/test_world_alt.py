@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import re
-import time
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
@@ -146,8 +145,7 @@ def test_text_is_mostly_italian(alt: AltWorld) -> None:
     assert guessed["en"] > 0 and guessed["es"] > 0
 
 
-def test_two_thousand_creators_are_quick() -> None:
-    start = time.perf_counter()
+def test_two_thousand_creators_and_twenty_brands_are_generated() -> None:
+    # its speed is measured by bench/generator_speed.py, not asserted here
     alt = generate_alt_world(2_000, 20, seed=0)
-    assert time.perf_counter() - start < 20.0
     assert len(alt.world.creators) == 2_000 and len(alt.world.brands) == 20
