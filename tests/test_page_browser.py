@@ -434,13 +434,17 @@ def test_the_plan_limits_and_lists_reach_the_request_and_the_plan_honours_them(
     tier = Counter(creator["tier"] for creator in creators).most_common(1)[0][0]
     platform = Counter(creator["platform"] for creator in creators).most_common(1)[0][0]
     excluded = creators[0]["creator_id"]
-    # a creator the side plans hired and this one did not: a candidate, affordable alone
-    others = [
-        creator
-        for side in ("macro_only", "greedy")
-        for creator in answer["side_by_side"][side]["creators"]
-        if creator["creator_id"] not in chosen and creator["tier"] != tier
-    ]
+    # a creator of the brief's shortlist that this plan did not hire: the cheapest of them
+    shortlist = httpx.post(
+        f"{server.url}/v1/match",
+        json={"brand": sent["brand"], "k": 50},
+        headers={"Authorization": f"Bearer {server.read_key}"},
+        timeout=60,
+    ).json()["matches"]
+    others = sorted(
+        (m for m in shortlist if m["creator_id"] not in chosen and m["tier"] != tier),
+        key=lambda m: m["estimated_cost"],
+    )
     assert others, "no creator outside the plan to include"
     included = others[0]["creator_id"]
 
