@@ -22,7 +22,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import log
-from bench.worlds import _cli
+from bench.worlds import _cli, holds_world
 
 # Family B shortlists ~creators/40 per brand, A ~creators/10 (training/worlds.py): B gets
 # twice the brands so both hold out a few dozen labelled brands.
@@ -57,12 +57,8 @@ def prepare_family_home(home: Path, family: str, creators: int, brands: int, see
     """Generate, ingest, build and train `home` unless it already holds this world."""
     spec = {"family": family, "seed": seed, "creators": creators, "brands": brands,
             "posts": posts, "train": True}  # fmt: skip
-    stamp = home / "bench-world.json"
-    if stamp.exists() and json.loads(stamp.read_text()) == spec:
-        log(f"reusing {home} ({spec})")
+    if holds_world(home, spec):
         return spec
-    if home.exists() and any(home.iterdir()):
-        raise SystemExit(f"{home} exists and holds another world: remove it or pick another")
     world = home / "world"
     log(f"preparing {home}: {spec}")
     log(f"wrote {write_family_world(world, family, creators, brands, seed, posts)}")
@@ -70,7 +66,7 @@ def prepare_family_home(home: Path, family: str, creators: int, brands: int, see
          str(world / "brands.jsonl"), "--outcomes", str(world / "outcomes.jsonl"))  # fmt: skip
     _cli(home, "build")
     _cli(home, "train", "--register", "--promote")
-    stamp.write_text(json.dumps(spec))
+    (home / "bench-world.json").write_text(json.dumps(spec))
     return spec
 
 

@@ -60,18 +60,26 @@ def cut_creators(source: Path, target: Path, cutoff: dt.datetime) -> int:
     return dropped
 
 
+def holds_world(home: Path, spec: dict[str, Any]) -> bool:
+    """True when `home` was prepared with `spec` (`bench-world.json`); an empty or absent home
+    is False; a home that holds another world stops the bench."""
+    stamp = home / "bench-world.json"
+    if stamp.exists() and json.loads(stamp.read_text()) == spec:
+        log(f"reusing {home} ({spec})")
+        return True
+    if home.exists() and any(home.iterdir()):
+        raise SystemExit(f"{home} exists and holds another world: remove it or pick another")
+    return False
+
+
 def prepare_home(
     home: Path, seed: int, creators: int, brands: int, train: bool, cutoff: str | None = None
 ) -> dict[str, Any]:
     """Generate, ingest, build (and train) `home` unless it already holds this world."""
     spec = {"seed": seed, "creators": creators, "brands": brands, "train": train,
             "cutoff": cutoff}  # fmt: skip
-    stamp = home / "bench-world.json"
-    if stamp.exists() and json.loads(stamp.read_text()) == spec:
-        log(f"reusing {home} ({spec})")
+    if holds_world(home, spec):
         return spec
-    if home.exists() and any(home.iterdir()):
-        raise SystemExit(f"{home} exists and holds another world: remove it or pick another")
     home.mkdir(parents=True, exist_ok=True)
     world = home / "world"
     log(f"preparing {home}: {spec}")
@@ -88,7 +96,7 @@ def prepare_home(
     _cli(home, "build")
     if train:
         _cli(home, "train", "--register", "--promote")
-    stamp.write_text(json.dumps(spec))
+    (home / "bench-world.json").write_text(json.dumps(spec))
     return spec
 
 
