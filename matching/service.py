@@ -35,7 +35,7 @@ from matching.creator_snapshot import known_brand_keys
 from matching.delta import apply_delta, base_rows, segments
 from matching.generation import bump_generation, read_generation
 from matching.pipeline import BriefCache, MatchPipeline
-from matching.store import CatalogStore, PreparedCreators, prepare_creators
+from matching.store import PreparedCreators, open_store, prepare_creators
 from microtribe.settings import Settings
 from models.bundle import Bundle, BundleError, load_bundle
 from models.embedder import load_embedder
@@ -133,7 +133,7 @@ RELOAD_ERRORS = (NotReady, BundleError, OSError, ValueError, KeyError)
 class MatchService:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.store = CatalogStore(settings.store_path)
+        self.store = open_store(settings)
         self.pipeline: MatchPipeline | None = None
         self.loaded: Sources | None = None  # what `pipeline` was loaded from
         self.reloads = 0  # successful swaps after the first load

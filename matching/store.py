@@ -23,7 +23,10 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from microtribe.settings import Settings
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS creators (
@@ -228,6 +231,11 @@ class CatalogStore:
             hashes = dict(conn.execute("SELECT creator_id, content_hash FROM creators"))
             return hashes, self._last_change(conn)
 
+    def last_change_seq(self) -> int:
+        """The number of the last creator change committed (0 when none): a replica that
+        loaded up to an older number has writes of other replicas to catch up on."""
+        return self._last_change(self._reader())
+
     @staticmethod
     def _last_change(conn: sqlite3.Connection) -> int:
         return int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM creator_changes").fetchone()[0])
@@ -324,3 +332,10 @@ class CatalogStore:
             conn.close()
         with self._write_lock:
             self._writer.close()
+
+
+def open_store(settings: Settings) -> CatalogStore:
+    """The store `settings.store_url` names (matching/store.py's SQLite by default)."""
+    if settings.store_is_postgres:
+        raise NotImplementedError("the PostgreSQL store is not built yet")
+    return CatalogStore(settings.store_path)

@@ -77,14 +77,14 @@ def ingest(
     home: Home = None,
 ) -> None:
     """Validate and store input files; each file is stored whole or not at all."""
-    from matching.store import CatalogStore
+    from matching.store import open_store
     from microtribe.contract import Brand, Creator, Outcome
     from microtribe.records import RecordError, read_records
 
     if not (creators or brands or outcomes):
         _fail("give at least one of --creators, --brands, --outcomes")
     settings = _settings(home)
-    store = CatalogStore(settings.store_path)
+    store = open_store(settings)
     stored: dict[str, int] = {}
     try:
         for path, model, write in (
@@ -136,7 +136,7 @@ def build(
     streams: peak memory is bounded by --chunk-size plus the index, not by the catalog.
     """
     from matching.build import build_catalog
-    from matching.store import CatalogStore
+    from matching.store import open_store
     from training.run import open_embedder
 
     if engine not in ("local", "spark"):
@@ -144,7 +144,7 @@ def build(
     if master is not None and engine != "spark":
         _fail("--master is for --engine spark")
     settings = _settings(home)
-    store = CatalogStore(settings.store_path)
+    store = open_store(settings)
     try:
         if engine == "spark":
             report = _build_on_spark(settings, store, master or "local[*]", full, chunk_size)
@@ -575,9 +575,9 @@ def _brand_of(settings: Settings, request: Any) -> dict[str, Any]:
     if request.brand is not None:
         brand: dict[str, Any] = request.brand.model_dump(mode="json", exclude_none=True)
         return brand
-    from matching.store import CatalogStore
+    from matching.store import open_store
 
-    store = CatalogStore(settings.store_path)
+    store = open_store(settings)
     try:
         stored = store.brand(request.brand_id)
     finally:

@@ -26,7 +26,10 @@ class Settings:
     tracking server, e.g. `http://mlflow.internal:5000` started with `--serve-artifacts`;
     default: sqlite under the home). MLflow's own `MLFLOW_TRACKING_URI` is not read:
     `mlflow.set_tracking_uri` writes it, so after one training in a process every other home
-    would have followed the last store used.
+    would have followed the last store used. `MICROTRIBE_STORE_URL` picks the store of
+    creators, brands and outcomes: unset, the SQLite file `catalog.db` under the home;
+    `sqlite:///abs/path.db` another SQLite file (replicas on one host sharing one store);
+    `postgresql://user@host:port/db` a PostgreSQL database shared by replicas on many hosts.
     """
 
     home: Path
@@ -36,6 +39,7 @@ class Settings:
     tracking_uri: str = ""
     poll_seconds: float = DEFAULT_POLL_SECONDS
     match_concurrency: int = DEFAULT_MATCH_CONCURRENCY
+    store_url: str = ""  # "" = the SQLite file under the home
 
     @classmethod
     def from_env(cls, home: Path | None = None) -> Settings:
@@ -50,11 +54,20 @@ class Settings:
             tracking_uri=tracking,
             poll_seconds=_poll_seconds(os.environ.get("MICROTRIBE_POLL_SECONDS")),
             match_concurrency=_concurrency(os.environ.get("MICROTRIBE_MATCH_CONCURRENCY")),
+            store_url=_store_url(os.environ.get("MICROTRIBE_STORE_URL", "")),
         )
 
     @property
     def store_path(self) -> Path:
+        """The SQLite store's file (the home's own unless the URL names another file)."""
+        if self.store_url.startswith("sqlite:///"):
+            # sqlite:///abs/path and SQLAlchemy's sqlite:////abs/path name the same file
+            return Path("/" + self.store_url.removeprefix("sqlite:///").lstrip("/"))
         return self.home / "catalog.db"
+
+    @property
+    def store_is_postgres(self) -> bool:
+        return self.store_url.startswith(("postgresql://", "postgres://"))
 
     @property
     def catalog_dir(self) -> Path:
@@ -106,3 +119,15 @@ def _concurrency(raw: str | None) -> int:
     if not raw.strip().isdigit() or not 1 <= int(raw) <= 64:
         raise ValueError(f"MICROTRIBE_MATCH_CONCURRENCY={raw!r}: give a whole number in [1, 64]")
     return int(raw)
+
+
+def _store_url(raw: str) -> str:
+    url = raw.strip()
+    if not url or url.startswith(("postgresql://", "postgres://")):
+        return url
+    if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
+        return url
+    raise ValueError(
+        f"MICROTRIBE_STORE_URL={raw!r}: give sqlite:///absolute/path.db or "
+        "postgresql://user[:password]@host[:port]/database (unset: SQLite under the home)"
+    )

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from matching.store import CatalogStore
+from matching.store import open_store
 from microtribe.settings import Settings
 from models.drift_profile import (
     BASELINE_FILE,
@@ -98,7 +98,7 @@ def training_profile(
 
 def write_drift_profile(bundle_dir: Path, data: TrainingSet, settings: Settings) -> Path:
     """Training's hook: store the training set's profile in the bundle (`drift_profile.json`)."""
-    store = CatalogStore(settings.store_path)
+    store = open_store(settings)
     try:
         brands = {doc["brand_id"]: doc for doc in store.brands()}
     finally:

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from matching.store import CatalogStore
+from matching.store import open_store
 from microtribe.settings import Settings
 from models.bundle import Bundle, load_bundle, save_bundle
 from models.embedding_cache import CachedEmbedder
@@ -112,7 +112,7 @@ def build_dataset(
     progress: Progress | None = None,
 ) -> RetrainData:
     """The window's outcomes joined to the served log, then the recipe's worlds; hashed."""
-    store = CatalogStore(settings.store_path)
+    store = open_store(settings)
     try:
         creators, brands = store.creators(), store.brands()
         outcomes = window_outcomes(store.outcomes(), window)

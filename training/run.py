@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from features.schema import FEATURE_NAMES
-from matching.store import CatalogStore
+from matching.store import open_store
 from microtribe.settings import Settings
 from models.bundle import Bundle, load_bundle, save_bundle
 from models.embedder import load_embedder
@@ -51,7 +51,7 @@ def open_embedder(settings: Settings) -> CachedEmbedder:
 
 
 def training_data(settings: Settings, embedder: CachedEmbedder) -> TrainingSet:
-    store = CatalogStore(settings.store_path)
+    store = open_store(settings)
     try:
         return build_training_set(store.creators(), store.brands(), store.outcomes(), embedder)
     finally:
@@ -60,7 +60,7 @@ def training_data(settings: Settings, embedder: CachedEmbedder) -> TrainingSet:
 
 def _home_data(settings: Settings, embedder: CachedEmbedder) -> TrainingSet | None:
     """The home's own training set, or None when it holds no labelled outcome yet."""
-    store = CatalogStore(settings.store_path)
+    store = open_store(settings)
     try:
         outcomes = store.outcomes()
         if not any(o.get("advocate") is not None for o in outcomes):
