@@ -49,7 +49,7 @@ from matching.catalog import (
 )
 from matching.creator_snapshot import known_brand_keys
 from matching.index import IndexConfig
-from matching.store import CatalogStore
+from matching.store import Store
 from models.embedding_cache import CachedEmbedder
 
 CHUNK_SIZE = 2_000  # creators featured and embedded at a time
@@ -96,7 +96,7 @@ def brand_keys_digest(keys: frozenset[str]) -> str:
 
 
 def plan_build(
-    store: CatalogStore, catalog_dir: Path, embedder: CachedEmbedder, full: bool
+    store: Store, catalog_dir: Path, embedder: CachedEmbedder, full: bool
 ) -> BuildPlan:
     """What to keep from the previous version and which creators to feature."""
     stored, seq = store.creator_hashes_and_seq()
@@ -110,7 +110,7 @@ def plan_build(
 
 
 def build_catalog(
-    store: CatalogStore,
+    store: Store,
     embedder: CachedEmbedder,
     catalog_dir: Path,
     keep_versions: int = 3,
@@ -157,7 +157,7 @@ def _chunks(ids: Sequence[str], size: int) -> Iterator[Sequence[str]]:
 
 
 def _local_parts(
-    store: CatalogStore,
+    store: Store,
     embedder: CachedEmbedder,
     plan: BuildPlan,
     scratch: Path,

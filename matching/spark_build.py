@@ -42,7 +42,7 @@ from matching.build import (
 from matching.build_parts import featurize_chunk
 from matching.index import IndexConfig
 from matching.spark_engine import spark_session
-from matching.store import CatalogStore
+from matching.store import Store
 from microtribe.settings import Settings
 from models.embedding_cache import CachedEmbedder
 
@@ -160,7 +160,7 @@ class _PartWatch:
 
 
 def export_inputs(
-    store: CatalogStore, plan: BuildPlan, scratch: Path, chunk_size: int, progress: bool
+    store: Store, plan: BuildPlan, scratch: Path, chunk_size: int, progress: bool
 ) -> int:
     """The documents of the creators to feature, one Parquet file per chunk; returns chunks."""
     (scratch / "input").mkdir(parents=True, exist_ok=True)
@@ -180,7 +180,7 @@ def export_inputs(
 
 
 def build_catalog_on_spark(
-    store: CatalogStore,
+    store: Store,
     embedder: CachedEmbedder,
     settings: Settings,
     master: str | None = "local[*]",

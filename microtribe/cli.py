@@ -102,7 +102,7 @@ def ingest(
             stored[path.name] = write(docs)
     finally:
         store.close()
-    typer.echo(json.dumps({"stored": stored, "store": str(settings.store_path)}))
+    typer.echo(json.dumps({"stored": stored, "store": store.describe()}))
 
 
 @app.command()

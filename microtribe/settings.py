@@ -9,6 +9,7 @@ from pathlib import Path
 DEFAULT_HOME = ".microtribe"
 DEFAULT_POLL_SECONDS = 30.0
 DEFAULT_MATCH_CONCURRENCY = 1
+DEFAULT_STORE_POOL = 4
 DEFAULT_EMBEDDER = "use-multilingual-v3"
 REGISTERED_MODEL_NAME = "microtribe-ranker"
 
@@ -29,7 +30,8 @@ class Settings:
     would have followed the last store used. `MICROTRIBE_STORE_URL` picks the store of
     creators, brands and outcomes: unset, the SQLite file `catalog.db` under the home;
     `sqlite:///abs/path.db` another SQLite file (replicas on one host sharing one store);
-    `postgresql://user@host:port/db` a PostgreSQL database shared by replicas on many hosts.
+    `postgresql://user@host:port/db` a PostgreSQL database shared by replicas on many hosts;
+    `MICROTRIBE_STORE_POOL` is the most connections one process opens to it (default 4).
     """
 
     home: Path
@@ -40,6 +42,7 @@ class Settings:
     poll_seconds: float = DEFAULT_POLL_SECONDS
     match_concurrency: int = DEFAULT_MATCH_CONCURRENCY
     store_url: str = ""  # "" = the SQLite file under the home
+    store_pool: int = DEFAULT_STORE_POOL  # PostgreSQL connections per process
 
     @classmethod
     def from_env(cls, home: Path | None = None) -> Settings:
@@ -55,6 +58,7 @@ class Settings:
             poll_seconds=_poll_seconds(os.environ.get("MICROTRIBE_POLL_SECONDS")),
             match_concurrency=_concurrency(os.environ.get("MICROTRIBE_MATCH_CONCURRENCY")),
             store_url=_store_url(os.environ.get("MICROTRIBE_STORE_URL", "")),
+            store_pool=_store_pool(os.environ.get("MICROTRIBE_STORE_POOL")),
         )
 
     @property
@@ -118,6 +122,14 @@ def _concurrency(raw: str | None) -> int:
         return DEFAULT_MATCH_CONCURRENCY
     if not raw.strip().isdigit() or not 1 <= int(raw) <= 64:
         raise ValueError(f"MICROTRIBE_MATCH_CONCURRENCY={raw!r}: give a whole number in [1, 64]")
+    return int(raw)
+
+
+def _store_pool(raw: str | None) -> int:
+    if raw is None or not raw.strip():
+        return DEFAULT_STORE_POOL
+    if not raw.strip().isdigit() or not 1 <= int(raw) <= 256:
+        raise ValueError(f"MICROTRIBE_STORE_POOL={raw!r}: give a whole number in [1, 256]")
     return int(raw)
 
 

@@ -6,9 +6,12 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.pg_cluster import PgCluster, find_pg_bin
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
@@ -67,3 +70,26 @@ def copy_home(trained_home: Path, parent: Path) -> Path:
     copy = parent / "home"
     shutil.copytree(trained_home, copy, ignore=shutil.ignore_patterns("logs"))
     return copy
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster]:
+    """One throw-away PostgreSQL cluster for the session (tests/pg_cluster.py). Skipped when
+    the binaries are missing, unless MICROTRIBE_REQUIRE_POSTGRES=1 (CI): then it fails."""
+    bin_dir = find_pg_bin()
+    if bin_dir is None:
+        reason = "PostgreSQL binaries (initdb, pg_ctl) not found: `make postgres` installs them"
+        if os.environ.get("MICROTRIBE_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"{reason} (MICROTRIBE_REQUIRE_POSTGRES=1)")
+        pytest.skip(reason)
+    cluster = PgCluster.start(bin_dir)
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster: PgCluster) -> str:
+    """The URL of a new, empty database of the session's cluster, for this test alone."""
+    return pg_cluster.create_database()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import matching.store as store_module
+import matching.store_sqlite as store_module
 from matching.store import CatalogStore, StoreBusy
 from tests.factories import make_creator
 
