@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export MLFLOW_DISABLE_TELEMETRY := true
 
-.PHONY: run test install lint clean browser
+.PHONY: run test install lint clean browser postgres
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,12 +33,21 @@ browser:
 	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation; }
 
+# The store's PostgreSQL tests start a throw-away cluster (tests/pg_cluster.py) with the server
+# binaries of Debian's `postgresql` package (/usr/lib/postgresql/<version>/bin), installed once
+# when no initdb is found. `make test` sets MICROTRIBE_REQUIRE_POSTGRES=1: those tests fail
+# instead of skipping when the binaries are missing, so CI never skips them silently.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || \
+		{ $(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql; }
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-test: lint browser
-	MICROTRIBE_CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest -m "" -q
+test: lint browser postgres
+	MICROTRIBE_REQUIRE_POSTGRES=1 MICROTRIBE_CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest -m "" -q
 
 clean:
 	rm -rf $(VENV) .microtribe .pytest_cache .mypy_cache .ruff_cache

@@ -321,7 +321,13 @@ class Server:
     """`microtribe serve` on a free loopback port, in its own process (or uvicorn --workers N)."""
 
     def __init__(
-        self, home: Path, poll: float, workdir: Path, workers: int = 1, concurrency: int = 1
+        self,
+        home: Path,
+        poll: float,
+        workdir: Path,
+        workers: int = 1,
+        concurrency: int = 1,
+        env: dict[str, str] | None = None,  # more environment, e.g. MICROTRIBE_STORE_URL
     ) -> None:
         self.home = home
         self.workers = workers
@@ -332,6 +338,7 @@ class Server:
         env = server_env(
             home, self.read_key, self.admin_key,
             MICROTRIBE_POLL_SECONDS=str(poll), MICROTRIBE_MATCH_CONCURRENCY=str(concurrency),
+            **(env or {}),
         )  # fmt: skip
         address = ["--host", "127.0.0.1", "--port", str(self.port)]
         command = [sys.executable, "-m", "microtribe", "serve", *address, "--home", str(home)]

@@ -36,6 +36,7 @@ __all__ = [
     "StoreBusy",
     "StoreSchemaTooNew",
     "_dump",
+    "copy_store",
     "open_store",
     "prepare_creators",
     "redacted_store_url",
@@ -101,3 +102,13 @@ def open_store(settings: Settings) -> Store:
             settings.store_url, settings.store_pool, description=redacted_store_url(settings)
         )
     return CatalogStore(settings.store_path)
+
+
+def copy_store(source: Store, target: Store) -> dict[str, int]:
+    """Every creator, brand and outcome of `source` written to `target` (e.g. a home's SQLite
+    store into PostgreSQL); documents and content hashes are kept as they are."""
+    docs, _ = source.creators_with_hashes()
+    copied = {"creators": target.upsert_creators(docs)}
+    copied["brands"] = target.upsert_brands(source.brands())
+    copied["outcomes"] = target.add_outcomes(source.outcomes())
+    return copied

@@ -84,6 +84,9 @@ class PostgresStore:
             self._pool.wait(timeout=POOL_TIMEOUT_S)
             with self._connection() as conn:
                 self.schema_version = migrate_postgres(conn, self._description)
+        except PoolTimeout as exc:
+            self._pool.close()
+            raise StoreBusy(f"could not connect to {self._description}: {exc}") from exc
         except BaseException:
             self._pool.close()
             raise

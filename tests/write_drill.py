@@ -93,12 +93,14 @@ class Client:
     operations: int
     stop: threading.Event
     after_each: Callable[[], None] = lambda: None
+    weights: dict[str, int] = field(default_factory=lambda: dict(OPERATIONS))
+    batch_size: tuple[int, int] = (1, 3)  # creators per upsert, inclusive bounds
     mine: list[str] = field(default_factory=list)  # my acked, not deleted creators
     batches: int = 0
 
     def run(self) -> None:
         rng = random.Random(self.number)
-        names, weights = zip(*OPERATIONS.items(), strict=True)
+        names, weights = zip(*self.weights.items(), strict=True)
         with httpx.Client(base_url=self.url, timeout=120) as http:
             for step in range(self.operations):
                 if self.stop.is_set():
@@ -132,7 +134,7 @@ class Client:
         return response.status_code
 
     def upsert(self, http: httpx.Client, rng: random.Random, step: int, bad: bool = False) -> None:
-        size = rng.randint(1, 3)
+        size = rng.randint(*self.batch_size)
         batch_id = f"c{self.number}.b{self.batches}"
         self.batches += 1
         ids = tuple(f"ig:drill.{batch_id}.{i}" for i in range(size))
@@ -289,9 +291,35 @@ def run_clients(clients: list[Client]) -> None:
         thread.join()
 
 
-def verify(ledger: Ledger, url: str, read: dict[str, str], store_path: Path) -> dict[str, int]:
+def _searchable(http: httpx.Client, low: int = 0, high: int = 10**9) -> set[str]:
+    """Every drill creator a match finds: followers windows halved until each is under k."""
+    filters = {**MATCH["filters"], "min_followers": low, "max_followers": high}  # type: ignore[dict-item]
+    found = http.post("/v1/match", json={**MATCH, "filters": filters}).json()["matches"]
+    if len(found) < MATCH["k"] or low == high:  # type: ignore[operator]
+        return {m["creator_id"] for m in found}
+    middle = (low + high) // 2
+    return _searchable(http, low, middle) | _searchable(http, middle + 1, high)
+
+
+def _stored_outcomes(store: Path | str) -> set[tuple[str, str, str]]:
+    if isinstance(store, Path):
+        with sqlite3.connect(store) as conn:
+            return set(conn.execute("SELECT brand_id, creator_id, campaign_id FROM outcomes"))
+    from matching.store import open_store
+    from microtribe.settings import Settings
+
+    opened = open_store(Settings(home=Path("."), store_url=store))
+    try:
+        return {(o["brand_id"], o["creator_id"], o.get("campaign_id") or "")
+                for o in opened.outcomes()}  # fmt: skip
+    finally:
+        opened.close()
+
+
+def verify(ledger: Ledger, url: str, read: dict[str, str], store: Path | str) -> dict[str, int]:
     """The end state: every acknowledged write readable, every acked delete gone, no half batch.
 
+    `store` is the SQLite file or the store URL (MICROTRIBE_STORE_URL) the server writes to.
     Returns counts of what was checked; appends what is wrong to `ledger.problems`.
     """
     with httpx.Client(base_url=url, headers=read, timeout=120) as http:
@@ -326,14 +354,13 @@ def verify(ledger: Ledger, url: str, read: dict[str, str], store_path: Path) -> 
             if state == "acked" and http.get(f"/v1/brands/{brand_id}").status_code != 200:
                 ledger.problems.append(f"brand {brand_id} acknowledged but lost")
             checked[f"brands_{state}"] += 1
-        seen = {m["creator_id"] for m in http.post("/v1/match", json=MATCH).json()["matches"]}
+        seen = _searchable(http)
     acked_deleted = {c for c, s in ledger.deletes.items() if s == "acked"}
     if seen & acked_deleted:
         ledger.problems.append(f"deleted creators in search: {sorted(seen & acked_deleted)}")
     if not ledger.live_acked() <= seen:
         ledger.problems.append(f"live creators not in search: {ledger.live_acked() - seen}")
-    with sqlite3.connect(store_path) as conn:
-        stored = set(conn.execute("SELECT brand_id, creator_id, campaign_id FROM outcomes"))
+    stored = _stored_outcomes(store)
     for key, state in ledger.outcomes.items():
         if state == "acked" and key not in stored:
             ledger.problems.append(f"outcome {key} acknowledged but lost")
