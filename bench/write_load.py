@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/write_load.py --home DIR [--phases mixed,creators]
         [--mixed-requests 720] [--clients 1,8] [--creators 240] [--repeats 3] [--quick]
+        [--store-creators 2000] [--pg | --pg-url URL]
 
 The script copies --home (a built home with a champion model) to a temporary directory and
 writes there only: the home itself is never changed. It starts `microtribe serve` on the copy
@@ -37,6 +38,18 @@ phase printing one JSON object (appended to --out, default bench/results/write_l
    catalog). With --apply-before FILE (a `matching/delta.py` of an earlier commit), the same
    in the same process with that file's `apply_delta`, and the ratio.
 
+5. `store` (in process, no server): --clients N threads upsert --store-creators new creators
+   between them straight into a fresh store, one creator per call (the store's own write path:
+   one durable transaction each). Recorded per back end: creators/s (median of --repeats).
+
+PostgreSQL (issue 26): with --pg (a throw-away cluster, tests/pg_cluster.py, fsync on) or
+--pg-url URL (a server where the bench may CREATE DATABASE), the `creators` and `store` phases
+run on SQLite and then on PostgreSQL in the same run, and a `*_store_ratio` record gives
+PostgreSQL's figure over SQLite's per client count. For `creators` on PostgreSQL each repeat
+copies the home's store into a new database (`matching.store.copy_store`) and rebuilds the
+catalog against it (`microtribe build` with MICROTRIBE_STORE_URL, everything reused), so the
+server's catalog numbers PostgreSQL's change log; that set-up is not timed.
+
 --quick: a handful of requests (CI checks that the script works; its figures mean nothing).
 """
 
@@ -52,7 +65,8 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -280,11 +294,38 @@ def apply_figures(home: Path, repeats: int, before: Path | None) -> dict[str, An
     return figures
 
 
+def onto_postgres(home: Path, url: str) -> dict[str, str]:
+    """`home`'s store copied into the empty database `url` and the catalog rebuilt against it;
+    the environment a server of that home then needs."""
+    import subprocess
+
+    from matching.store import CatalogStore, copy_store, open_store
+    from microtribe.settings import Settings
+
+    source, target = CatalogStore(home / "catalog.db"), open_store(Settings(home, store_url=url))
+    try:
+        copy_store(source, target)
+    finally:
+        source.close()
+        target.close()
+    env = {"MICROTRIBE_STORE_URL": url}
+    build_env = {**os.environ, "MICROTRIBE_HOME": str(home), **env}
+    subprocess.run([sys.executable, "-m", "microtribe", "build"], check=True,
+                   capture_output=True, env=build_env)  # fmt: skip
+    return env
+
+
 def with_server(
-    home: Path, workdir: Path, body: Callable[[Server], dict[str, Any]]
+    home: Path,
+    workdir: Path,
+    body: Callable[[Server], dict[str, Any]],
+    store_url: Callable[[], str] | None = None,
 ) -> dict[str, Any]:
+    """`body` run against a server on a fresh copy of `home`; with `store_url`, on a new
+    PostgreSQL database it names, holding the home's store."""
     copy = copy_home(home, workdir)
-    server = Server(copy, poll=0, workdir=workdir)
+    env = onto_postgres(copy, store_url()) if store_url else None
+    server = Server(copy, poll=0, workdir=workdir, env=env)
     try:
         server.wait_ready(timeout=180)
         return body(server)
@@ -308,12 +349,18 @@ def main() -> None:
     parser.add_argument("--delta-batches", type=int, default=3)
     parser.add_argument("--apply-repeats", type=int, default=20)
     parser.add_argument("--apply-before", type=Path, default=None)
+    parser.add_argument("--store-creators", type=int, default=2000, help="phase store")
+    parser.add_argument("--pg", action="store_true",
+                        help="also run creators/store on a throw-away PostgreSQL cluster")
+    parser.add_argument("--pg-url", default="",
+                        help="...or on this PostgreSQL server (the bench creates databases)")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--label", default=None)
     parser.add_argument("--out", type=Path, default=default_out("write_load"))
     args = parser.parse_args()
     if args.quick:
         args.mixed_requests, args.creators, args.repeats = 36, 16, 1
+        args.store_creators = 64
         args.delta_singles, args.delta_batches = 4, 1
     phases = args.phases.split(",")
     recorder = Recorder("write_load", args.out)
@@ -327,25 +374,16 @@ def main() -> None:
                 args.home, workdir, lambda s: run_clients(s.url, s.admin(), jobs)
             )
             recorder.emit({**base, "phase": "mixed", "clients": 6, **result})
-        if "creators" in phases:
-            for clients in [int(c) for c in args.clients.split(",")]:
-                jobs = creator_jobs(args.creators, clients, seed=4200 + clients)
-                runs = []
-                for repeat in range(args.repeats):
-                    log(f"creators: {clients} clients, repeat {repeat + 1}/{args.repeats}")
-                    run = with_server(
-                        args.home, workdir, lambda s, j=jobs: run_clients(s.url, s.admin(), j)
-                    )
-                    acked = run["statuses"].get("200", 0)
-                    run["creators_per_s"] = round(acked / run["seconds"], 2)
-                    runs.append(run)
-                rates = [run["creators_per_s"] for run in runs]
-                recorder.emit({
-                    **base, "phase": "creators", "clients": clients,
-                    "creators": args.creators, "creators_per_s_median": statistics.median(rates),
-                    "creators_per_s_runs": rates,
-                    "server_errors": sum(run["server_errors"] for run in runs), "runs": runs,
-                })  # fmt: skip
+        with postgres_databases(args) as new_database:
+            stores = {"sqlite": None, "postgres": new_database} if new_database else {"": None}
+            if "creators" in phases:
+                records = [creators_phase(args, recorder, workdir, base, store, new_db)
+                           for store, new_db in stores.items()]  # fmt: skip
+                emit_ratio(recorder, base, "creators", records)
+            if "store" in phases:
+                records = [store_phase(args, recorder, workdir, base, store, new_db)
+                           for store, new_db in stores.items()]  # fmt: skip
+                emit_ratio(recorder, base, "store", records)
         if "delta" in phases:
             delta_phase(args, recorder, workdir)
         if "apply" in phases:
@@ -355,6 +393,148 @@ def main() -> None:
                 recorder.emit(
                     {"home": str(home), "label": args.label, "phase": "apply", **figures}
                 )
+
+
+@contextmanager
+def postgres_databases(args: argparse.Namespace) -> Iterator[Callable[[], str] | None]:
+    """A maker of new PostgreSQL databases (--pg: on a throw-away cluster; --pg-url: on that
+    server), or None when the run is SQLite only."""
+    if not (args.pg or args.pg_url):
+        yield None
+        return
+    from tests.pg_cluster import PgCluster, find_pg_bin
+
+    cluster = None
+    if args.pg_url:
+        admin_url = args.pg_url
+    else:
+        bin_dir = find_pg_bin()
+        if bin_dir is None:
+            raise SystemExit("--pg: no PostgreSQL binaries (initdb); `make postgres` installs them")
+        cluster = PgCluster.start(bin_dir)
+        admin_url = cluster.url
+    names = iter(range(1_000_000))
+
+    def new_database() -> str:
+        import psycopg
+
+        name = f"write_load_{os.getpid()}_{next(names)}"
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return admin_url.rsplit("/", 1)[0] + "/" + name
+
+    try:
+        yield new_database
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+def creators_phase(
+    args: argparse.Namespace,
+    recorder: Recorder,
+    workdir: Path,
+    base: dict[str, Any],
+    store: str,
+    new_database: Callable[[], str] | None,
+) -> list[dict[str, Any]]:
+    """Phase 2 on one back end (`store`: "" when the run is SQLite only)."""
+    records = []
+    for clients in [int(c) for c in args.clients.split(",")]:
+        jobs = creator_jobs(args.creators, clients, seed=4200 + clients)
+        runs = []
+        for repeat in range(args.repeats):
+            log(f"creators {store}: {clients} clients, repeat {repeat + 1}/{args.repeats}")
+            run = with_server(
+                args.home, workdir, lambda s, j=jobs: run_clients(s.url, s.admin(), j),
+                store_url=new_database,
+            )  # fmt: skip
+            acked = run["statuses"].get("200", 0)
+            run["creators_per_s"] = round(acked / run["seconds"], 2)
+            runs.append(run)
+        rates = [run["creators_per_s"] for run in runs]
+        record = {
+            **base, "phase": "creators", **({"store": store} if store else {}),
+            "clients": clients, "creators": args.creators,
+            "creators_per_s_median": statistics.median(rates), "creators_per_s_runs": rates,
+            "server_errors": sum(run["server_errors"] for run in runs), "runs": runs,
+        }  # fmt: skip
+        recorder.emit(record)
+        records.append(record)
+    return records
+
+
+def store_phase(
+    args: argparse.Namespace,
+    recorder: Recorder,
+    workdir: Path,
+    base: dict[str, Any],
+    store: str,
+    new_database: Callable[[], str] | None,
+) -> list[dict[str, Any]]:
+    """Phase 5 on one back end: threads upserting one creator per call into a fresh store."""
+    from matching.store import open_store
+    from microtribe.settings import Settings
+
+    records = []
+    for clients in [int(c) for c in args.clients.split(",")]:
+        docs = new_creators(args.store_creators, 4400 + clients, f"bench:s{clients}.")
+        rates, errors = [], 0
+        for repeat in range(args.repeats):
+            log(f"store {store}: {clients} threads, repeat {repeat + 1}/{args.repeats}")
+            home = workdir / f"store-{store}-{clients}-{repeat}"
+            url = new_database() if new_database else ""
+            opened = open_store(Settings(home=home, store_url=url))
+            failures: list[BaseException] = []
+
+            def writer(mine: list[dict[str, Any]], target: Any = opened,
+                       failed: list[BaseException] = failures) -> None:
+                for doc in mine:
+                    try:
+                        target.upsert_creators([doc])
+                    except Exception as exc:  # counted: the target is none
+                        failed.append(exc)
+
+            threads = [threading.Thread(target=writer, args=(docs[c::clients],))
+                       for c in range(clients)]  # fmt: skip
+            started = time.perf_counter()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            seconds = time.perf_counter() - started
+            stored = opened.counts()["creators"]
+            opened.close()
+            shutil.rmtree(home, ignore_errors=True)
+            rates.append(round(stored / seconds, 1))
+            errors += len(failures)
+        record = {
+            **base, "phase": "store", **({"store": store} if store else {}),
+            "clients": clients, "creators": len(docs),
+            "creators_per_s_median": statistics.median(rates), "creators_per_s_runs": rates,
+            "errors": errors,
+        }  # fmt: skip
+        recorder.emit(record)
+        records.append(record)
+    return records
+
+
+def emit_ratio(
+    recorder: Recorder, base: dict[str, Any], phase: str, records: list[list[dict[str, Any]]]
+) -> None:
+    """PostgreSQL's creators/s over SQLite's, per client count (when both ran)."""
+    if len(records) != 2:
+        return
+    sqlite = {r["clients"]: r["creators_per_s_median"] for r in records[0]}
+    postgres = {r["clients"]: r["creators_per_s_median"] for r in records[1]}
+    recorder.emit({
+        **base, "phase": f"{phase}_store_ratio", "metric": "creators_per_s_median",
+        "sqlite": sqlite, "postgres": postgres,
+        "postgres_over_sqlite": {c: round(postgres[c] / sqlite[c], 3) for c in sqlite},
+        "target": "postgres >= sqlite with 8 concurrent writers",
+        "met": bool(8 in sqlite and postgres[8] >= sqlite[8]),
+    })  # fmt: skip
 
 
 def delta_phase(args: argparse.Namespace, recorder: Recorder, workdir: Path) -> None:

@@ -55,6 +55,10 @@ POSTGRES_MIGRATIONS: list[Migration] = [
         'creator_id TEXT COLLATE "C" NOT NULL, campaign_id TEXT COLLATE "C" NOT NULL, '
         'stage TEXT COLLATE "C" NOT NULL, observed_at TEXT COLLATE "C" NOT NULL, '
         "doc TEXT NOT NULL, PRIMARY KEY (brand_id, creator_id, campaign_id, stage, observed_at))",
+        # one row per server connection, written after each change-log write to flush the WAL
+        # (matching/store_postgres.py: why the change log commits asynchronously, then flushes)
+        "CREATE TABLE IF NOT EXISTS microtribe_flush (pid INTEGER PRIMARY KEY, "
+        "writes BIGINT NOT NULL)",
     ),
 ]
 MIGRATION_LOCK = 0x6D74_5343  # PostgreSQL advisory lock key ("mtSC") held while migrating

@@ -101,29 +101,45 @@ def test_both_back_ends_store_identical_text_and_hashes(tmp_path: Path, pg_url: 
     assert views[0] == views[1]
 
 
-class _Boom(RuntimeError):
-    pass
+def _execute(settings: Settings, *statements: str) -> None:
+    """Statements run on the store's database from outside the store."""
+    if settings.store_is_postgres:
+        import psycopg
+
+        with psycopg.connect(settings.store_url, autocommit=True) as conn:
+            for statement in statements:
+                conn.execute(statement)  # type: ignore[arg-type]
+    else:
+        with sqlite3.connect(settings.store_path) as conn:
+            for statement in statements:
+                conn.execute(statement)
 
 
-def test_a_batch_failing_mid_way_stores_nothing(
-    store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def fail(*_: Any) -> None:  # after the creators' rows were written, inside the transaction
-        raise _Boom("the change log refused")
+_REFUSE_B = {  # the change log refuses ig:b: the batch fails after its creators were written
+    "sqlite": ("CREATE TRIGGER refuse_b BEFORE INSERT ON creator_changes "
+               "WHEN NEW.creator_id = 'ig:b' BEGIN SELECT RAISE(ABORT, 'refused'); END",
+               "DROP TRIGGER refuse_b"),
+    "postgres": ("ALTER TABLE creator_changes ADD CONSTRAINT refuse_b CHECK (creator_id <> 'ig:b')",
+                 "ALTER TABLE creator_changes DROP CONSTRAINT refuse_b"),
+}  # fmt: skip
 
-    monkeypatch.setattr(type(store), "_log_changes", staticmethod(fail))
-    with pytest.raises(_Boom):
-        store.upsert_creators([make_creator("ig:a"), make_creator("ig:b")])
-    monkeypatch.undo()
+
+def test_a_batch_failing_mid_way_stores_nothing(settings: Settings, store: Store) -> None:
+    refuse, allow = _REFUSE_B["postgres" if settings.store_is_postgres else "sqlite"]
+    _execute(settings, refuse)
+    with pytest.raises(Exception) as refused:  # sqlite3's or psycopg's own error
+        store.upsert_creators([make_creator("ig:a"), make_creator("ig:b"), make_creator("ig:c")])
+    assert "refuse" in str(refused.value) and not isinstance(refused.value, StoreBusy)
     assert store.counts()["creators"] == 0 and store.last_change_seq() == 0
+    _execute(settings, allow)
 
     batch = [make_creator("ig:ok1"), make_creator("ig:ok2"), make_creator("ig:ok3")]
     batch[1]["creator_id"] = ["not", "bindable"]  # refused by the database driver mid-batch
-    with pytest.raises(Exception) as refused:  # sqlite3's or psycopg's own error
+    with pytest.raises(Exception) as unbindable:
         store.upsert_creators(batch)
-    assert not isinstance(refused.value, StoreBusy)
+    assert not isinstance(unbindable.value, StoreBusy)
     assert store.counts()["creators"] == 0
-    assert store.upsert_creators([make_creator("ig:ok1")]) == 1  # usable afterwards
+    assert store.upsert_creators([make_creator("ig:b")]) == 1  # usable afterwards
 
 
 def test_outcomes_are_keyed_and_re_ingest_is_a_no_op(store: Store) -> None:
@@ -330,7 +346,7 @@ def test_a_sqlite_file_from_before_versioning_is_version_1(tmp_path: Path) -> No
 # ---- PostgreSQL only -----------------------------------------------------------------------
 
 
-def _backend_pid_waiting_on_lock(url: str) -> bool:
+def _store_backends_waiting_on_a_lock(url: str) -> int:
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
@@ -338,36 +354,42 @@ def _backend_pid_waiting_on_lock(url: str) -> bool:
             "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
             "AND wait_event_type = 'Lock' AND application_name = 'microtribe'"
         ).fetchone()
-    return bool(row and row[0])
+    return int(row[0]) if row else 0
 
 
-def test_postgres_change_numbers_follow_commit_order(
-    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Writer A takes its change number and holds its transaction open; writer B comes later.
-    Without the change-log lock B would commit first with the higher number, a reader would
-    see B's number as the last change, and catching up after it would never see A's creator."""
-    store = open_store(Settings(home=tmp_path, store_url=pg_url))
-    holding, release = threading.Event(), threading.Event()
-    log_changes = store_postgres.PostgresStore._log_changes
+_HOLD_FIRST = (  # ig:first's write stops after taking its change number, until key 4242 is free
+    "CREATE FUNCTION hold_first() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "IF NEW.creator_id = 'ig:first' THEN PERFORM pg_advisory_xact_lock(4242); END IF; "
+    "RETURN NEW; END $$",
+    "CREATE TRIGGER hold_first AFTER INSERT ON creator_changes FOR EACH ROW "
+    "EXECUTE FUNCTION hold_first()",
+)
 
-    def slow_log(conn: Any, creator_ids: Any) -> None:
-        log_changes(conn, creator_ids)
-        if "ig:first" in creator_ids:
-            holding.set()
-            assert release.wait(timeout=60)
 
-    monkeypatch.setattr(store_postgres.PostgresStore, "_log_changes", staticmethod(slow_log))
-    first = threading.Thread(target=store.upsert_creators, args=([make_creator("ig:first")],))
-    first.start()
-    assert holding.wait(timeout=60)
-    second = threading.Thread(target=store.upsert_creators, args=([make_creator("ig:second")],))
-    second.start()
-    # B either commits (no ordering: the bug) or queues behind A's lock; wait for one of them
-    while second.is_alive() and not _backend_pid_waiting_on_lock(pg_url):
-        second.join(timeout=0.05)
-    seen, seen_up_to = store.creators_changed_since(0)  # a replica catching up meanwhile
-    release.set()
+def test_postgres_change_numbers_follow_commit_order(pg_url: str, tmp_path: Path) -> None:
+    """Writer A takes its change number and stays in flight; writer B comes later. Without the
+    change-log lock B would commit first with the higher number, a reader would see B's number
+    as the last change, and catching up after it would never see A's creator."""
+    import psycopg
+
+    settings = Settings(home=tmp_path, store_url=pg_url)
+    store = open_store(settings)
+    _execute(settings, *_HOLD_FIRST)
+    with psycopg.connect(pg_url, autocommit=True) as holder:
+        holder.execute("SELECT pg_advisory_lock(4242)")
+        first = threading.Thread(target=store.upsert_creators, args=([make_creator("ig:first")],))
+        first.start()
+        while _store_backends_waiting_on_a_lock(pg_url) < 1:  # A holds its number, waits
+            first.join(timeout=0.05)
+            assert first.is_alive()
+        second = threading.Thread(target=store.upsert_creators,
+                                  args=([make_creator("ig:second")],))  # fmt: skip
+        second.start()
+        # B either commits (numbers not in commit order: the bug) or queues behind A
+        while second.is_alive() and _store_backends_waiting_on_a_lock(pg_url) < 2:
+            second.join(timeout=0.05)
+        seen, seen_up_to = store.creators_changed_since(0)  # a replica catching up meanwhile
+        holder.execute("SELECT pg_advisory_unlock(4242)")
     first.join()
     second.join()
     later, _ = store.creators_changed_since(seen_up_to)
