@@ -70,6 +70,7 @@ from matching.store_common import (
 from matching.store_schema import migrate_postgres
 
 POOL_TIMEOUT_S = 30.0  # waiting for a free connection (or the database) past this: StoreBusy
+WRITE_CHUNK = 5_000  # rows per statement: an ingest of a million creators is many statements
 WRITE_ATTEMPTS = 5  # a write that deadlocked or failed to serialise is run again up to this
 CHANGE_LOG_LOCK = 0x6D74_4348  # advisory lock key ("mtCH") serialising change-log writers
 _RETRIED = (errors.SerializationFailure, errors.DeadlockDetected)
@@ -77,15 +78,25 @@ _RETRIED = (errors.SerializationFailure, errors.DeadlockDetected)
 Connection = psycopg.Connection[Any]
 T = TypeVar("T")
 
-# Upsert, then (once every row is written) the change-log lock, then the log rows in batch order.
-_WRITE_CREATORS = """
-WITH written AS (
-    INSERT INTO creators (creator_id, doc, content_hash, updated_at)
-    SELECT i, d, h, %(now)s FROM unnest(%(ids)s::text[], %(docs)s::text[], %(hashes)s::text[])
-        AS r(i, d, h)
-    ON CONFLICT (creator_id) DO UPDATE SET doc = EXCLUDED.doc,
-        content_hash = EXCLUDED.content_hash, updated_at = EXCLUDED.updated_at
-    RETURNING 1
+_UPSERT_CREATORS = """
+INSERT INTO creators (creator_id, doc, content_hash, updated_at)
+SELECT i, d, h, %(now)s FROM unnest(%(ids)s::text[], %(docs)s::text[], %(hashes)s::text[])
+    AS r(i, d, h)
+ON CONFLICT (creator_id) DO UPDATE SET doc = EXCLUDED.doc,
+    content_hash = EXCLUDED.content_hash, updated_at = EXCLUDED.updated_at
+"""
+_LOG_CHANGES = """
+WITH ordered AS (
+    SELECT pg_advisory_xact_lock(%(lock)s), set_config('synchronous_commit', 'off', true)
+)
+INSERT INTO creator_changes (creator_id)
+SELECT c FROM ordered, unnest(%(log)s::text[]) WITH ORDINALITY AS l(c, n) ORDER BY n
+"""
+# Both in one statement: the upsert, then (the lock's CTE reads its RETURNING rows, so once every
+# row is written) the change-log lock, then the log rows in batch order. A batch of more than
+# WRITE_CHUNK rows runs the two in chunks, in one transaction (a parameter may not exceed 1 GB).
+_WRITE_CREATORS = f"""
+WITH written AS ({_UPSERT_CREATORS} RETURNING 1
 ), ordered AS (
     SELECT pg_advisory_xact_lock(%(lock)s), set_config('synchronous_commit', 'off', true)
     FROM (SELECT COUNT(*) FROM written) AS done
@@ -195,13 +206,30 @@ class PostgresStore:
         latest = dict(zip(prepared.creator_ids, zip(prepared.texts, prepared.hashes, strict=True),
                           strict=True))  # fmt: skip
         ids = sorted(latest)
-        args = {
+        args: dict[str, Any] = {
             "now": time.time(), "ids": ids, "docs": [latest[i][0] for i in ids],
             "hashes": [latest[i][1] for i in ids], "log": list(prepared.creator_ids),
             "lock": CHANGE_LOG_LOCK,
         }  # fmt: skip
-        self._write(lambda conn: self._flushed(conn, _WRITE_CREATORS, args))
+        if len(ids) <= WRITE_CHUNK and len(args["log"]) <= WRITE_CHUNK:
+            self._write(lambda conn: self._flushed(conn, _WRITE_CREATORS, args))
+        else:
+            self._write(lambda conn: self._write_chunks(conn, args))
         return len(prepared.creator_ids)
+
+    @staticmethod
+    def _write_chunks(conn: Connection, args: dict[str, Any]) -> None:
+        """A large batch in one transaction: the rows chunk by chunk, then the change log
+        (under its lock from the first log chunk to the commit), then the flush."""
+        with conn.transaction():
+            for start in range(0, len(args["ids"]), WRITE_CHUNK):
+                part = slice(start, start + WRITE_CHUNK)
+                columns = {name: args[name][part] for name in ("ids", "docs", "hashes")}
+                conn.execute(_UPSERT_CREATORS, {**args, **columns})
+            for start in range(0, len(args["log"]), WRITE_CHUNK):
+                log = args["log"][start : start + WRITE_CHUNK]
+                conn.execute(_LOG_CHANGES, {"lock": args["lock"], "log": log})
+        conn.execute(_FLUSH)
 
     @staticmethod
     def _flushed(conn: Connection, statement: str, args: dict[str, Any]) -> int:
@@ -220,32 +248,30 @@ class PostgresStore:
         latest = dict(texts)
         ids = sorted(latest)
         now = time.time()
-        self._write(
-            lambda conn: conn.execute(
-                "INSERT INTO brands (brand_id, doc, updated_at) "
-                "SELECT i, d, %s FROM unnest(%s::text[], %s::text[]) AS r(i, d) "
-                "ON CONFLICT (brand_id) DO UPDATE SET doc = EXCLUDED.doc, "
-                "updated_at = EXCLUDED.updated_at",
-                (now, ids, [latest[i] for i in ids]),
-            )
+        statement = (
+            "INSERT INTO brands (brand_id, doc, updated_at) "
+            "SELECT i, d, %s FROM unnest(%s::text[], %s::text[]) AS r(i, d) "
+            "ON CONFLICT (brand_id) DO UPDATE SET doc = EXCLUDED.doc, "
+            "updated_at = EXCLUDED.updated_at"
         )
+        chunks = [(now, part, [latest[i] for i in part]) for part in _chunks(ids)]
+        self._write(lambda conn: _execute_all(conn, statement, chunks))
         return len(texts)
 
     def add_outcomes(self, docs: Iterable[Mapping[str, Any]]) -> int:
         """Outcomes are keyed by brand, creator, campaign, stage and time: re-ingest is a no-op."""
         rows = [outcome_row(doc) for doc in docs]
         latest = sorted({row[:5]: row for row in rows}.values())
-        columns = [list(column) for column in zip(*latest, strict=True)] or [[]] * 6
-        self._write(
-            lambda conn: conn.execute(
-                "INSERT INTO outcomes (brand_id, creator_id, campaign_id, stage, observed_at, doc) "
-                "SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], "
-                "%s::text[], %s::text[]) "
-                "ON CONFLICT (brand_id, creator_id, campaign_id, stage, observed_at) "
-                "DO UPDATE SET doc = EXCLUDED.doc",
-                columns,
-            )
+        statement = (
+            "INSERT INTO outcomes (brand_id, creator_id, campaign_id, stage, observed_at, doc) "
+            "SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], "
+            "%s::text[], %s::text[]) "
+            "ON CONFLICT (brand_id, creator_id, campaign_id, stage, observed_at) "
+            "DO UPDATE SET doc = EXCLUDED.doc"
         )
+        chunks = [[list(column) for column in zip(*part, strict=True)] or [[]] * 6
+                  for part in _chunks(latest)]  # fmt: skip
+        self._write(lambda conn: _execute_all(conn, statement, chunks))
         return len(rows)
 
     def delete_creator(self, creator_id: str) -> bool:
@@ -359,3 +385,20 @@ class PostgresStore:
 
     def close(self) -> None:
         self._pool.close()
+
+
+def _chunks(rows: Sequence[T]) -> list[Sequence[T]]:
+    """`rows` in parts of at most WRITE_CHUNK (one empty part when there is none)."""
+    return [rows[start : start + WRITE_CHUNK] for start in range(0, len(rows), WRITE_CHUNK)] or [
+        rows
+    ]
+
+
+def _execute_all(conn: Connection, statement: str, chunks: Sequence[Any]) -> None:
+    """One statement per chunk, all in one transaction (one statement: its own)."""
+    if len(chunks) == 1:
+        conn.execute(statement, chunks[0])
+        return
+    with conn.transaction():
+        for chunk in chunks:
+            conn.execute(statement, chunk)

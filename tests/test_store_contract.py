@@ -142,6 +142,26 @@ def test_a_batch_failing_mid_way_stores_nothing(settings: Settings, store: Store
     assert store.upsert_creators([make_creator("ig:b")]) == 1  # usable afterwards
 
 
+def test_large_batches_are_whole_too(
+    settings: Settings, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_postgres, "WRITE_CHUNK", 3)  # PostgreSQL: several statements
+    refuse, allow = _REFUSE_B["postgres" if settings.store_is_postgres else "sqlite"]
+    _execute(settings, refuse)
+    batch = [make_creator(f"ig:a{i}") for i in range(8)] + [make_creator("ig:b")]
+    with pytest.raises(Exception, match="refuse"):  # the last chunk of the change log fails
+        store.upsert_creators(batch)
+    assert store.counts()["creators"] == 0 and store.last_change_seq() == 0
+    _execute(settings, allow)
+    assert store.upsert_creators([*batch, batch[0]]) == 10
+    assert store.upsert_brands([{"brand_id": f"b{i}", "name": "B", "values": "v"}
+                                for i in range(7)]) == 7  # fmt: skip
+    assert store.add_outcomes([_outcome("b0", f"ig:a{i}", "c") for i in range(8)]) == 8
+    assert store.counts() == {"creators": 9, "brands": 7, "outcomes": 8}
+    changed, seq = store.creators_changed_since(0)
+    assert set(changed) == {c["creator_id"] for c in batch} and seq >= 10
+
+
 def test_outcomes_are_keyed_and_re_ingest_is_a_no_op(store: Store) -> None:
     rows = [_outcome("eco", f"ig:c{i}", "fw26") for i in range(3)]
     rows.append(_outcome("eco", "ig:c0", ""))  # no campaign is a key of its own
