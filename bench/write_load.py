@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/write_load.py --home DIR [--phases mixed,creators]
         [--mixed-requests 720] [--clients 1,8] [--creators 240] [--repeats 3] [--quick]
-        [--store-creators 2000] [--pg | --pg-url URL]
+        [--store-creators 2000] [--store-pool 4] [--pg | --pg-url URL]
 
 The script copies --home (a built home with a champion model) to a temporary directory and
 writes there only: the home itself is never changed. It starts `microtribe serve` on the copy
@@ -40,7 +40,8 @@ phase printing one JSON object (appended to --out, default bench/results/write_l
 
 5. `store` (in process, no server): --clients N threads upsert --store-creators new creators
    between them straight into a fresh store, one creator per call (the store's own write path:
-   one durable transaction each). Recorded per back end: creators/s (median of --repeats).
+   one durable transaction each). Recorded per back end: creators/s (median of --repeats);
+   --store-pool sets the PostgreSQL store's connections (MICROTRIBE_STORE_POOL, default 4).
 
 PostgreSQL (issue 26): with --pg (a throw-away cluster, tests/pg_cluster.py, fsync on) or
 --pg-url URL (a server where the bench may CREATE DATABASE), the `creators` and `store` phases
@@ -350,6 +351,8 @@ def main() -> None:
     parser.add_argument("--apply-repeats", type=int, default=20)
     parser.add_argument("--apply-before", type=Path, default=None)
     parser.add_argument("--store-creators", type=int, default=2000, help="phase store")
+    parser.add_argument("--store-pool", type=int, default=4,
+                        help="PostgreSQL connections of the store (phase store)")
     parser.add_argument("--pg", action="store_true",
                         help="also run creators/store on a throw-away PostgreSQL cluster")
     parser.add_argument("--pg-url", default="",
@@ -485,7 +488,7 @@ def store_phase(
             log(f"store {store}: {clients} threads, repeat {repeat + 1}/{args.repeats}")
             home = workdir / f"store-{store}-{clients}-{repeat}"
             url = new_database() if new_database else ""
-            opened = open_store(Settings(home=home, store_url=url))
+            opened = open_store(Settings(home=home, store_url=url, store_pool=args.store_pool))
             failures: list[BaseException] = []
 
             def writer(mine: list[dict[str, Any]], target: Any = opened,
@@ -512,6 +515,7 @@ def store_phase(
         record = {
             **base, "phase": "store", **({"store": store} if store else {}),
             "clients": clients, "creators": len(docs),
+            **({"store_pool": args.store_pool} if store == "postgres" else {}),
             "creators_per_s_median": statistics.median(rates), "creators_per_s_runs": rates,
             "errors": errors,
         }  # fmt: skip
