@@ -73,6 +73,7 @@ class CatalogFollower:
         if self.refused is not None and self.refused.version == version:
             return False
         try:
+            self.catalog_dir.mkdir(parents=True, exist_ok=True)
             with locked(self.catalog_dir / ".follow.lock"):
                 self._take(version)
         except (PublishedCorrupt, CatalogFormatOld) as exc:
@@ -88,7 +89,6 @@ class CatalogFollower:
 
     def _take(self, version: str) -> None:
         """Under the lock: fetch `version` unless the home holds it, then point CURRENT at it."""
-        self.catalog_dir.mkdir(parents=True, exist_ok=True)
         for junk in self.catalog_dir.glob(f"{FETCHING_PREFIX}*"):  # crashed copies
             shutil.rmtree(junk, ignore_errors=True)
         held = self.catalog_dir / version
