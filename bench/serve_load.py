@@ -94,7 +94,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -321,8 +321,16 @@ class Server:
     """`microtribe serve` on a free loopback port, in its own process (or uvicorn --workers N)."""
 
     def __init__(
-        self, home: Path, poll: float, workdir: Path, workers: int = 1, concurrency: int = 1
+        self,
+        home: Path,
+        poll: float,
+        workdir: Path,
+        workers: int = 1,
+        concurrency: int = 1,
+        args: Sequence[str] = (),
+        env: Mapping[str, str] | None = None,
     ) -> None:
+        """`args`: more `serve` options (`--catalog-from DIR`); `env`: more variables."""
         self.home = home
         self.workers = workers
         self.port = _free_port()
@@ -332,11 +340,13 @@ class Server:
         env = server_env(
             home, self.read_key, self.admin_key,
             MICROTRIBE_POLL_SECONDS=str(poll), MICROTRIBE_MATCH_CONCURRENCY=str(concurrency),
+            **(env or {}),
         )  # fmt: skip
         address = ["--host", "127.0.0.1", "--port", str(self.port)]
         command = [sys.executable, "-m", "microtribe", "serve", *address, "--home", str(home)]
         if workers > 1:
             command += ["--workers", str(workers)]
+        command += list(args)
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             command,

@@ -67,6 +67,8 @@ class CatalogFollower:
             self._failed(f"cannot read {self.source / 'CURRENT'}: {exc}")
             return False
         self.published = version
+        if self.refused is not None and self.refused.version != version:
+            self.refused = None  # the directory moved on (or back): that refusal is over
         if version is None or version == current_version(self.catalog_dir):
             self.error = None
             return False
