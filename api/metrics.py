@@ -245,6 +245,7 @@ class ServingPublisher:
         self._pipeline = pipeline
         self._replica = replica
         self._published: object = self  # never a pipeline: the first check writes
+        self._published_replica = ""  # the replica state written last, as JSON
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -255,8 +256,8 @@ class ServingPublisher:
         if replica is not None:  # the age is computed at scrape time from `caught_up_at`
             replica = {**replica, "store": {**replica.get("store", {})}}
             replica["store"].pop("seconds_since_caught_up", None)
-        key = (pipe, json.dumps(replica, sort_keys=True, default=str))
-        if key == self._published:
+        key = json.dumps(replica, sort_keys=True, default=str)
+        if pipe is self._published and key == self._published_replica:
             return
         with self._lock:
             state = _serving_state(pipe)
@@ -265,7 +266,7 @@ class ServingPublisher:
             staging = self.path.with_name(f".{self.path.name}.tmp")
             staging.write_text(json.dumps(state, default=str))
             os.replace(staging, self.path)
-            self._published = key
+            self._published, self._published_replica = pipe, key
 
     def start(self) -> None:
         self.publish()
