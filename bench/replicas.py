@@ -14,7 +14,10 @@ workdir), seeded with the home's creators and brands when it holds no creator. T
 2. write → visible: --writes times, one new creator is written to A (`POST /v1/creators`),
    and from A's acknowledgement B's `/v1/match` is asked every 25 ms, filtered to that
    creator's follower count and country, until it returns it. Reported: p50, p99, max
-   (target p99 ≤ 2 s), and the write's own latency on A;
+   (target p99 ≤ 2 s), and the write's own latency on A. The writes go one after another,
+   each as soon as the previous one was seen on B, that is just after B's store poll: each
+   waits nearly a whole poll period, the worst phase (writes at random times wait half a
+   period less on average);
 3. publish → served: --publishes times, while a client thread sends matches to A and B in
    turn, the builder runs `build --publish DIR`; from the moment `DIR/CURRENT` moved (its
    modification time) until both replicas' `/readyz` name the new version. Reported: each

@@ -880,6 +880,8 @@ def section_replicas(records: list[Record]) -> list[str]:
         "`MICROTRIBE_STORE_POLL_SECONDS`, 1 s). A build published with `build --publish DIR` "
         "is served by both replicas (`serve --catalog-from DIR`, polling every 1 s) after the "
         "copy, the digest check and a safe reload, while a client keeps matching on both. "
+        "Writes go one after another, each just after B's previous poll: each waits nearly a "
+        "whole poll period (the worst phase). "
         "Targets: p99 write → visible ≤ 2 s, publish → served ≤ 5 s, 0 failed matches.",
         "",
         *table(header, rows),

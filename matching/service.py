@@ -138,7 +138,7 @@ class Sources:
 # A store poll that finds more changes than this behind leaves them to the next catalog version
 # (a build after a bulk `microtribe ingest`): embedding them would take the server's cores and
 # its writers' lock for minutes. `/readyz` shows how far behind it is meanwhile.
-STORE_CATCH_UP_LIMIT = 10_000
+STORE_CATCH_UP_LIMIT = 5_000
 
 # What a failed reload may raise; the old pipeline keeps serving.
 RELOAD_ERRORS = (NotReady, BundleError, OSError, ValueError, KeyError)
