@@ -398,9 +398,12 @@ class MatchService:
         """Load the current champion and catalog beside the old ones; swap only if they work.
 
         `announce` (an admin's reload): bump the serving generation, so that the other server
-        processes on this home reload too.
+        processes on this home reload too; a replica following a published directory brings
+        its current version home first.
         """
         one_thread()
+        if announce and self.follower is not None:
+            self.follower.sync()
         with self._lock, self._reloading():
             sources = self.sources()
             mapped = self.loaded is None or self.loaded.catalog != sources.catalog
