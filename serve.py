@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -35,6 +36,11 @@ ROUTERS = (health, creators, brands, feedback, model, admin, page)
 def _serving_pipeline(app: FastAPI) -> MatchPipeline | None:
     service: MatchService | None = getattr(app.state, "service", None)
     return None if service is None else service.pipeline
+
+
+def _replica_status(app: FastAPI) -> dict[str, Any] | None:
+    service: MatchService | None = getattr(app.state, "service", None)
+    return None if service is None else service.replica_status()
 
 
 def _add_middleware(app: FastAPI, limits: ApiLimits, metrics: HttpMetrics) -> None:
@@ -72,6 +78,7 @@ def create_app(
         service = MatchService(settings)
         service.start()
         service.start_polling(settings.poll_seconds)  # new champion or catalog: safe reload
+        service.start_store_polling(settings.store_poll_seconds)  # other replicas' writes
         app.state.service = service
         served.start()
         challenger.start()
@@ -93,7 +100,9 @@ def create_app(
     app.router.route_class = StrictJsonRoute  # for any route added to the app itself
     app.state.authorizer = authorizer = Authorizer(keys, limits)
     app.state.metrics = metrics = HttpMetrics(
-        lambda: _serving_pipeline(app), drift_path=settings.home / "monitor" / "drift.json"
+        lambda: _serving_pipeline(app),
+        drift_path=settings.home / "monitor" / "drift.json",
+        replica=lambda: _replica_status(app),
     )
     app.state.challenger = challenger
     install_error_handlers(app)

@@ -12,8 +12,14 @@ worker serves is not a sum: every worker writes `serving_<pid>.json` there when 
 changes (checked every `PUBLISH_SECONDS`, and by the worker answering a scrape), and
 `/metrics` reports `microtribe_ready`, `microtribe_serving_info` and
 `microtribe_catalog_live_creators` once per live worker, with a `worker` label (its pid), plus
-`microtribe_workers`. The `process_*` metrics of a single process are left out there (they would
-describe whichever worker answered).
+`microtribe_workers`; the replica gauges below likewise. The `process_*` metrics of a single
+process are left out there (they would describe whichever worker answered).
+
+Replica gauges (`MatchService.replica_status`, also in `/readyz`): `microtribe_store_last_seq`,
+`microtribe_store_applied_seq`, `microtribe_store_changes_behind`,
+`microtribe_store_seconds_since_caught_up`, and with `serve --catalog-from DIR`
+`microtribe_catalog_from_info` (the published directory and its current version) and
+`microtribe_catalog_refused` (1 while the published version was refused).
 """
 
 from __future__ import annotations
@@ -53,6 +59,12 @@ KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPT
 UNMATCHED_ROUTE = "unmatched"
 PUBLISH_SECONDS = 1.0  # how often a worker checks whether what it serves changed
 WORKER_HEADER = b"x-microtribe-worker"  # with several workers: the pid that answered
+ReplicaStatus = Callable[[], "dict[str, Any] | None"]
+_STORE_GAUGES = (
+    ("last_seq", "microtribe_store_last_seq", "The store's last creator change at the last look"),
+    ("applied_seq", "microtribe_store_applied_seq", "The last store change the catalog includes"),
+    ("changes_behind", "microtribe_store_changes_behind", "Store changes not yet applied"),
+)
 
 
 def multiprocess_dir() -> Path | None:
@@ -73,6 +85,51 @@ def _serving_state(pipe: MatchPipeline | None) -> dict[str, object]:
     }
 
 
+class ReplicaFamilies:
+    """The replica gauges of one scrape; `add` once per worker (`labels` is [] or [pid])."""
+
+    def __init__(self, labels: list[str]) -> None:
+        self.store = {
+            key: GaugeMetricFamily(name, text, labels=labels) for key, name, text in _STORE_GAUGES
+        }
+        self.lag = GaugeMetricFamily(
+            "microtribe_store_seconds_since_caught_up",
+            "Seconds since the catalog in service last included every store change",
+            labels=labels,
+        )
+        self.followed = InfoMetricFamily(
+            "microtribe_catalog_from",
+            "The published directory followed (serve --catalog-from) and its current version",
+            labels=labels,
+        )
+        self.refused = GaugeMetricFamily(
+            "microtribe_catalog_refused",
+            "1 while the published catalog version was refused (digests differ from its seal)",
+            labels=labels,
+        )
+
+    def add(self, labels: list[str], status: Mapping[str, Any], now: float) -> None:
+        store = status.get("store") or {}
+        for key, family in self.store.items():
+            if store.get(key) is not None:
+                family.add_metric(labels, float(store[key]))
+        if store.get("caught_up_at") is not None:
+            self.lag.add_metric(labels, max(now - float(store["caught_up_at"]), 0.0))
+        followed = status.get("catalog_from")
+        if followed:
+            published = followed.get("published_version") or ""
+            self.followed.add_metric(
+                labels, {"dir": str(followed["dir"]), "published_version": str(published)}
+            )
+            self.refused.add_metric(labels, int(followed.get("refused") is not None))
+
+    def families(self) -> Iterator[Metric]:
+        yield from self.store.values()
+        yield self.lag
+        yield self.followed
+        yield self.refused
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -86,8 +143,11 @@ def _alive(pid: int) -> bool:
 class ServingCollector(Collector):
     """Model and catalog in service, read at scrape time so reloads and upserts need no hook."""
 
-    def __init__(self, pipeline: Callable[[], MatchPipeline | None]) -> None:
+    def __init__(
+        self, pipeline: Callable[[], MatchPipeline | None], replica: ReplicaStatus | None = None
+    ) -> None:
         self._pipeline = pipeline
+        self._replica = replica
 
     def describe(self) -> list[Metric]:
         return []  # nothing to pre-register: names are fixed and unique in this registry
@@ -97,6 +157,11 @@ class ServingCollector(Collector):
         yield GaugeMetricFamily(
             "microtribe_ready", "1 when a catalog and a model are loaded", value=int(bool(pipe))
         )
+        status = None if self._replica is None else self._replica()
+        if status is not None:
+            replica = ReplicaFamilies([])
+            replica.add([], status, time.time())
+            yield from replica.families()
         if pipe is None:
             return
         yield InfoMetricFamily(
@@ -151,37 +216,57 @@ class WorkersServingCollector(Collector):
             "Creators searchable in the catalog in service",
             labels=["worker"],
         )
+        replica, now = ReplicaFamilies(["worker"]), time.time()
         for pid, state in states:
             ready.add_metric([pid], int(bool(state.get("ready"))))
             if state.get("ready"):
                 names = ("model_version", "catalog_version", "embedder")
                 info.add_metric([pid], {name: str(state[name]) for name in names})
                 live.add_metric([pid], float(str(state["live_creators"])))
+            status = state.get("replica")
+            if isinstance(status, dict):
+                replica.add([pid], status, now)
         yield ready
         yield info
         yield live
+        yield from replica.families()
 
 
 class ServingPublisher:
     """A worker's `serving_<pid>.json`, rewritten when the pipeline it serves changes."""
 
-    def __init__(self, directory: Path, pipeline: Callable[[], MatchPipeline | None]) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        pipeline: Callable[[], MatchPipeline | None],
+        replica: ReplicaStatus | None = None,
+    ) -> None:
         self.path = directory / f"serving_{os.getpid()}.json"
         self._pipeline = pipeline
+        self._replica = replica
         self._published: object = self  # never a pipeline: the first check writes
+        self._published_replica = ""  # the replica state written last, as JSON
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def publish(self) -> None:
         pipe = self._pipeline()
-        if pipe is self._published:
+        replica = None if self._replica is None else self._replica()
+        if replica is not None:  # the age is computed at scrape time from `caught_up_at`
+            replica = {**replica, "store": {**replica.get("store", {})}}
+            replica["store"].pop("seconds_since_caught_up", None)
+        key = json.dumps(replica, sort_keys=True, default=str)
+        if pipe is self._published and key == self._published_replica:
             return
         with self._lock:
+            state = _serving_state(pipe)
+            if replica is not None:
+                state["replica"] = replica
             staging = self.path.with_name(f".{self.path.name}.tmp")
-            staging.write_text(json.dumps(_serving_state(pipe)))
+            staging.write_text(json.dumps(state, default=str))
             os.replace(staging, self.path)
-            self._published = pipe
+            self._published, self._published_replica = pipe, key
 
     def start(self) -> None:
         self.publish()
@@ -256,7 +341,10 @@ class HttpMetrics:
     """The API's metrics and their exposition."""
 
     def __init__(
-        self, pipeline: Callable[[], MatchPipeline | None], drift_path: Path | None = None
+        self,
+        pipeline: Callable[[], MatchPipeline | None],
+        drift_path: Path | None = None,
+        replica: ReplicaStatus | None = None,
     ) -> None:
         self.registry = CollectorRegistry()
         # several workers: the metrics below write to the shared directory; `exposed` reads it
@@ -310,10 +398,10 @@ class HttpMetrics:
         self._request_series: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
         self._stage_series: dict[str, Histogram] = {}
         if self.shared_dir is None:
-            self.registry.register(ServingCollector(pipeline))
+            self.registry.register(ServingCollector(pipeline, replica))
             ProcessCollector(registry=self.registry)
         else:
-            self.publisher = ServingPublisher(self.shared_dir, pipeline)
+            self.publisher = ServingPublisher(self.shared_dir, pipeline, replica)
             self.exposed = CollectorRegistry()
             MultiProcessCollector(self.exposed, path=str(self.shared_dir))
             self.exposed.register(WorkersServingCollector(self.shared_dir, self.publisher.publish))

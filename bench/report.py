@@ -860,6 +860,36 @@ def section_captions(records: list[Record]) -> list[str]:
     ]
 
 
+def section_replicas(records: list[Record]) -> list[str]:
+    """`bench/replicas.py`: two replicas, one store, one published directory; newest record
+    per store kind."""
+    newest = newest_per_key(records, lambda r: r.get("store"))
+    rows = [
+        [r.get("store"), r.get("catalog_creators"), r.get("writes"), r.get("visible_p50_s"),
+         r.get("visible_p99_s"), r.get("visible_max_s"), r.get("write_p50_ms"),
+         ", ".join(str(s) for s in r.get("publish_to_served_s", [])),
+         f"{r.get('switch_failed')} of {r.get('switch_requests')}", r.get("load_1min")]
+        for r in newest
+    ]  # fmt: skip
+    header = ["store", "creators", "writes", "write → visible on B p50 s", "p99 s", "max s",
+              "write on A p50 ms", "publish → both serve it, s", "failed matches during the "
+              "switches", "load"]  # fmt: skip
+    return [
+        "Replica A takes a write (`POST /v1/creators`); replica B, on another home sharing the "
+        "store, returns the creator from `/v1/match` after its next store poll (every "
+        "`MICROTRIBE_STORE_POLL_SECONDS`, 1 s). A build published with `build --publish DIR` "
+        "is served by both replicas (`serve --catalog-from DIR`, polling every 1 s) after the "
+        "copy, the digest check and a safe reload, while a client keeps matching on both. "
+        "Writes go one after another, each just after B's previous poll: each waits nearly a "
+        "whole poll period (the worst phase). "
+        "Targets: p99 write → visible ≤ 2 s, publish → served ≤ 5 s, 0 failed matches.",
+        "",
+        *table(header, rows),
+        "",
+        f"_{when(newest)}._",
+    ]
+
+
 SECTIONS: dict[str, tuple[str, Callable[[list[Record]], list[str]]]] = {
     "retrieval": ("Retrieval", section_retrieval),
     "embedders": ("Embedding", section_embedders),
@@ -878,6 +908,7 @@ SECTIONS: dict[str, tuple[str, Callable[[list[Record]], list[str]]]] = {
     "lofo": ("Leave one generator family out", section_lofo),
     "prior_curve": ("The prior as outcomes arrive", section_prior_curve),
     "captions": ("Reading captions: paid posts and critical stance", section_captions),
+    "replicas": ("Replicas: writes and published catalogs across homes", section_replicas),
 }
 
 

@@ -94,7 +94,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -327,8 +327,10 @@ class Server:
         workdir: Path,
         workers: int = 1,
         concurrency: int = 1,
-        env: dict[str, str] | None = None,  # more environment, e.g. MICROTRIBE_STORE_URL
+        args: Sequence[str] = (),
+        env: Mapping[str, str] | None = None,
     ) -> None:
+        """`args`: more `serve` options (`--catalog-from DIR`); `env`: more variables."""
         self.home = home
         self.workers = workers
         self.port = _free_port()
@@ -344,6 +346,7 @@ class Server:
         command = [sys.executable, "-m", "microtribe", "serve", *address, "--home", str(home)]
         if workers > 1:
             command += ["--workers", str(workers)]
+        command += list(args)
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             command,

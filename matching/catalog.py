@@ -215,7 +215,7 @@ class VersionWriter:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(pointer, self.catalog_dir / "CURRENT")
-        _prune(self.catalog_dir, keep, self.version)
+        prune_versions(self.catalog_dir, keep, self.version)
         return self.version
 
     def abandon(self) -> None:
@@ -251,7 +251,8 @@ def write_version(
         raise
 
 
-def _prune(catalog_dir: Path, keep: int, current: str) -> None:
+def prune_versions(catalog_dir: Path, keep: int, current: str) -> None:
+    """Keep the newest `keep` versions and `current`; remove crashed builds' staging."""
     versions = sorted(p for p in catalog_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
     for old in versions[: max(len(versions) - keep, 0)]:
         if old.name != current:

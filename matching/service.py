@@ -13,6 +13,13 @@ when either moved. A pair that failed to load is not retried until one of them m
 With several server processes on one home (`microtribe serve --workers N`) the poller also
 watches the serving generation (matching/generation.py): an admin reload, an upsert or a
 delete done by one process bumps it, and the others reload (catching up from the store).
+
+Replicas on other homes share the store (`MICROTRIBE_STORE_URL`) and see each other's writes
+through its change log: every `Settings.store_poll_seconds` (`start_store_polling`) a server
+compares the store's last change number with the one its pipeline includes (`applied_seq`)
+and, when behind, applies exactly the creators changed since (`catch_up_store`). A replica
+started with `--catalog-from DIR` also follows a published directory (matching/follow.py):
+each poll brings a newly published version home before comparing the pointers.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -33,6 +41,7 @@ from features.vectors import l2_normalise
 from matching.catalog import Catalog, current_version, load_catalog, read_manifest, warm_catalog
 from matching.creator_snapshot import known_brand_keys
 from matching.delta import apply_delta, base_rows, segments
+from matching.follow import CatalogFollower
 from matching.generation import bump_generation, read_generation
 from matching.pipeline import BriefCache, MatchPipeline
 from matching.store import PreparedCreators, open_store, prepare_creators
@@ -126,6 +135,11 @@ class Sources:
     challenger: str | None = None  # `models/CHALLENGER`: scored off the request path
 
 
+# A store poll that finds more changes than this behind leaves them to the next catalog version
+# (a build after a bulk `microtribe ingest`): embedding them would take the server's cores and
+# its writers' lock for minutes. `/readyz` shows how far behind it is meanwhile.
+STORE_CATCH_UP_LIMIT = 5_000
+
 # What a failed reload may raise; the old pipeline keeps serving.
 RELOAD_ERRORS = (NotReady, BundleError, OSError, ValueError, KeyError)
 
@@ -151,6 +165,23 @@ class MatchService:
         self.reloading = False  # a reload is loading beside the pipeline in service
         self.not_ready_reason: str | None = None  # why `pipeline` is None, when known
         self._brand_keys: tuple[tuple[int, float, float], frozenset[str]] | None = None
+        # The store's change log as this server has seen and applied it (`catch_up_store`):
+        # `applied_seq` is the last change the pipeline in service includes, `store_seq` the
+        # store's last change at the latest look, `caught_up_at` (epoch seconds) when the
+        # pipeline last included every change the store held.
+        self.applied_seq: int | None = None
+        self.store_seq: int | None = None
+        self.caught_up_at: float | None = None
+        self._store_stop = threading.Event()
+        self._store_poller: threading.Thread | None = None
+        self._store_error: str | None = None
+        self.follower = (
+            None
+            if settings.catalog_from is None
+            else CatalogFollower(
+                settings.catalog_from, settings.catalog_dir, settings.keep_catalog_versions
+            )
+        )
 
     def flags(
         self,
@@ -192,8 +223,9 @@ class MatchService:
             _pointer(self.settings.models_dir / "CHALLENGER"),
         )
 
-    def _load(self, sources: Sources) -> MatchPipeline:
-        """A pipeline for `sources`, reusing what the pipeline in service already holds of it.
+    def _load(self, sources: Sources) -> tuple[MatchPipeline, int | None]:
+        """A pipeline for `sources`, reusing what the pipeline in service already holds of it,
+        and the last store change it includes.
 
         The same catalog version is not mapped again: the served catalog (with the upserts
         applied since) is caught up from the store instead. The same champion's bundle is kept;
@@ -227,9 +259,13 @@ class MatchService:
         )
         embedder = self._embedder
         assert embedder is not None  # `_briefs` has set it
-        catalog = self._catch_up(catalog, embedder)
+        since = catalog.manifest.get("store_seq")
+        catalog, seq = self._catch_up(catalog, embedder, None if since is None else int(since))
         challenger = self._challenger(sources, catalog)
-        return MatchPipeline(catalog=catalog, bundle=bundle, briefs=briefs, challenger=challenger)
+        pipeline = MatchPipeline(
+            catalog=catalog, bundle=bundle, briefs=briefs, challenger=challenger
+        )
+        return pipeline, seq
 
     def _challenger(self, sources: Sources, catalog: Catalog) -> Bundle | None:
         """The challenger's bundle (the one in service when unchanged), or None. One that does
@@ -267,35 +303,44 @@ class MatchService:
         briefs.topic_vectors()
         return briefs
 
-    def _catch_up(self, catalog: Catalog, embedder: CachedEmbedder) -> Catalog:
-        """Apply what the store acknowledged after the catalog was built (crash-safe upserts).
+    def _catch_up(
+        self, catalog: Catalog, embedder: CachedEmbedder, since: int | None
+    ) -> tuple[Catalog, int]:
+        """Apply what the store acknowledged after change `since` (the catalog's build, for
+        crash-safe upserts; the last change applied, for other replicas' writes), and return
+        the number of the store's last change the result includes.
 
-        Only the creators the store's change log names after the build's last change are
-        compared (no pass over every row: at 1M that took seconds of every reload).
+        Only the creators the store's change log names after `since` are compared (no pass
+        over every row: at 1M that took seconds of every reload). The changes and their number
+        are read in one snapshot: a write committed later has a higher number and is caught
+        up next time. A creator the catalog already holds with the same content hash (this
+        server's own upserts) is left as it is.
         """
-        since = catalog.manifest.get("store_seq")
         if since is None:  # a grown or hand-made version: compare every row
-            stored = self.store.creator_hashes()
+            stored, seq = self.store.creator_hashes_and_seq()
             touched: dict[str, str | None] = {
                 **dict.fromkeys(catalog.creators.creator_id.tolist()),
                 **stored,
             }
         else:
-            touched, _ = self.store.creators_changed_since(int(since))
+            touched, seq = self.store.creators_changed_since(since)
         if not touched:
-            return catalog
+            return catalog, seq
         ids = np.asarray(list(touched), dtype=str)
         built = built_hashes(catalog, ids)
         now = np.asarray([touched[cid] or "" for cid in ids.tolist()], dtype=str)
         changed = sorted(ids[(now != "") & (now != built)].tolist())
         deleted = sorted(ids[(now == "") & (built != "")].tolist())
         if not changed and not deleted:
-            return catalog
+            return catalog, seq
         log.info(
-            "catalog catch-up: %d upserted, %d deleted since build", len(changed), len(deleted)
+            "catalog catch-up: %d upserted, %d deleted since change %s",
+            len(changed),
+            len(deleted),
+            since,
         )
         docs, hashes = self.store.creators_by_id(changed)
-        return apply_delta(
+        caught_up = apply_delta(
             catalog,
             docs,
             hashes,
@@ -303,6 +348,7 @@ class MatchService:
             embedder,
             self.known_brand_keys(),
         )
+        return caught_up, seq
 
     def known_brand_keys(self) -> frozenset[str]:
         """The stored brands' mention keys, recomputed only when a brand was written since."""
@@ -330,17 +376,20 @@ class MatchService:
         # One BLAS thread per server worker: small exact scans ran ~30x slower with two
         # threads fighting over the cores under load (bench/retrieval.py notes).
         one_thread()
+        if self.follower is not None:
+            self.follower.sync()
         sources = self.sources()
         try:
-            self.pipeline = self._load(sources)
+            self.pipeline, seq = self._load(sources)
         except RELOAD_ERRORS as exc:
             # up but not ready (`/readyz` says why); the poller tries again when a pointer moves
-            self.not_ready_reason = str(exc)
+            self.not_ready_reason = self._follow_reason(str(exc))
             self._refused = sources
-            log.warning("not ready: %s", exc)
+            log.warning("not ready: %s", self.not_ready_reason)
             return
         self.not_ready_reason = None
         self.loaded = sources
+        self._applied(seq)
         self.pipeline.briefs.vector("warm-up")  # the first real request should not pay for it
         if WARM_AFTER_SWAP:
             _warm_in_background(self.pipeline.catalog)
@@ -349,17 +398,22 @@ class MatchService:
         """Load the current champion and catalog beside the old ones; swap only if they work.
 
         `announce` (an admin's reload): bump the serving generation, so that the other server
-        processes on this home reload too.
+        processes on this home reload too; a replica following a published directory brings
+        its current version home first.
         """
         one_thread()
+        if announce and self.follower is not None:
+            self.follower.sync()
         with self._lock, self._reloading():
             sources = self.sources()
             mapped = self.loaded is None or self.loaded.catalog != sources.catalog
-            fresh = self._load(sources)  # raises, leaving the old pipeline serving, if off
+            # raises, leaving the old pipeline serving, if off
+            fresh, seq = self._load(sources)
             fresh.briefs.vector("warm-up")  # a new embedder is warmed before it serves
             if self.pipeline is not None:
                 self.reloads += 1
             self.pipeline, self.loaded = fresh, sources
+            self._applied(seq)
             self.not_ready_reason = None
             if announce:
                 self._announce()
@@ -381,8 +435,11 @@ class MatchService:
         """Reload when the champion or the catalog on disk moved; True when a swap happened.
 
         A failed load is logged and remembered: the old pipeline keeps serving and the same
-        pair is not tried again (and the log not flooded) until a pointer moves again.
+        pair is not tried again (and the log not flooded) until a pointer moves again. A
+        replica following a published directory first brings its current version home.
         """
+        if self.follower is not None:
+            self.follower.sync()
         sources = self.sources()
         if sources == self.loaded or sources == self._refused:
             return False
@@ -391,7 +448,7 @@ class MatchService:
         except RELOAD_ERRORS as exc:
             self._refused = sources
             if self.pipeline is None:
-                self.not_ready_reason = str(exc)
+                self.not_ready_reason = self._follow_reason(str(exc))
             if isinstance(exc, NotReady):
                 log.warning("poll: not ready: %s", exc)
                 return False
@@ -427,6 +484,114 @@ class MatchService:
         if self._poller is not None:
             self._poller.join()
             self._poller = None
+
+    def _follow_reason(self, reason: str) -> str:
+        """`reason`, and why the published version was not taken when that is known."""
+        refused = None if self.follower is None else self.follower.refused
+        if refused is None:
+            return reason
+        return f"{reason}; published catalog {refused.version} refused: {refused.reason}"
+
+    # ---- the store's change log (other replicas' writes) -----------------------------------
+
+    def _applied(self, seq: int | None) -> None:
+        """The pipeline now includes every store change up to `seq` (caller holds the lock or
+        is starting)."""
+        self.applied_seq = seq
+        if seq is not None and (self.store_seq is None or seq >= self.store_seq):
+            self.store_seq = seq
+            self.caught_up_at = time.time()
+
+    def catch_up_store(self) -> bool:
+        """Apply the creators the store changed after `applied_seq`; True when a swap happened.
+
+        Cheap when nothing changed (one read of the store's last change number). The writes
+        of this server itself are found already applied (same content hash) and only move
+        `applied_seq`.
+        """
+        last = self.store.last_change_seq()
+        self.store_seq = last
+        applied = self.applied_seq
+        if self.pipeline is None or applied is None:
+            return False
+        if last <= applied:
+            self.caught_up_at = time.time()
+            return False
+        if last - applied > STORE_CATCH_UP_LIMIT:
+            self._store_failed(
+                f"{last - applied} store changes behind (over {STORE_CATCH_UP_LIMIT}): "
+                "left to the next catalog version (`microtribe build`)"
+            )
+            return False
+        one_thread()
+        with self._lock:
+            pipeline, embedder, since = self.pipeline, self._embedder, self.applied_seq
+            if pipeline is None or embedder is None or since is None:
+                return False
+            catalog, seq = self._catch_up(pipeline.catalog, embedder, since)
+            swapped = catalog is not pipeline.catalog
+            if swapped:
+                self.pipeline = replace(pipeline, catalog=catalog)
+            self._applied(seq)
+        self._store_error = None
+        return swapped
+
+    def _store_failed(self, reason: str) -> None:
+        if reason != self._store_error:  # once per reason, not once a second
+            log.warning("store catch-up: %s", reason)
+        self._store_error = reason
+
+    def start_store_polling(self, seconds: float) -> None:
+        """`catch_up_store` every `seconds` in a daemon thread (0 = never); `close` stops it."""
+        if seconds <= 0 or self._store_poller is not None:
+            return
+        self._store_stop.clear()
+
+        def loop() -> None:
+            while not self._store_stop.wait(seconds):
+                if self.reloading:  # a reload catches up as it loads
+                    continue
+                try:
+                    self.catch_up_store()
+                except Exception as exc:  # a store that is down: the server serves on
+                    self._store_failed(f"{type(exc).__name__}: {exc}")
+
+        self._store_poller = threading.Thread(
+            target=loop, name="microtribe-store-poll", daemon=True
+        )
+        self._store_poller.start()
+
+    def stop_store_polling(self) -> None:
+        self._store_stop.set()
+        if self._store_poller is not None:
+            self._store_poller.join()
+            self._store_poller = None
+
+    def replica_status(self) -> dict[str, Any]:
+        """What this replica serves and how far behind the store and the published directory
+        it is (`/readyz`, `/metrics`)."""
+        pipeline, applied, last = self.pipeline, self.applied_seq, self.store_seq
+        caught_up_at = self.caught_up_at
+        status: dict[str, Any] = {
+            "model_version": None if pipeline is None else pipeline.bundle.version,
+            "catalog_version": None if pipeline is None else pipeline.catalog.version,
+            "store": {
+                "last_seq": last,
+                "applied_seq": applied,
+                "changes_behind": None
+                if last is None or applied is None
+                else max(last - applied, 0),
+                "caught_up_at": caught_up_at,  # epoch seconds
+                "seconds_since_caught_up": None
+                if caught_up_at is None
+                else round(max(time.time() - caught_up_at, 0.0), 3),
+                "poll_seconds": self.settings.store_poll_seconds,
+                "error": self._store_error,
+            },
+        }
+        if self.follower is not None:
+            status["catalog_from"] = self.follower.status()
+        return status
 
     def ready(self) -> MatchPipeline:
         if self.pipeline is None:
@@ -498,5 +663,6 @@ class MatchService:
         return int(rows[-1]) if len(rows) else None
 
     def close(self) -> None:
+        self.stop_store_polling()
         self.stop_polling()
         self.store.close()

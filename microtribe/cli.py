@@ -127,6 +127,18 @@ def build(
             min=1, help="Creators featured and embedded at a time (memory is bounded by it)."
         ),
     ] = 2000,
+    publish: Annotated[
+        Path | None,
+        typer.Option(
+            "--publish",
+            help="After the build, publish the new version to DIR (any POSIX mount the "
+            "replicas read): copied into hidden staging, flushed, sealed with SHA256SUMS, "
+            "renamed into DIR/versions/<version>, then DIR/CURRENT moved to it. Replicas "
+            "started with `serve --catalog-from DIR` follow it. Publishing a version already "
+            "there copies nothing.",
+            metavar="DIR",
+        ),
+    ] = None,
     home: Home = None,
 ) -> None:
     """Features, embeddings, FAISS index: a new catalog version (incremental by default).
@@ -134,6 +146,7 @@ def build(
     Creators unchanged since the current version keep their features and vectors; only new or
     changed ones are re-featured, and only text never embedded before is embedded. The build
     streams: peak memory is bounded by --chunk-size plus the index, not by the catalog.
+    With --publish DIR the new version is then published for replicas (docs/scale.md).
     """
     from matching.build import build_catalog
     from matching.store import open_store
@@ -161,7 +174,22 @@ def build(
         _fail(str(exc))
     finally:
         store.close()
-    typer.echo(json.dumps(_plain(report)))
+    result = _plain(report)
+    if publish is not None:
+        result["published"] = _publish(settings, report.version, publish)
+    typer.echo(json.dumps(result))
+
+
+def _publish(settings: Settings, version: str, directory: Path) -> dict[str, Any]:
+    from matching.publish import publish_version
+
+    try:
+        published = publish_version(
+            settings.catalog_dir / version, directory.resolve(), settings.keep_catalog_versions
+        )
+    except (OSError, ValueError) as exc:
+        _fail(f"catalog version {version} was built but not published to {directory}: {exc}")
+    return _plain(published)
 
 
 def _build_on_spark(
@@ -638,6 +666,9 @@ MAX_WORKERS = 64
 # With several workers the poll also carries a reload, an upsert or a delete from the worker
 # that took it to the others (matching/generation.py): three small file reads a second.
 MULTI_WORKER_POLL_SECONDS = 1.0
+# A replica following a published directory reads two small pointer files a poll: 1 s keeps
+# "published → served by every replica" within seconds.
+FOLLOW_POLL_SECONDS = 1.0
 
 
 # ---- monitoring: drift, the challenger, compare (issue 24 items 3 and 4) ------------------
@@ -809,6 +840,20 @@ def serve(
             "and record every match."
         ),
     ] = False,
+    catalog_from: Annotated[
+        Path | None,
+        typer.Option(
+            "--catalog-from",
+            help="Follow a directory that `build --publish DIR` publishes to: at start and on "
+            "every poll (MICROTRIBE_POLL_SECONDS, "
+            f"{FOLLOW_POLL_SECONDS:g} s by default with this option) a newly published version "
+            "is copied into this home, its sha256 digests checked (a mismatch is refused and "
+            "the old catalog keeps serving; /readyz says why), and reloaded safely. Writes of "
+            "other replicas sharing MICROTRIBE_STORE_URL are caught up every "
+            "MICROTRIBE_STORE_POLL_SECONDS (1 s by default).",
+            metavar="DIR",
+        ),
+    ] = None,
     workers: Annotated[
         int,
         typer.Option(
@@ -826,6 +871,13 @@ def serve(
     home: Home = None,
 ) -> None:
     """Serve the API (keys from MICROTRIBE_API_KEYS, e.g. admin:k1,read:k2)."""
+    if catalog_from is not None:
+        if not catalog_from.is_dir():
+            _fail(f"--catalog-from {catalog_from}: not a directory (mount it, or publish first)")
+        # the environment carries it to every worker, with a poll short enough to follow
+        os.environ["MICROTRIBE_CATALOG_FROM"] = str(catalog_from.resolve())
+        if not os.environ.get("MICROTRIBE_POLL_SECONDS", "").strip():
+            os.environ["MICROTRIBE_POLL_SECONDS"] = f"{FOLLOW_POLL_SECONDS:g}"
     settings = _settings(home)
     if not os.environ.get("MICROTRIBE_API_KEYS") and not insecure_no_auth:
         _fail("no API keys: set MICROTRIBE_API_KEYS=role:key,… or pass --insecure-no-auth")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 DEFAULT_HOME = ".microtribe"
 DEFAULT_POLL_SECONDS = 30.0
+DEFAULT_STORE_POLL_SECONDS = 1.0
 DEFAULT_MATCH_CONCURRENCY = 1
 DEFAULT_STORE_POOL = 4
 DEFAULT_EMBEDDER = "use-multilingual-v3"
@@ -32,6 +33,10 @@ class Settings:
     `sqlite:///abs/path.db` another SQLite file (replicas on one host sharing one store);
     `postgresql://user@host:port/db` a PostgreSQL database shared by replicas on many hosts;
     `MICROTRIBE_STORE_POOL` is the most connections one process opens to it (default 4).
+    `MICROTRIBE_STORE_POLL_SECONDS` (default 1; 0 = off): how often the server compares the
+    store's change log with what it has applied, and catches up on the creators other
+    replicas wrote. `MICROTRIBE_CATALOG_FROM` (set by `serve --catalog-from DIR`): a published
+    directory (matching/publish.py) whose current catalog version the server follows.
     """
 
     home: Path
@@ -43,6 +48,8 @@ class Settings:
     match_concurrency: int = DEFAULT_MATCH_CONCURRENCY
     store_url: str = ""  # "" = the SQLite file under the home
     store_pool: int = DEFAULT_STORE_POOL  # PostgreSQL connections per process
+    store_poll_seconds: float = DEFAULT_STORE_POLL_SECONDS
+    catalog_from: Path | None = None  # a published directory to follow (matching/follow.py)
 
     @classmethod
     def from_env(cls, home: Path | None = None) -> Settings:
@@ -59,6 +66,12 @@ class Settings:
             match_concurrency=_concurrency(os.environ.get("MICROTRIBE_MATCH_CONCURRENCY")),
             store_url=_store_url(os.environ.get("MICROTRIBE_STORE_URL", "")),
             store_pool=_store_pool(os.environ.get("MICROTRIBE_STORE_POOL")),
+            store_poll_seconds=_poll_seconds(
+                os.environ.get("MICROTRIBE_STORE_POLL_SECONDS"),
+                "MICROTRIBE_STORE_POLL_SECONDS",
+                DEFAULT_STORE_POLL_SECONDS,
+            ),
+            catalog_from=_catalog_from(os.environ.get("MICROTRIBE_CATALOG_FROM", "")),
         )
 
     @property
@@ -103,17 +116,17 @@ class Settings:
             path.mkdir(parents=True, exist_ok=True)
 
 
-def _poll_seconds(raw: str | None) -> float:
+def _poll_seconds(
+    raw: str | None, name: str = "MICROTRIBE_POLL_SECONDS", default: float = DEFAULT_POLL_SECONDS
+) -> float:
     if raw is None or not raw.strip():
-        return DEFAULT_POLL_SECONDS
+        return default
     try:
         seconds = float(raw)
     except ValueError:
         seconds = -1.0
     if not (seconds == 0 or 0.1 <= seconds <= 86_400):
-        raise ValueError(
-            f"MICROTRIBE_POLL_SECONDS={raw!r}: give 0 (off) or a number of seconds in [0.1, 86400]"
-        )
+        raise ValueError(f"{name}={raw!r}: give 0 (off) or a number of seconds in [0.1, 86400]")
     return seconds
 
 
@@ -143,3 +156,7 @@ def _store_url(raw: str) -> str:
         f"MICROTRIBE_STORE_URL={raw!r}: give sqlite:///absolute/path.db or "
         "postgresql://user[:password]@host[:port]/database (unset: SQLite under the home)"
     )
+
+
+def _catalog_from(raw: str) -> Path | None:
+    return Path(raw.strip()).resolve() if raw.strip() else None

@@ -20,11 +20,11 @@ def healthz() -> dict[str, str]:
 
 @route(router.get, "/readyz", None, errors=(503,))
 def readyz(service: ServiceDep) -> JSONResponse:
-    """Readiness: a catalog and a champion model are loaded."""
+    """Readiness: a catalog and a champion model are loaded; what is served, how far behind."""
     if service.pipeline is None:
         reason = service.not_ready_reason or "not loaded yet"
         return error_response(503, f"no catalog or model in service: {reason}")
-    return JSONResponse({"status": "ready"})
+    return JSONResponse({"status": "ready", **service.replica_status()})
 
 
 @route(
