@@ -112,7 +112,7 @@ def _add_programme(
         creator["expected_posts"] = count
     answer["totals"].update(
         horizon_months=programme.horizon_months,
-        posts_per_month=programme.posts_per_month,
+        posts_per_month=None if one_off else programme.posts_per_month,
         expected_posts=round(float(months.expected_posts.sum()), 4),
         expected_cost=round(float(months.expected_cost.sum()), 2),
     )
