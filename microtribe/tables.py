@@ -83,6 +83,7 @@ def programme_table(plan: Mapping[str, Any], currency: str) -> list[str]:
         f"{totals['expected_posts']:>9.1f}{totals['expected_engagements']:>13,.0f}"
         f"{'':>11}{totals['unique_reach']:>12,.0f}"
     )
+    lines.append("(macro/mega only above: the same budget on one-off posts, one each, no renewal)")
     return lines
 
 
