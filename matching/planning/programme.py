@@ -50,8 +50,8 @@ class Programme:
     posts_per_month: int = 1
 
     def __post_init__(self) -> None:
-        for name, top in (("horizon_months", MAX_HORIZON_MONTHS),
-                          ("posts_per_month", MAX_POSTS_PER_MONTH)):  # fmt: skip
+        bounds = {"horizon_months": MAX_HORIZON_MONTHS, "posts_per_month": MAX_POSTS_PER_MONTH}
+        for name, top in bounds.items():
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= top:
                 raise InvalidPlanRequest(name, f"must be an integer in 1–{top}, got {value!r}")
@@ -133,24 +133,19 @@ def programme_months(
 
 
 def one_off_months(
-    programme: Programme, candidates: PlanCandidates, rows: np.ndarray, coordination: float,
+    programme: Programme,
+    candidates: PlanCandidates,
+    rows: np.ndarray,
+    coordination: float,
     sizes: np.ndarray,
-) -> ProgrammeMonths:  # fmt: skip
+) -> ProgrammeMonths:
     """One post per creator, all in month 1, no renewal: the one-off placements (macro-only)."""
     single = programme_months(Programme(1, 1), candidates, rows, coordination, sizes)
-    pad = programme.horizon_months - 1
-
-    def spread(values: np.ndarray) -> np.ndarray:
-        return np.concatenate([values, np.zeros(pad)])
-
-    return ProgrammeMonths(
-        cost=spread(single.cost),
-        expected_cost=spread(single.expected_cost),
-        expected_posts=spread(single.expected_posts),
-        expected_engagements=spread(single.expected_engagements),
-        advocated_engagements=spread(single.advocated_engagements),
-        expected_advocates=spread(single.expected_advocates),
-        contacts=spread(single.contacts),
-        new_unique_reach=spread(single.new_unique_reach),
-        cumulative_unique_reach=np.full(pad + 1, single.cumulative_unique_reach[0]),
-    )
+    later = np.zeros(programme.horizon_months - 1)  # nothing is posted after month 1
+    spread = {
+        name: np.concatenate([getattr(single, name), later])
+        for name in ProgrammeMonths.__slots__
+        if name != "cumulative_unique_reach"
+    }
+    reach = np.full(programme.horizon_months, single.cumulative_unique_reach[0])
+    return ProgrammeMonths(**spread, cumulative_unique_reach=reach)
