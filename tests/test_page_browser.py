@@ -578,6 +578,8 @@ def test_a_programme_is_shown_month_by_month_and_its_fields_checked_beside_them(
         months[0]["expected_posts"], abs=0.05
     )
     expect(page.locator("#plan-months-table tfoot")).to_contain_text("Orizzonte")
+    # each creator's monthly renewal and posts over the horizon beside it
+    assert "Rinnovo mensile" in page.locator("#plan-table thead th").all_inner_texts()
     assert page.locator("#view-plan .field-error").count() == 0
     _shot(page, artifacts, "plan-programme")
     # a 422 the API names on a programme field lands beside it
@@ -594,6 +596,7 @@ def test_a_programme_is_shown_month_by_month_and_its_fields_checked_beside_them(
     request, answer = _build_plan(page)
     assert "horizon_months" not in request and "months" not in answer["plan"]
     expect(page.locator("#plan-months")).to_be_hidden()
+    assert "Rinnovo mensile" not in page.locator("#plan-table thead th").all_inner_texts()
 
 
 FORBIDDEN = {"error": {"code": "forbidden", "details": [],

@@ -146,6 +146,8 @@ function renderPlanTable(creators, money) {
     ["followers", "colFollowers"], ["estimated_cost", "colCost"], ["advocacy_fit", "colAdvocacy"],
     ["expected_engagements", "colEngagements"],
   ];
+  // a programme: how likely each creator renews a month, and its posts over the horizon
+  if (creators.some((c) => c.retention != null)) columns.push(["retention", "colRetention"], ["expected_posts", "colPosts"]);
   $("#plan-table thead tr").replaceChildren(...columns.map(([, label]) => el("th", { scope: "col", text: t(label) })));
   const show = {
     handle: (c) => el("div", { class: "who" }, el("button", {
@@ -155,6 +157,7 @@ function renderPlanTable(creators, money) {
     }), flagBadges(c.flags)),
     followers: (c) => fmt.int(c.followers), estimated_cost: (c) => money(c.estimated_cost),
     advocacy_fit: (c) => fmt.pct(c.advocacy_fit), expected_engagements: (c) => fmt.int(c.expected_engagements),
+    retention: (c) => fmt.pct(c.retention), expected_posts: (c) => fmt.num(c.expected_posts),
   };
   $("#plan-table tbody").replaceChildren(...creators.map((c) => el("tr", { "data-creator-id": c.creator_id }, columns.map(([key, label]) =>
     el("td", { "data-label": t(label) }, show[key] ? show[key](c) : c[key])))));
