@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # the planner's modules load with the first plan, not with th
     from matching.catalog import Catalog
     from matching.lookalikes import LookalikeReason, Lookalikes
     from matching.pipeline import MatchPipeline
-    from matching.planning import Plan
+    from matching.planning import Plan, Programme, ProgrammeMonths
     from matching.service import MatchService
 
 Flags = dict[int, list[dict[str, Any]]]  # by candidate index: its raised flags
@@ -50,7 +50,7 @@ def _plan(catalog: Catalog, campaign: CampaignPlan, plan: Plan, flags: Flags) ->
              "advocacy_fit", "expected_engagements", "advocated_engagements",
              "reasons", "flags")  # fmt: skip
     totals = plan.totals
-    return {
+    answer = {
         "creators": [dict(zip(names, values, strict=True)) for values in columns],
         "totals": {
             "cost": round(totals.cost, 2),
@@ -68,6 +68,55 @@ def _plan(catalog: Catalog, campaign: CampaignPlan, plan: Plan, flags: Flags) ->
         "reason": plan.reason,
         "objective": round(plan.objective, 4),
     }
+    programme = campaign.result.programme
+    if programme is not None and plan.months is not None:
+        one_off = plan is campaign.result.macro_only
+        _add_programme(answer, programme, plan.months, advocacy, one_off)
+    return answer
+
+
+MONTH_FIELDS = ("cost", "expected_cost", "expected_posts", "expected_engagements",
+                "advocated_engagements", "expected_advocates", "contacts", "new_unique_reach",
+                "cumulative_unique_reach")  # fmt: skip
+
+
+def _months(months: ProgrammeMonths) -> list[dict[str, Any]]:
+    columns = [np.round(getattr(months, name), 4).tolist() for name in MONTH_FIELDS]
+    return [
+        {"month": month, **dict(zip(MONTH_FIELDS, values, strict=True))}
+        for month, values in enumerate(zip(*columns, strict=True), start=1)
+    ]
+
+
+def _add_programme(
+    answer: dict[str, Any],
+    programme: Programme,
+    months: ProgrammeMonths,
+    advocacy: np.ndarray,
+    one_off: bool,
+) -> None:
+    """A programme's fields: per creator its renewal and posts, the totals' horizon, the months.
+    The one-off side-by-side (macro-only) posts once and never renews."""
+    from matching.planning.programme import retention
+
+    renews = np.zeros(len(advocacy)) if one_off else retention(advocacy)
+    posts = (
+        np.ones(len(advocacy))
+        if one_off
+        else programme.posts_per_month * programme.expected_months(advocacy)
+    )
+    for creator, renewal, count in zip(
+        answer["creators"], np.round(renews, 6).tolist(), np.round(posts, 4).tolist(), strict=True
+    ):
+        creator["retention"] = renewal
+        creator["expected_posts"] = count
+    answer["totals"].update(
+        horizon_months=programme.horizon_months,
+        posts_per_month=None if one_off else programme.posts_per_month,
+        expected_posts=round(float(months.expected_posts.sum()), 4),
+        expected_cost=round(float(months.expected_cost.sum()), 2),
+    )
+    answer["months"] = _months(months)
 
 
 def _ratio(value: float | None) -> float | None:

@@ -19,6 +19,7 @@ from api.schemas import (
 
 if TYPE_CHECKING:  # the planner's modules load with the first plan
     from matching.plan_scope import PlanPolicy
+    from matching.planning import Programme
 
 Tier = Literal["emerging", "nano", "micro", "mid", "macro", "mega"]
 Platform = Literal["instagram", "tiktok", "youtube"]
@@ -106,6 +107,34 @@ class PlanRequest(BriefOrBrandId, Judged):
         "added to its fee in the budget; default 150 EUR converted to `currency`",
     )
 
+    horizon_months: int | None = Field(
+        None,
+        ge=1,
+        le=24,
+        description="An always-on programme over this many months: every hired creator posts "
+        "`posts_per_month` times a month and renews by its advocacy; `budget` is then the "
+        "whole horizon's, and the plan reports its `months` (docs/planning.md)",
+    )
+    posts_per_month: int | None = Field(
+        None,
+        ge=1,
+        le=8,
+        description="Posts per creator and month of a programme; default 1; needs "
+        "`horizon_months`",
+    )
+
+    def programme(self) -> Programme | None:
+        """The always-on programme asked for, or None for a one-off campaign."""
+        from matching.planning import InvalidPlanRequest, Programme
+
+        if self.horizon_months is None:
+            if self.posts_per_month is not None:
+                raise InvalidPlanRequest(
+                    "posts_per_month", "needs horizon_months: a programme has a horizon"
+                )
+            return None
+        return Programme(self.horizon_months, self.posts_per_month or 1)
+
     def policy(self) -> PlanPolicy:
         """The plan's scope, minimum advocacy and coordination cost (matching/plan_scope.py)."""
         from matching.plan_scope import PlanPolicy
@@ -128,6 +157,12 @@ class PlannedCreator(BaseModel):
     advocacy_fit: float
     expected_engagements: float
     advocated_engagements: float = Field(description="advocacy_fit × expected_engagements")
+    retention: float | None = Field(
+        None, description="Only for a programme: the chance to renew for one more month"
+    )
+    expected_posts: float | None = Field(
+        None, description="Only for a programme: its expected posts over the horizon"
+    )
     reasons: list[ReasonOut]
     flags: list[FlagOut] = Field(
         [],
@@ -146,11 +181,35 @@ class PlanTotalsOut(BaseModel):
     overlap: float = Field(description="1 − unique_reach ÷ the summed audiences")
     expected_advocates_low: int = Field(description="5th percentile of the advocates")
     expected_advocates_high: int = Field(description="95th percentile of the advocates")
+    horizon_months: int | None = Field(None, description="Only for a programme")
+    posts_per_month: int | None = Field(None, description="Only for a programme")
+    expected_posts: float | None = Field(None, description="Only for a programme: Σ months")
+    expected_cost: float | None = Field(
+        None, description="Only for a programme: Σ months' expected spend (≤ `cost`)"
+    )
+
+
+class ProgrammeMonthOut(BaseModel):
+    """One month of an always-on programme (docs/planning.md, "Always-on programmes")."""
+
+    month: int = Field(description="1 … horizon_months")
+    cost: float = Field(description="Fees and coordination the budget holds for the month")
+    expected_cost: float = Field(description="What the creators still posting are paid")
+    expected_posts: float
+    expected_engagements: float
+    advocated_engagements: float
+    expected_advocates: float = Field(description="Advocates among the creators still posting")
+    contacts: float = Field(description="Expected audience contacts, repeats counted")
+    new_unique_reach: float = Field(description="People reached for the first time this month")
+    cumulative_unique_reach: float
 
 
 class PlanOut(BaseModel):
     creators: list[PlannedCreator]
     totals: PlanTotalsOut
+    months: list[ProgrammeMonthOut] | None = Field(
+        None, description="Only for a programme (`horizon_months`): month by month"
+    )
     status: Literal["optimal", "feasible", "empty"]
     gap: float | None = Field(description="The solver's relative optimality gap")
     reason: str | None = Field(description="Why the plan is empty, or how it was obtained")

@@ -18,6 +18,14 @@ Repeats (`--repeats N`, default 100): one fixed request (the first brand, the fi
 constraints) planned N times; the record says whether every plan's creators were identical
 and how often the wall-clock safety net fired.
 
+Programmes (`--programme-months H`, with `--posts-per-month K` and `--monthly-budget B`, default
+6 months × 1 post at 10,000 EUR a month): `--plans` always-on programme plans of the home's
+brands in turn, the request's budget H × B for the whole horizon (60,000 EUR by default) and
+no other constraint than the defaults (scope, minimum advocacy, coordination), then the same
+first request `--repeats` times. Brands are read from the home's store opened read-only, so
+the bench never writes to the home. Target: a 6-month programme at 10k EUR a month answers
+in ≤ 500 ms. Lookalikes are skipped in this mode.
+
 One record per measure, printed and appended to --out (default
 bench/results/plan_latency.jsonl), with the catalog's size: the targets (plan p99 ≤ 200 ms
 over 500 candidates, lookalikes p99 ≤ 20 ms) are stated at 100k creators.
@@ -51,7 +59,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--label", default="")
     parser.add_argument("--out", type=Path, default=default_out("plan_latency"))
+    parser.add_argument("--programme-months", type=int, default=0,
+                        help="plan always-on programmes of this many months instead")
+    parser.add_argument("--posts-per-month", type=int, default=1)
+    parser.add_argument("--monthly-budget", type=float, default=10000.0)
     args = parser.parse_args(argv)
+    if args.programme_months:
+        _programmes(args)
+        return
 
     from threadpoolctl import threadpool_limits
 
@@ -116,6 +131,92 @@ def main(argv: list[str] | None = None) -> None:
                    "cpu": summary_ms(cpu),
                    "max_ms": round(max(samples), 1),
                    "within_20ms": round(float(np.mean(np.asarray(samples) <= 20)), 3)})  # fmt: skip
+
+
+def _read_only_brands(home: Path) -> list[dict[str, Any]]:
+    """The home's stored brands, by id, from its SQLite store opened read-only and immutable
+    (no lock or WAL files appear in the home either)."""
+    import json
+    import sqlite3
+
+    from microtribe.settings import Settings
+
+    path = Settings.from_env(home).store_path
+    with sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True) as db:
+        docs = [row[0] for row in db.execute("SELECT doc FROM brands ORDER BY brand_id")]
+    if not docs:
+        raise SystemExit(f"{home} has no stored brands to use as briefs")
+    return [json.loads(doc) for doc in docs]
+
+
+def _timed(samples: list[float], cpu: list[float], call: Any) -> Any:
+    started, cpu_started = time.perf_counter(), time.process_time()
+    value = call()
+    samples.append((time.perf_counter() - started) * 1000)
+    cpu.append((time.process_time() - cpu_started) * 1000)
+    return value
+
+
+def _programmes(args: argparse.Namespace) -> None:
+    """Always-on programme plans: latency over the brands, then one request repeated."""
+    from threadpoolctl import threadpool_limits
+
+    from features.brand_profile import brand_profile
+    from matching.campaign import plan_for_brief
+    from matching.planning import PlanConstraints, PlanInfeasible, Programme
+    from microtribe.settings import Settings
+
+    threadpool_limits(limits=1)  # as the server runs a request
+    home = Settings.from_env(args.home).home
+    pipe = load_pipeline(home)
+    brands = _read_only_brands(home)
+    for brand in brands:
+        pipe.briefs.vector(brand_profile(brand).text)
+    programme = Programme(args.programme_months, args.posts_per_month)
+    budget = args.programme_months * args.monthly_budget
+    constraints = PlanConstraints(budget=budget)
+    size = {"home": str(home), "catalog_creators": int(pipe.catalog.live.sum()),
+            "label": args.label, "horizon_months": programme.horizon_months,
+            "posts_per_month": programme.posts_per_month, "budget_eur": budget}  # fmt: skip
+    recorder = Recorder("plan_latency", args.out)
+
+    def plan(brand: dict[str, Any]) -> Any:
+        try:
+            return plan_for_brief(pipe, brand, constraints, currency="EUR", programme=programme)
+        except PlanInfeasible:
+            return None
+
+    for brand in brands[:2]:
+        plan(brand)
+    samples: list[float] = []
+    cpu: list[float] = []
+    statuses: Counter[str] = Counter()
+    hired: list[int] = []
+    for i in range(args.plans):
+        campaign = _timed(samples, cpu, lambda i=i: plan(brands[i % len(brands)]))
+        statuses["infeasible" if campaign is None else campaign.result.plan.status] += 1
+        if campaign is not None:
+            hired.append(len(campaign.result.plan.creator_ids))
+        log(f"programme {i}: {samples[-1]:.0f} ms")
+    if args.plans:
+        recorder.emit({"measure": "programme", **size, "candidates": 500,
+                       "latency": summary_ms(samples), "cpu": summary_ms(cpu),
+                       "max_ms": round(max(samples), 1),
+                       "within_500ms": round(float(np.mean(np.asarray(samples) <= 500)), 3),
+                       "median_creators": float(np.median(hired)) if hired else 0.0,
+                       "status": dict(statuses)})  # fmt: skip
+    if not args.repeats:
+        return
+    plans: set[tuple[str, ...]] = set()
+    samples, cpu = [], []
+    for _ in range(args.repeats):
+        campaign = _timed(samples, cpu, lambda: plan(brands[0]))
+        plans.add(() if campaign is None else campaign.result.plan.creator_ids)
+    recorder.emit({"measure": "programme_repeats", **size, "brand_id": brands[0].get("brand_id"),
+                   "repeats": args.repeats, "latency": summary_ms(samples),
+                   "cpu": summary_ms(cpu), "max_ms": round(max(samples), 1),
+                   "within_500ms": round(float(np.mean(np.asarray(samples) <= 500)), 3),
+                   "identical": len(plans) == 1, "distinct_plans": len(plans)})  # fmt: skip
 
 
 def _repeats(pipe: Any, brand: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:

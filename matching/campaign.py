@@ -29,6 +29,7 @@ from matching.planning import (
     PlanCandidates,
     PlanConstraints,
     PlanResult,
+    Programme,
     SolverSettings,
     candidates_from_catalog,
     plan_campaign,
@@ -92,6 +93,7 @@ def plan_for_brief(
     solver: SolverSettings | None = None,
     guardrails: Guardrails | None = None,
     policy: PlanPolicy | None = None,
+    programme: Programme | None = None,
 ) -> CampaignPlan:
     """The plan of `brand` under `constraints` (budget and costs in `currency`, by default the
     brief's). Raises `PlanError` (a `ValueError` naming the request field) when none exists.
@@ -100,7 +102,8 @@ def plan_for_brief(
     candidate (unless the request must include it), and a demoted candidate's advocacy counts
     at most just below its peers' (models/guardrails.py) in the plan's objective and totals.
     `policy` (default `PlanPolicy()`): the brief's languages and markets, the minimum
-    advocacy and the coordination cost (matching/plan_scope.py)."""
+    advocacy and the coordination cost (matching/plan_scope.py). `programme`: an always-on
+    programme over its horizon, the budget the horizon's (matching/planning/programme.py)."""
     timings: dict[str, float] = {}
     lap = Stopwatch(timings, digits=3).lap
     profile = brand_profile(brand)
@@ -149,7 +152,7 @@ def plan_for_brief(
     )
     assert len(kept) == len(rows)  # unpriced rows were filtered out above
     lap("candidates")
-    result = plan_campaign(candidates, constraints, solver)
+    result = plan_campaign(candidates, constraints, solver, programme)
     lap("solve")
     chosen = chosen_candidates(result)
     reasons = dict(zip(chosen.tolist(), explain(pipe.bundle.ranker, features[chosen]), strict=True))

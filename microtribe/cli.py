@@ -529,6 +529,17 @@ def plan(
         float | None,
         typer.Option(help="Per hired creator, in --currency (default 150 EUR converted)."),
     ] = None,
+    horizon_months: Annotated[
+        int | None,
+        typer.Option(
+            help="An always-on programme over this many months (1–24); --budget is then the "
+            "whole horizon's, and the plan is shown month by month."
+        ),
+    ] = None,
+    posts_per_month: Annotated[
+        int | None,
+        typer.Option(help="Posts per creator and month of the programme (1–8, default 1)."),
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the /v1/plan answer as JSON, not a table.")
     ] = False,
@@ -536,6 +547,7 @@ def plan(
 ) -> None:
     """A campaign plan under a budget, with the greedy and macro/mega-only plans beside it.
 
+    With --horizon-months, an always-on programme shown month by month.
     The /v1/plan engine and answer; the model is in docs/planning.md.
     """
     from pydantic import ValidationError
@@ -558,7 +570,8 @@ def plan(
         flags = {"budget": budget, "currency": currency, "min_creators": min_creators,
                  "max_creators": max_creators, "max_overlap": max_overlap, "scope": scope,
                  "min_market_share": min_market_share, "min_advocacy": min_advocacy,
-                 "coordination_cost": coordination_cost}  # fmt: skip
+                 "coordination_cost": coordination_cost, "horizon_months": horizon_months,
+                 "posts_per_month": posts_per_month}  # fmt: skip
         given.update({key: value for key, value in flags.items() if value is not None})
         if include:
             given["include_creator_ids"] = include
@@ -586,6 +599,7 @@ def plan(
             request.currency,
             guardrails=Guardrails.parse(request.guardrail_policies()),
             policy=request.policy(),
+            programme=request.programme(),
         )
         raised = plan_flags(service, pipeline, campaign)
     except NotReady as exc:

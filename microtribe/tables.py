@@ -56,7 +56,35 @@ def plan_table(answer: Mapping[str, Any]) -> str:
     for key, label in (("greedy", "greedy"), ("macro_only", "macro/mega only")):
         if ratios[key] is not None:
             lines.append(f"{label} ÷ plan on the objective: {ratios[key]:.3f}")
+    if plan.get("months"):
+        lines += ["", *programme_table(plan, currency)]
     return "\n".join(lines)
+
+
+def programme_table(plan: Mapping[str, Any], currency: str) -> list[str]:
+    """An always-on programme month by month, then its horizon totals."""
+    totals = plan["totals"]
+    lines = [
+        f"programme: {totals['horizon_months']} months, {totals['posts_per_month']} posts a "
+        f"month per creator (budget held {_money(totals['cost'], currency)}, expected spend "
+        f"{_money(totals['expected_cost'], currency)})",
+        f"{'month':>5}{'cost':>12}{'exp. cost':>12}{'posts':>9}{'engagements':>13}"
+        f"{'advocates':>11}{'new reach':>12}{'cum. reach':>12}",
+    ]
+    for month in plan["months"]:
+        lines.append(
+            f"{month['month']:>5}{month['cost']:>12,.0f}{month['expected_cost']:>12,.0f}"
+            f"{month['expected_posts']:>9.1f}{month['expected_engagements']:>13,.0f}"
+            f"{month['expected_advocates']:>11.1f}{month['new_unique_reach']:>12,.0f}"
+            f"{month['cumulative_unique_reach']:>12,.0f}"
+        )
+    lines.append(
+        f"{'total':>5}{totals['cost']:>12,.0f}{totals['expected_cost']:>12,.0f}"
+        f"{totals['expected_posts']:>9.1f}{totals['expected_engagements']:>13,.0f}"
+        f"{'':>11}{totals['unique_reach']:>12,.0f}"
+    )
+    lines.append("(macro/mega only above: the same budget on one-off posts, one each, no renewal)")
+    return lines
 
 
 def similar_table(answer: Mapping[str, Any]) -> str:

@@ -534,6 +534,71 @@ def test_the_apis_422_on_a_plan_field_is_said_beside_that_field(
     _build_plan(page)
 
 
+def test_a_programme_is_shown_month_by_month_and_its_fields_checked_beside_them(
+    italian: tuple[playwright_api.Page, Console], server: Server, artifacts: Path
+) -> None:
+    page, console = italian
+    _plan_page(page, server)
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url) if "/v1/" in request.url else None)
+    # out of bounds, or posts without months: said beside the field, nothing sent
+    page.fill("#plan-horizon", "30")
+    page.fill("#plan-posts", "2.5")
+    page.click("#run-plan")
+    expect(page.locator("#plan-horizon + .field-error")).to_have_text(
+        "Inserisci un numero intero da 1 a 24."
+    )
+    expect(page.locator("#plan-posts + .field-error")).to_contain_text("da 1 a 8")
+    assert page.get_attribute("#plan-horizon", "aria-invalid") == "true"
+    expect(page.locator("#plan-horizon")).to_be_focused()
+    page.fill("#plan-horizon", "")
+    page.fill("#plan-posts", "2")
+    page.click("#run-plan")
+    expect(page.locator("#plan-posts + .field-error")).to_have_text(
+        "I post al mese richiedono i mesi del programma."
+    )
+    assert page.locator("#plan-horizon + .field-error").count() == 0
+    assert sent == []
+    # six months at 2 posts: the request carries them, the page shows each month
+    page.fill("#plan-horizon", "6")
+    page.fill("#plan-budget", "30000")
+    request, answer = _build_plan(page)
+    asked = (request["budget"], request["horizon_months"], request["posts_per_month"])
+    assert asked == (30000, 6, 2)
+    months = answer["plan"]["months"]
+    rows = page.locator("#plan-months-table tbody tr")
+    expect(rows).to_have_count(6)
+    shown = rows.evaluate_all("rows => rows.map(r => r.dataset.month)")
+    assert shown == [str(month) for month in range(1, 7)]
+    assert [month["new_unique_reach"] for month in months[1:]] == [0] * 5
+    assert rows.nth(1).locator("td").nth(6).inner_text() == "0"  # month 2 reaches nobody new
+    posts = [float(cell.replace(".", "").replace(",", ".")) for cell in rows.evaluate_all(
+        "rows => rows.map(r => r.cells[3].textContent)")]  # fmt: skip
+    assert posts == sorted(posts, reverse=True) and posts[0] == pytest.approx(
+        months[0]["expected_posts"], abs=0.05
+    )
+    expect(page.locator("#plan-months-table tfoot")).to_contain_text("Orizzonte")
+    # each creator's monthly renewal and posts over the horizon beside it
+    assert "Rinnovo mensile" in page.locator("#plan-table thead th").all_inner_texts()
+    assert page.locator("#view-plan .field-error").count() == 0
+    _shot(page, artifacts, "plan-programme")
+    # a 422 the API names on a programme field lands beside it
+    console.allowed.add(422)
+    details = [{"field": "horizon_months", "problem": "too long"}]
+    problem = {"error": {"code": "invalid_request", "message": "no plan", "details": details}}
+    page.route("**/v1/plan", lambda route: route.fulfill(status=422, json=problem))
+    page.click("#run-plan")
+    expect(page.locator("#plan-horizon + .field-error")).to_contain_text("too long")
+    page.unroute("**/v1/plan")
+    # empty again: one campaign, no months
+    page.fill("#plan-horizon", "")
+    page.fill("#plan-posts", "")
+    request, answer = _build_plan(page)
+    assert "horizon_months" not in request and "months" not in answer["plan"]
+    expect(page.locator("#plan-months")).to_be_hidden()
+    assert "Rinnovo mensile" not in page.locator("#plan-table thead th").all_inner_texts()
+
+
 FORBIDDEN = {"error": {"code": "forbidden", "details": [],
                        "message": "a 'read' key cannot do this; it needs 'write'"}}  # fmt: skip
 LIMITED = {"error": {"code": "rate_limited", "details": [],

@@ -93,6 +93,7 @@ def make_router(served: ServedLog) -> APIRouter:
                     body.currency,
                     guardrails=Guardrails.parse(body.guardrail_policies()),
                     policy=body.policy(),
+                    programme=body.programme(),
                 )
         except PlanError as exc:
             return rejected(exc)

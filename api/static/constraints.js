@@ -32,6 +32,17 @@ export function constraintProblems(request) {
     }
   };
   for (const input of [$("#plan-min"), $("#plan-max"), ...$$("input[data-limit]")]) count(input);
+  // a programme: whole months and posts within the API's bounds, posts only with months
+  for (const [input, min, max] of [[$("#plan-horizon"), 1, 24], [$("#plan-posts"), 1, 8]]) {
+    const text = input.value.trim();
+    const number = Number(text);
+    if (text !== "" && !(Number.isInteger(number) && number >= min && number <= max)) {
+      problems.push([input, t("needRange", { min, max })]);
+    }
+  }
+  if ($("#plan-posts").value.trim() !== "" && $("#plan-horizon").value.trim() === "") {
+    problems.push([$("#plan-posts"), t("postsNeedHorizon")]);
+  }
   // a minimum above its maximum is said on the minimum, as the API names it
   const pairs = [[$("#plan-min"), $("#plan-max")],
     ...$$("input[data-bound=min]").map((low) => [low, $(`#${low.id.replace(/-min$/, "-max")}`)])];

@@ -26,6 +26,8 @@ export async function runPlan() {
     include_creator_ids: creatorIds("#plan-include"),
     filters: { ...filtersFromForm(), ...(exclude.length ? { exclude_creator_ids: exclude } : {}) },
     objective: $("#plan-objective").value,
+    horizon_months: numberOrNull("#plan-horizon"),
+    posts_per_month: numberOrNull("#plan-posts"),
     guardrails: guardrailsFromForm(),
   };
   for (const name of Object.keys(request)) if (request[name] === null) delete request[name];
@@ -82,7 +84,33 @@ export function renderPlan(answer) {
   });
   $("#plan-totals").replaceChildren(...items.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
   renderChart(answer, money);
+  renderMonths(plan, money);
   renderPlanTable(plan.creators, money);
+}
+
+// An always-on programme, month by month, and its horizon's totals in the footer
+function renderMonths(plan, money) {
+  const section = $("#plan-months");
+  section.hidden = !plan.months;
+  if (!plan.months) return;
+  const columns = [
+    ["month", "colMonth", String], ["cost", "colBudgetHeld", money],
+    ["expected_cost", "colExpectedCost", money], ["expected_posts", "colPosts", fmt.num],
+    ["expected_engagements", "colEngagements", fmt.int], ["expected_advocates", "colAdvocates", fmt.num],
+    ["new_unique_reach", "colNewReach", fmt.int], ["cumulative_unique_reach", "colCumReach", fmt.int],
+  ];
+  const table = $("#plan-months-table");
+  $("thead tr", table).replaceChildren(...columns.map(([, label]) => el("th", { scope: "col", text: t(label) })));
+  $("tbody", table).replaceChildren(...plan.months.map((month) => el("tr", { "data-month": month.month },
+    columns.map(([key, label, format]) => el("td", { "data-label": t(label), text: format(month[key]) })))));
+  const totals = plan.totals;
+  const horizon = {
+    month: t("monthsTotal"), cost: totals.cost, expected_cost: totals.expected_cost,
+    expected_posts: totals.expected_posts, expected_engagements: totals.expected_engagements,
+    expected_advocates: null, new_unique_reach: totals.unique_reach, cumulative_unique_reach: totals.unique_reach,
+  };
+  $("tfoot tr", table).replaceChildren(...columns.map(([key, label, format]) => el(key === "month" ? "th" : "td",
+    { "data-label": t(label), text: key === "month" ? horizon.month : format(horizon[key]) })));
 }
 
 function renderChart(answer, money) {
@@ -118,6 +146,8 @@ function renderPlanTable(creators, money) {
     ["followers", "colFollowers"], ["estimated_cost", "colCost"], ["advocacy_fit", "colAdvocacy"],
     ["expected_engagements", "colEngagements"],
   ];
+  // a programme: how likely each creator renews a month, and its posts over the horizon
+  if (creators.some((c) => c.retention != null)) columns.push(["retention", "colRetention"], ["expected_posts", "colPosts"]);
   $("#plan-table thead tr").replaceChildren(...columns.map(([, label]) => el("th", { scope: "col", text: t(label) })));
   const show = {
     handle: (c) => el("div", { class: "who" }, el("button", {
@@ -127,6 +157,7 @@ function renderPlanTable(creators, money) {
     }), flagBadges(c.flags)),
     followers: (c) => fmt.int(c.followers), estimated_cost: (c) => money(c.estimated_cost),
     advocacy_fit: (c) => fmt.pct(c.advocacy_fit), expected_engagements: (c) => fmt.int(c.expected_engagements),
+    retention: (c) => fmt.pct(c.retention), expected_posts: (c) => fmt.num(c.expected_posts),
   };
   $("#plan-table tbody").replaceChildren(...creators.map((c) => el("tr", { "data-creator-id": c.creator_id }, columns.map(([key, label]) =>
     el("td", { "data-label": t(label) }, show[key] ? show[key](c) : c[key])))));

@@ -11,6 +11,7 @@ from matching.planning.problem import (
     PlanError,
     PlanInfeasible,
 )
+from matching.planning.programme import Programme, ProgrammeMonths
 from matching.planning.result import Plan, PlanResult, PlanTotals
 from matching.planning.segments import AudienceSegments, audience_segments, candidates_from_catalog
 
@@ -27,6 +28,8 @@ __all__ = [
     "PlanInfeasible",
     "PlanResult",
     "PlanTotals",
+    "Programme",
+    "ProgrammeMonths",
     "SolverSettings",
     "audience_segments",
     "candidates_from_catalog",

@@ -5,11 +5,16 @@ name any constraint that fails on its own (diagnose.precheck); answer an empty p
 reason when nothing can be bought; solve the MILP (milp.py) and, if HiGHS proves it
 infeasible, name the conflicting constraints (diagnose.find_conflict); then the greedy and
 macro-only plans on the same objective, and the exact totals of all three.
+
+A programme (`horizon_months`, programme.py) is planned by the same stages over each
+creator's horizon cost and value; its macro-only side-by-side is the same budget spent on
+one-off macro placements (one post each, no renewal), and every plan gets its months.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -18,6 +23,7 @@ from matching.planning.formulation import PlanProblem, formulate
 from matching.planning.greedy import greedy_plan
 from matching.planning.milp import Solution, SolverSettings, solve
 from matching.planning.problem import PlanCandidates, PlanConstraints
+from matching.planning.programme import Programme, one_off_months, programme_months
 from matching.planning.result import Plan, PlanResult, PlanStatus, make_plan, ratio
 
 MACRO_TIERS = ("macro", "mega")
@@ -81,13 +87,31 @@ def _greedy(problem: PlanProblem) -> Plan:
 
 def _macro_only(problem: PlanProblem, settings: SolverSettings) -> Plan:
     macro = problem.restricted(np.isin(problem.candidates.tier, MACRO_TIERS), frozenset({"budget"}))
+    return _solved_or_empty(macro, problem.budget, settings)
+
+
+def _one_off_macro(
+    candidates: PlanCandidates,
+    constraints: PlanConstraints,
+    programme_problem: PlanProblem,
+    settings: SolverSettings,
+) -> Plan:
+    """The horizon budget on one-off macro and mega placements: one post each, no renewal,
+    valued with the programme's reach weight so that the objectives compare."""
+    one_off = formulate(candidates, constraints)
+    one_off = replace(one_off, reach_weight=programme_problem.reach_weight)
+    macro = one_off.restricted(np.isin(one_off.candidates.tier, MACRO_TIERS), frozenset({"budget"}))
+    return _solved_or_empty(macro, one_off.budget, settings)
+
+
+def _solved_or_empty(macro: PlanProblem, budget: float, settings: SolverSettings) -> Plan:
     reason = None
     if len(macro) == 0:
         reason = "no macro or mega creators among the candidates"
-    elif float(macro.spend.min()) > problem.budget:
+    elif float(macro.spend.min()) > budget:
         cheapest = float(macro.spend.min())
         reason = (
-            f"the budget {problem.budget:g} is below the cheapest macro or mega creator's "
+            f"the budget {budget:g} is below the cheapest macro or mega creator's "
             f"cost {cheapest:g}"
         )
     if reason is not None:
@@ -102,19 +126,31 @@ def plan_campaign(
     candidates: PlanCandidates,
     constraints: PlanConstraints,
     settings: SolverSettings | None = None,
+    programme: Programme | None = None,
 ) -> PlanResult:
     """The plan that maximises the request's objective under its constraints (docs/planning.md).
 
+    With a `programme`, the budget is the horizon's and each plan carries its months.
     Raises `PlanInfeasible` naming the constraint when none exists, `InvalidPlanRequest` for
     malformed input. Row indices in the answer point into `candidates`.
     """
     started = time.perf_counter()
     settings = settings or SolverSettings()
-    problem = formulate(candidates, constraints)
-    precheck(problem, constraints)
+    if programme is None:
+        problem = formulate(candidates, constraints)
+        precheck(problem, constraints)
+    else:
+        horizon = programme.horizon_constraints(constraints)
+        problem = formulate(programme.horizon_candidates(candidates), horizon)
+        precheck(problem, horizon)
     greedy = _greedy(problem)
     plan, cut_rounds = _optimal(problem, settings, greedy)
-    macro = _macro_only(problem, settings)
+    if programme is None:
+        macro = _macro_only(problem, settings)
+    else:
+        macro = _one_off_macro(candidates, constraints, problem, settings)
+        months = _Months(programme, candidates, constraints.coordination_cost, problem.sizes)
+        plan, greedy, macro = months.of(plan), months.of(greedy), months.of(macro, one_off=True)
     return PlanResult(
         plan=plan,
         greedy=greedy,
@@ -123,4 +159,20 @@ def plan_campaign(
         macro_ratio=ratio(macro, plan),
         took_ms=(time.perf_counter() - started) * 1000.0,
         cut_rounds=cut_rounds,
+        programme=programme,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Months:
+    """Attaches its months to a plan (rows into the one-post `candidates`)."""
+
+    programme: Programme
+    candidates: PlanCandidates
+    coordination: float  # per creator and month
+    sizes: np.ndarray
+
+    def of(self, plan: Plan, one_off: bool = False) -> Plan:
+        months = one_off_months if one_off else programme_months
+        found = months(self.programme, self.candidates, plan.rows, self.coordination, self.sizes)
+        return replace(plan, months=found)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from matching.planning.formulation import PlanProblem
 from matching.planning.reach import unique_reach
 from matching.planning.uncertainty import advocate_interval
+
+if TYPE_CHECKING:
+    from matching.planning.programme import Programme, ProgrammeMonths
 
 PlanStatus = Literal["optimal", "feasible", "empty"]
 
@@ -37,6 +40,7 @@ class Plan:
     status: PlanStatus
     gap: float | None  # the solver's relative optimality gap; None when no solver proved one
     reason: str | None  # why the plan is empty, or how it was obtained when not by the solver
+    months: ProgrammeMonths | None = None  # a programme's month by month (programme.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +52,7 @@ class PlanResult:
     macro_ratio: float | None  # macro-only ÷ plan, on the objective
     took_ms: float
     cut_rounds: int  # extra solves that made the overlap cap exact
+    programme: Programme | None = None  # the horizon and posts a month, when one was asked
 
 
 def make_plan(
