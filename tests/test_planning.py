@@ -395,7 +395,14 @@ def test_a_plan_stopped_by_the_node_limit_reports_its_gap_and_why() -> None:
     assert plan.objective >= result.greedy.objective * (1 - 1e-9)  # warm start: never worse
 
 
-def test_the_wall_clock_safety_net_is_reported_when_it_fires() -> None:
+def test_the_wall_clock_safety_net_is_reported_when_it_fires(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from matching.planning import planner
+    from matching.planning.core import CoreSettings
+
+    # the whole problem, not the core (whose small solve can end before any clock is read)
+    monkeypatch.setattr(planner, "CoreSettings", lambda: CoreSettings(apply_above=10**9))
     c, k = _hard_request()
     plan = plan_campaign(c, k, SolverSettings(time_limit_s=1e-6)).plan
     assert plan.status == "feasible" and "safety net" in (plan.reason or "")
@@ -433,3 +440,30 @@ def test_the_coordination_cost_enters_the_budget() -> None:
     with pytest.raises(InvalidPlanRequest) as error:
         PlanConstraints(budget=1000, coordination_cost=-1.0)
     assert error.value.constraint == "coordination_cost"
+
+
+def test_the_core_answer_keeps_the_constraints_and_an_honest_gap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Over 500 candidates the MILP solves over the core (core.py): the plan still meets every
+    constraint, is never worse than the greedy plan, and its gap is against a bound on the
+    whole problem (no plan of the whole problem beats bound = objective / (1 − gap))."""
+    from matching.planning import planner
+    from matching.planning.core import CoreSettings, core_mask
+    from matching.planning.formulation import formulate
+
+    c, k = _hard_request()
+    result = plan_campaign(c, k)
+    plan = result.plan
+    assert violations(c, k, plan.rows) == []
+    assert plan.objective >= result.greedy.objective - 1e-9
+    problem = formulate(c, k)
+    keep = core_mask(problem, np.isin(problem.source, result.greedy.rows), CoreSettings())
+    assert 0 < keep.sum() < len(problem)
+    assert plan.gap is not None
+    bound = plan.objective / (1 - plan.gap) if plan.gap < 1 else np.inf
+    monkeypatch.setattr(planner, "CoreSettings", lambda: CoreSettings(apply_above=10**9))
+    whole = plan_campaign(c, k, SolverSettings(max_nodes=200)).plan  # all 500, more work
+    assert whole.objective <= bound * (1 + 1e-9)  # the bound holds for the whole problem
+    if plan.status == "feasible":
+        assert "most promising" in (plan.reason or "")

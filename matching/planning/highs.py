@@ -16,9 +16,14 @@ from typing import Any
 import numpy as np
 
 INFEASIBLE = "infeasible"
-# Feasibility jump costs ~30 ms per solve and never beat the LP-based heuristics here.
+# Feasibility jump costs ~30 ms per solve and never beat the LP-based heuristics here. The
+# RINS and RENS sub-MIPs and the root restart took most of a solve over the reach planes (up
+# to seconds at the root node) for a plan within 1% of the same (bench/plan_latency.py plans).
 FIXED_OPTIONS: dict[str, Any] = {
     "mip_heuristic_run_feasibility_jump": False,
+    "mip_heuristic_run_rins": False,
+    "mip_heuristic_run_rens": False,
+    "mip_allow_restart": False,
     "output_flag": False,
     "threads": 1,
     "random_seed": 0,

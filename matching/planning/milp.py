@@ -38,7 +38,7 @@ StoppedBy = Literal["node_limit", "cut_rounds", "time_limit"]
 class SolverSettings:
     mip_rel_gap: float = 0.01
     max_cut_rounds: int = 10
-    max_nodes: int = 200  # branch-and-bound nodes per round: the deterministic work limit
+    max_nodes: int = 30  # branch-and-bound nodes per round: the deterministic work limit
     max_improving_solutions: int = 50  # incumbents per round, also counted, not timed
     time_limit_s: float = 30.0  # wall-clock safety net for the whole solve, never the rule
 
@@ -275,3 +275,24 @@ def _gap(
         return None
     exact = problem.objective(selected)
     return max(0.0, (bound - exact) / bound) if bound > 0 else 0.0
+
+
+def full_bound(problem: PlanProblem, planes_at: list[np.ndarray]) -> float | None:
+    """An upper bound on the objective of every plan of `problem`: its LP relaxation under the
+    reach planes at `planes_at` (and at x = 0). None when the LP does not solve."""
+    model = _model(problem, True)
+    search = _Search(model, [], [])
+    for plan in [np.zeros(len(problem), dtype=bool), *planes_at]:
+        search.add_cut(plan)
+    n = len(problem)
+    c = model.objective()
+    extra = len(c) - n
+    matrix, row_lower, row_upper = model.rows(search.cuts)
+    lower = np.r_[problem.forced.astype(float), np.zeros(extra)]
+    scale = max(float(np.abs(c).max(initial=0.0)), 1e-12)
+    limits = HighsLimits(0.0, 0, 0, SolverSettings().time_limit_s)
+    bounds = (lower, np.ones(len(c)))
+    answer = solve_milp(c / scale, matrix, (row_lower, row_upper), bounds, np.zeros(len(c)), limits)
+    if answer.x is None:
+        return None
+    return -float(c @ answer.x)

@@ -18,10 +18,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from matching.planning.core import CoreSettings, core_mask
 from matching.planning.diagnose import find_conflict, precheck
 from matching.planning.formulation import PlanProblem, formulate
 from matching.planning.greedy import greedy_plan
-from matching.planning.milp import Solution, SolverSettings, solve
+from matching.planning.milp import Solution, SolverSettings, full_bound, solve
 from matching.planning.problem import PlanCandidates, PlanConstraints
 from matching.planning.programme import Programme, one_off_months, programme_months
 from matching.planning.result import Plan, PlanResult, PlanStatus, make_plan, ratio
@@ -54,11 +55,18 @@ def _stopped_reason(solution: Solution, settings: SolverSettings) -> str | None:
     return why
 
 
-def _optimal(problem: PlanProblem, settings: SolverSettings, greedy: Plan) -> tuple[Plan, int]:
+def _optimal(
+    problem: PlanProblem, settings: SolverSettings, greedy: Plan, core: CoreSettings
+) -> tuple[Plan, int]:
     reason = _nothing_to_buy(problem)
     if reason is not None:
         return make_plan(problem, np.zeros(len(problem), bool), "empty", reason=reason), 0
     start = np.isin(problem.source, greedy.rows)
+    keep = core_mask(problem, start, core)
+    if not keep.all():
+        cored = _cored(problem, settings, start, keep)
+        if cored is not None:
+            return cored
     solution = solve(problem, settings, start=start)
     if solution.status == "infeasible":
         raise find_conflict(problem, settings)
@@ -69,10 +77,44 @@ def _optimal(problem: PlanProblem, settings: SolverSettings, greedy: Plan) -> tu
             why += "; this is the greedy plan"
         return make_plan(problem, start, "feasible", reason=why), solution.cut_rounds
     status: PlanStatus = "optimal" if solution.status == "optimal" else "feasible"
-    plan = make_plan(problem, solution.selected, status, solution.gap, reason=why)
+    return _answered(problem, solution.selected, status, solution.gap, why), solution.cut_rounds
+
+
+def _answered(
+    problem: PlanProblem, selected: np.ndarray, status: PlanStatus, gap: float | None,
+    why: str | None,
+) -> Plan:  # fmt: skip
+    plan = make_plan(problem, selected, status, gap, reason=why)
     if plan.status == "empty":
-        plan = make_plan(problem, solution.selected, "empty", reason="no candidate adds value")
-    return plan, solution.cut_rounds
+        plan = make_plan(problem, selected, "empty", reason="no candidate adds value")
+    return plan
+
+
+def _cored(
+    problem: PlanProblem, settings: SolverSettings, start: np.ndarray, keep: np.ndarray
+) -> tuple[Plan, int] | None:
+    """The MILP over the core (core.py), its gap against the whole problem's bound; None when
+    the core alone cannot meet the constraints (the whole problem is solved instead)."""
+    names = frozenset([r.name for r in problem.rows] + ["include_creator_ids", "max_overlap"])
+    solution = solve(problem.restricted(keep, names), settings, start=start[keep])
+    if solution.selected is None:
+        return None
+    selected = np.zeros(len(problem), dtype=bool)
+    selected[np.flatnonzero(keep)[solution.selected]] = True
+    bound = full_bound(problem, [start, selected])
+    exact = problem.objective(selected)
+    gap = None if bound is None else (max(0.0, (bound - exact) / bound) if bound > 0 else 0.0)
+    proved = solution.status == "optimal" and gap is not None and gap <= settings.mip_rel_gap
+    why = _stopped_reason(solution, settings)
+    if not proved:
+        shown = "unknown" if gap is None else f"{gap:.1%}"
+        core = (
+            f"solved over the {int(keep.sum())} most promising of {len(problem)} candidates "
+            f"(docs/planning.md, the core); the whole problem's bound is {shown} above this plan"
+        )
+        why = core if why is None else f"{why}; {core}"
+    status: PlanStatus = "optimal" if proved else "feasible"
+    return _answered(problem, selected, status, gap, why), solution.cut_rounds
 
 
 def _greedy(problem: PlanProblem) -> Plan:
@@ -111,8 +153,7 @@ def _solved_or_empty(macro: PlanProblem, budget: float, settings: SolverSettings
     elif float(macro.spend.min()) > budget:
         cheapest = float(macro.spend.min())
         reason = (
-            f"the budget {budget:g} is below the cheapest macro or mega creator's "
-            f"cost {cheapest:g}"
+            f"the budget {budget:g} is below the cheapest macro or mega creator's cost {cheapest:g}"
         )
     if reason is not None:
         return make_plan(macro, np.zeros(len(macro), bool), "empty", reason=reason)
@@ -144,7 +185,7 @@ def plan_campaign(
         problem = formulate(programme.horizon_candidates(candidates), horizon)
         precheck(problem, horizon)
     greedy = _greedy(problem)
-    plan, cut_rounds = _optimal(problem, settings, greedy)
+    plan, cut_rounds = _optimal(problem, settings, greedy, CoreSettings())
     if programme is None:
         macro = _macro_only(problem, settings)
     else:
