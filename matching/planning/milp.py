@@ -31,6 +31,7 @@ from matching.planning.repair import repair_overlap
 
 OVERLAP_TOLERANCE = 1e-9
 REACH_TOLERANCE = 1e-3  # an overstated reach worth less than this share of the objective
+BOUND_ROUNDS = 8  # LPs at most in `full_bound`
 StoppedBy = Literal["node_limit", "cut_rounds", "time_limit"]
 
 
@@ -277,22 +278,45 @@ def _gap(
     return max(0.0, (bound - exact) / bound) if bound > 0 else 0.0
 
 
-def full_bound(problem: PlanProblem, planes_at: list[np.ndarray]) -> float | None:
+def _fractional_cut(model: _Model, x: np.ndarray) -> tuple[np.ndarray, float]:
+    """The tangent plane of g at a fractional x (g is concave on the whole cube too)."""
+    unreached = np.exp(x @ model.weights)
+    value = float((model.sizes * (1.0 - unreached)).sum())
+    gradient = -(model.weights @ (model.sizes * unreached))
+    row = np.concatenate([-gradient / model.pool, [1.0]])
+    return row, (value - float(gradient @ x)) / model.pool
+
+
+def full_bound(
+    problem: PlanProblem, planes_at: list[np.ndarray], rounds: int = BOUND_ROUNDS
+) -> float | None:
     """An upper bound on the objective of every plan of `problem`: its LP relaxation under the
-    reach planes at `planes_at` (and at x = 0). None when the LP does not solve."""
+    reach planes at x = 0, at `planes_at`, and at each LP optimum in turn (`rounds` LPs at
+    most: each plane cuts off the last optimum's overstated reach). None when no LP solves."""
     model = _model(problem, True)
     search = _Search(model, [], [])
     for plan in [np.zeros(len(problem), dtype=bool), *planes_at]:
         search.add_cut(plan)
     n = len(problem)
     c = model.objective()
-    extra = len(c) - n
-    matrix, row_lower, row_upper = model.rows(search.cuts)
-    lower = np.r_[problem.forced.astype(float), np.zeros(extra)]
     scale = max(float(np.abs(c).max(initial=0.0)), 1e-12)
+    lower = np.r_[problem.forced.astype(float), np.zeros(len(c) - n)]
     limits = HighsLimits(0.0, 0, 0, SolverSettings().time_limit_s)
-    bounds = (lower, np.ones(len(c)))
-    answer = solve_milp(c / scale, matrix, (row_lower, row_upper), bounds, np.zeros(len(c)), limits)
-    if answer.x is None:
-        return None
-    return -float(c @ answer.x)
+    bound = None
+    for _ in range(max(rounds, 1)):
+        matrix, row_lower, row_upper = model.rows(search.cuts)
+        answer = solve_milp(
+            c / scale, matrix, (row_lower, row_upper), (lower, np.ones(len(c))),
+            np.zeros(len(c)), limits,
+        )  # fmt: skip
+        if answer.x is None:
+            return bound
+        bound = -float(c @ answer.x)  # each round's LP bound is valid; they only tighten
+        if not model.has_reach:
+            return bound
+        x, found = answer.x[:n], float(answer.x[n]) * model.pool
+        exact = float((model.sizes * (1.0 - np.exp(x @ model.weights))).sum())
+        if problem.reach_weight * (found - exact) <= REACH_TOLERANCE * max(bound, 1e-12):
+            return bound
+        search.cuts.append(_fractional_cut(model, x))
+    return bound
