@@ -17,7 +17,10 @@ constraint, default guardrails):
 - `greedy`, `macro_only`: its side-by-side plans under the same budget;
 - `top_k_budget`: the candidates in the served order (`rank_by=advocacy`, cost ignored),
   each hired while it still fits the budget: a shortlist bought from the top down until the
-  budget is spent. **This is the "top-k" of the targets** (same budget as the plan);
+  budget is spent. **This is the "top-k" of the targets** (same budget as the plan). Like
+  `random`, it pays what the plan pays for each creator hired: the fee and the coordination
+  cost (`PlanPolicy`'s default, 150 EUR, as `/v1/plan` charges it; before 2026-12-07 11:00 the
+  filled baselines paid the fee only, so they hired more creators on the same budget);
 - `top_k_size`: the top k by score with k = the MILP plan's size, whatever it costs (it
   may overspend; its `cost` is recorded);
 - `random`: candidates in a random order, each hired while it still fits the budget;
@@ -120,9 +123,11 @@ def judged(rows: np.ndarray, campaign: Any, known: BrandTruth) -> dict[str, floa
     }
 
 
-def plan_rows(campaign: Any, budget: float, seeds: int) -> dict[str, Any]:
-    """Candidate indices of every compared plan; `random` holds one array per seed."""
-    result, cost = campaign.result, campaign.candidates.cost
+def plan_rows(campaign: Any, budget: float, seeds: int, coordination: float) -> dict[str, Any]:
+    """Candidate indices of every compared plan; `random` holds one array per seed. The filled
+    baselines pay what the plan pays per creator hired: its fee and the coordination cost."""
+    result = campaign.result
+    cost = campaign.candidates.cost + coordination
     milp = np.asarray(result.plan.rows, dtype=np.int64)
     by_score = np.argsort(-campaign.score, kind="stable")
     randoms = [
@@ -142,12 +147,13 @@ def plan_rows(campaign: Any, budget: float, seeds: int) -> dict[str, Any]:
 def judge_brand(pipe: Any, truth: Any, brand: dict[str, Any], budget: float,
                 seeds: int) -> dict[str, Any]:  # fmt: skip
     from matching.campaign import plan_for_brief
+    from matching.plan_scope import PlanPolicy
     from matching.planning import PlanConstraints
 
     campaign = plan_for_brief(pipe, brand, PlanConstraints(budget=budget), currency="EUR")
     followers = pipe.catalog.creators.followers[campaign.rows].astype(np.float64)
     known = brand_truth(truth, campaign, followers)
-    rows = plan_rows(campaign, budget, seeds)
+    rows = plan_rows(campaign, budget, seeds, PlanPolicy().coordination_in("EUR"))
     out: dict[str, Any] = {name: judged(rows[name], campaign, known) for name in PLANS[:-1]}
     out["random"] = [judged(r, campaign, known) for r in rows["random"]]
     return out
