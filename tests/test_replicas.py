@@ -123,6 +123,10 @@ def cluster(
     try:
         for name in ("a", "b"):
             home = copy_home(trained_home, root / name)
+            # the models every replica follows: one directory on the shared mount (here the
+            # builder's), where `train --promote` installs bundles and moves CHAMPION
+            shutil.rmtree(home / "models")
+            (home / "models").symlink_to(builder / "models", target_is_directory=True)
             workdir = root / f"{name}-run"
             workdir.mkdir()
             server = Server(
@@ -271,3 +275,28 @@ def test_a_version_still_being_written_is_never_picked_up(cluster: Cluster) -> N
         until(lambda s=server: serving(s, version), f"{server.url} serves {version}")
         assert not (server.home / "catalog" / half).exists()
     assert not staging.exists()  # the publish cleaned what a crashed publisher left
+
+
+def test_a_champion_promoted_in_the_shared_models_directory_is_served_by_both(
+    cluster: Cluster,
+) -> None:
+    from microtribe.settings import Settings
+    from training.registry import install_bundle
+
+    models = cluster.builder / "models"
+    champion = (models / "CHAMPION").read_text().strip()
+    version = f"{int(champion) + 100}"  # what `promote` does: install, then move the pointer
+    install_bundle(Settings.from_env(cluster.builder), models / champion, version, "test")
+    write_pointer_file = models / ".CHAMPION.test"
+    write_pointer_file.write_text(version)
+    write_pointer_file.replace(models / "CHAMPION")
+    try:
+        for server in cluster.replicas:
+            until(lambda s=server: readyz(s)["model_version"] == version, f"{server.url} serves")
+            assert match(server, BRIEF)["model_version"] == version
+    finally:
+        pointer = models / ".CHAMPION.back"
+        pointer.write_text(champion)
+        pointer.replace(models / "CHAMPION")
+        for server in cluster.replicas:
+            until(lambda s=server: readyz(s)["model_version"] == champion, "back to the champion")
