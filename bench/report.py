@@ -561,21 +561,23 @@ def section_write_load(records: list[Record]) -> list[str]:
     """Concurrent writers (`bench/write_load.py`): the newest record per label, phase, clients;
     then the delta phase (issue 23: one writer, catalogs of several sizes)."""
     delta = [r for r in records if r.get("phase") == "delta"]
+    ratios = [r for r in records if str(r.get("phase", "")).endswith("_ratio")]
     records = [r for r in records if "clients" in r]
-    newest = newest_per_key(records, lambda r: (r.get("label"), r["phase"], r["clients"]))
+    newest = newest_per_key(
+        records, lambda r: (r.get("label"), r["phase"], r["clients"], r.get("store", "sqlite"))
+    )
     rows = [
-        [r.get("label"), r.get("commit"), r["phase"], r["clients"],
-         ", ".join(f"{k}: {v}" for k, v in r.get("statuses", {}).items())
-         or ", ".join(f"{k}: {v}" for k, v in r["runs"][0]["statuses"].items()),
-         r.get("server_errors"), r.get("creators_per_s_median"),
+        [r.get("label"), r.get("commit"), r["phase"], r.get("store", "sqlite"), r["clients"],
+         _answers(r), r.get("server_errors", r.get("errors")), r.get("creators_per_s_median"),
          r.get("latency_p50_ms", r.get("runs", [{}])[0].get("latency_p50_ms")),
          r.get("load_1min")]
         for r in sorted(newest, key=lambda r: (r["phase"], r["clients"], str(r.get("label"))))
     ]  # fmt: skip
-    header = ["label", "commit", "phase", "clients", "answers (first run)", "5xx",
-              "creators/s (median)", "p50 ms", "load"]  # fmt: skip
+    header = ["label", "commit", "phase", "store", "clients", "answers (first run)",
+              "5xx / errors", "creators/s (median)", "p50 ms", "load"]  # fmt: skip
     return [
         *table(header, rows),
+        *(["", *_store_ratios(ratios)] if ratios else []),
         "",
         "`mixed`: six clients, two each on creators, brands and feedback, one record a request "
         "(the reproduction of issue #13). `creators`: single-creator upserts of new creators "
@@ -585,6 +587,25 @@ def section_write_load(records: list[Record]) -> list[str]:
         f"_{when(newest)}._",
         *(["", *section_write_delta(delta)] if delta else []),
     ]
+
+
+def _answers(r: Record) -> str:
+    statuses = r.get("statuses") or (r.get("runs") or [{}])[0].get("statuses") or {}
+    return ", ".join(f"{k}: {v}" for k, v in statuses.items())
+
+
+def _store_ratios(records: list[Record]) -> list[str]:
+    """Issue 26: PostgreSQL ÷ SQLite upserts/s with N writers, measured in one run."""
+    rows = [
+        [r.get("label"), r.get("commit"), r["phase"], clients, r["sqlite"].get(clients),
+         r["postgres"].get(clients), ratio, "yes" if ratio >= 1 else "no", r.get("load_1min")]
+        for r in sorted(records, key=lambda r: r["at"])
+        for clients, ratio in r.get("postgres_over_sqlite", {}).items()
+    ]  # fmt: skip
+    header = ["label", "commit", "phase", "writers", "SQLite /s", "PostgreSQL /s",
+              "PostgreSQL ÷ SQLite", "≥ 1?", "load"]  # fmt: skip
+    return ["PostgreSQL against SQLite, one run each (target: PostgreSQL ≥ SQLite with 8 "
+            "writers):", "", *table(header, rows)]  # fmt: skip
 
 
 def section_write_delta(records: list[Record]) -> list[str]:
