@@ -64,7 +64,7 @@ def _optimal(
     start = np.isin(problem.source, greedy.rows)
     keep = core_mask(problem, start, core)
     if not keep.all():
-        cored = _cored(problem, settings, start, keep)
+        cored = _cored(problem, settings, start, keep, core)
         if cored is not None:
             return cored
     solution = solve(problem, settings, start=start)
@@ -91,12 +91,19 @@ def _answered(
 
 
 def _cored(
-    problem: PlanProblem, settings: SolverSettings, start: np.ndarray, keep: np.ndarray
+    problem: PlanProblem,
+    settings: SolverSettings,
+    start: np.ndarray,
+    keep: np.ndarray,
+    core: CoreSettings,
 ) -> tuple[Plan, int] | None:
     """The MILP over the core (core.py), its gap against the whole problem's bound; None when
     the core alone cannot meet the constraints (the whole problem is solved instead)."""
     names = frozenset([r.name for r in problem.rows] + ["include_creator_ids", "max_overlap"])
-    solution = solve(problem.restricted(keep, names), settings, start=start[keep])
+    rounds = min(settings.max_cut_rounds, core.max_cut_rounds)
+    solution = solve(
+        problem.restricted(keep, names), replace(settings, max_cut_rounds=rounds), start=start[keep]
+    )
     if solution.selected is None:
         return None
     selected = np.zeros(len(problem), dtype=bool)
@@ -108,11 +115,11 @@ def _cored(
     why = _stopped_reason(solution, settings)
     if not proved:
         shown = "unknown" if gap is None else f"{gap:.1%}"
-        core = (
+        cored = (
             f"solved over the {int(keep.sum())} most promising of {len(problem)} candidates "
             f"(docs/planning.md, the core); the whole problem's bound is {shown} above this plan"
         )
-        why = core if why is None else f"{why}; {core}"
+        why = cored if why is None else f"{why}; {cored}"
     status: PlanStatus = "optimal" if proved else "feasible"
     return _answered(problem, selected, status, gap, why), solution.cut_rounds
 
