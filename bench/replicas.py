@@ -159,7 +159,8 @@ def write_to_visible(a: Server, b: Server, writes: int) -> dict[str, Any]:
 
 
 class SwitchClients:
-    """Matches to every replica in turn, in a thread, while a version is published."""
+    """Matches to every replica in turn, in a thread, while a version is published; the
+    failures are kept, each naming its replica. Also a context manager (tests/test_replicas)."""
 
     def __init__(self, replicas: list[Server]) -> None:
         self.replicas = replicas
@@ -172,18 +173,22 @@ class SwitchClients:
         clients = [
             httpx.Client(base_url=s.url, headers=s.read(), timeout=60) for s in self.replicas
         ]
-        while not self._stop.is_set():
+        try:
+            while not self._stop.is_set():
+                for client in clients:
+                    self.sent += 1
+                    try:
+                        answer = client.post("/v1/match", json=BRIEF)
+                    except httpx.HTTPError as exc:
+                        self.failed.append(f"{client.base_url}: {exc!r}")
+                        continue
+                    if answer.status_code != 200:
+                        self.failed.append(
+                            f"{client.base_url}: {answer.status_code} {answer.text[:200]}"
+                        )
+        finally:
             for client in clients:
-                self.sent += 1
-                try:
-                    answer = client.post("/v1/match", json=BRIEF)
-                except httpx.HTTPError as exc:
-                    self.failed.append(repr(exc))
-                    continue
-                if answer.status_code != 200:
-                    self.failed.append(f"{answer.status_code} {answer.text[:200]}")
-        for client in clients:
-            client.close()
+                client.close()
 
     def start(self) -> None:
         self._thread.start()
@@ -191,6 +196,13 @@ class SwitchClients:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join()
+
+    def __enter__(self) -> SwitchClients:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
 
 def serving(server: Server) -> str | None:

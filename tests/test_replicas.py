@@ -16,7 +16,6 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bench.replicas import SwitchClients
 from bench.serve_load import Server
 from matching.publish import publish_version, read_pointer, write_pointer
 from tests.conftest import copy_home
@@ -172,54 +172,16 @@ def test_a_creator_written_to_one_replica_is_matched_by_the_other(cluster: Clust
     )
 
 
-class Clients:
-    """Matches sent to every replica in a loop, in a thread, counting what failed."""
-
-    def __init__(self, replicas: list[Server]) -> None:
-        self.replicas = replicas
-        self.answered = 0
-        self.failed: list[str] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, daemon=True)
-
-    def _loop(self) -> None:
-        clients = [
-            httpx.Client(base_url=s.url, headers=s.read(), timeout=60) for s in self.replicas
-        ]
-        try:
-            while not self._stop.is_set():
-                for client in clients:
-                    try:
-                        answer = client.post("/v1/match", json=BRIEF)
-                    except httpx.HTTPError as exc:
-                        self.failed.append(f"{client.base_url}: {exc!r}")
-                        continue
-                    if answer.status_code != 200:
-                        self.failed.append(f"{client.base_url}: {answer.status_code} {answer.text}")
-                    self.answered += 1
-        finally:
-            for client in clients:
-                client.close()
-
-    def __enter__(self) -> Clients:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
 def test_a_published_version_is_served_by_both_without_a_failed_request(
     cluster: Cluster,
 ) -> None:
-    with Clients(cluster.replicas) as clients:
-        until(lambda: clients.answered >= 4, "matches answered before the switch")
+    with SwitchClients(cluster.replicas) as clients:
+        until(lambda: clients.sent >= 4, "matches answered before the switch")
         version = cluster.build()
         for server in cluster.replicas:
             until(lambda s=server: serving(s, version), f"{server.url} serves {version}")
-        after = clients.answered
-        until(lambda: clients.answered >= after + 4, "matches answered after the switch")
+        after = clients.sent
+        until(lambda: clients.sent >= after + 4, "matches answered after the switch")
     assert clients.failed == []
     for server in cluster.replicas:
         status = readyz(server)
