@@ -310,9 +310,11 @@ def onto_postgres(home: Path, url: str) -> dict[str, str]:
         source.close()
         target.close()
     env = {"MICROTRIBE_STORE_URL": url}
-    build_env = {**os.environ, "MICROTRIBE_HOME": str(home), **env}
-    subprocess.run([sys.executable, "-m", "microtribe", "build"], check=True,
-                   capture_output=True, env=build_env)  # fmt: skip
+    build = subprocess.run([sys.executable, "-m", "microtribe", "build"], capture_output=True,
+                           text=True, env={**os.environ, "MICROTRIBE_HOME": str(home), **env},
+                           timeout=900)  # fmt: skip
+    if build.returncode != 0:
+        raise RuntimeError(f"`microtribe build` on {url}: {build.stderr[-3000:]}")
     return env
 
 

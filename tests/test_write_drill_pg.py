@@ -8,17 +8,13 @@ cluster and the catalog is rebuilt against it with `microtribe build`, so the ca
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
 
 from bench.serve_load import Server
-from matching.store import CatalogStore, copy_store, open_store
-from microtribe.settings import Settings
+from bench.write_load import onto_postgres
 from tests.write_drill import Client, Ledger, run_clients, verify
 
 pytestmark = pytest.mark.slow
@@ -36,22 +32,6 @@ BATCH = (4, 12)
 def _acked_creators(ledger: Ledger) -> int:
     with ledger.lock:
         return sum(len(b.ids) for b in ledger.batches.values() if b.state == "acked")
-
-
-def _onto_postgres(home: Path, url: str) -> dict[str, str]:
-    """The home's store copied into `url`, and the catalog rebuilt from it; the server's env."""
-    source, target = CatalogStore(home / "catalog.db"), open_store(Settings(home, store_url=url))
-    try:
-        copy_store(source, target)
-    finally:
-        source.close()
-        target.close()
-    env = {"MICROTRIBE_STORE_URL": url}
-    build = subprocess.run([sys.executable, "-m", "microtribe", "build"], capture_output=True,
-                           text=True, env={**os.environ, "MICROTRIBE_HOME": str(home), **env},
-                           timeout=900)  # fmt: skip
-    assert build.returncode == 0, build.stderr[-3000:]
-    return env
 
 
 def _round(home: Path, workdir: Path, env: dict[str, str], ledger: Ledger, number: int) -> None:
@@ -87,7 +67,7 @@ def _round(home: Path, workdir: Path, env: dict[str, str], ledger: Ledger, numbe
 def test_kill_9_on_postgres_loses_nothing_acknowledged(
     home: Path, tmp_path: Path, pg_url: str
 ) -> None:
-    env = _onto_postgres(home, pg_url)
+    env = onto_postgres(home, pg_url)
     ledger = Ledger()
     for number in range(ROUNDS):
         _round(home, tmp_path / f"round{number}", env, ledger, number)
